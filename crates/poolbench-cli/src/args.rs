@@ -1,0 +1,150 @@
+//! Command-line arguments, and the parsers that turn bad values into clear errors (exit 2).
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use poolbench_core::Model;
+use serde_json::Value;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "poolbench",
+    version,
+    about = "Which concurrency model should run this work? Runs the same verified workloads on \
+             every model and compares them.",
+    after_help = "Start with `poolbench run` (the quick preset, under a minute on 2 cores), \
+                  then `poolbench list` to see what else there is."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run workloads on models, verify outputs, print a table and write results.json.
+    Run(RunArgs),
+    /// List the models, workloads (with their parameters) and presets.
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct RunArgs {
+    /// Named suite to start from; the flags below override parts of it.
+    #[arg(long, default_value = "quick", value_parser = parse_preset)]
+    pub preset: String,
+
+    /// Models to compare, comma-separated (default: all). `sequential` always runs: it is the
+    /// oracle every model is verified against and the baseline for speedups.
+    #[arg(long, value_delimiter = ',', value_parser = parse_model, value_name = "MODEL,...")]
+    pub models: Vec<&'static dyn Model>,
+
+    /// Workloads to run, comma-separated (default: the preset's).
+    #[arg(long, value_delimiter = ',', value_parser = parse_workload, value_name = "NAME,...")]
+    pub workloads: Vec<String>,
+
+    /// Worker counts W (most tasks in flight at once), comma-separated, each at least 1.
+    #[arg(long, value_delimiter = ',', value_parser = parse_positive, value_name = "W,...")]
+    pub workers: Vec<usize>,
+
+    /// Tasks per batch for every workload (default: the preset's per-workload counts).
+    #[arg(long, value_parser = parse_positive, value_name = "N")]
+    pub tasks: Option<usize>,
+
+    /// Timed repetitions per cell (default: the preset's).
+    #[arg(long, value_parser = parse_positive, value_name = "R")]
+    pub repeat: Option<usize>,
+
+    /// Untimed warm-up batches per cell before the timed ones (default: the preset's).
+    #[arg(long, value_name = "K")]
+    pub warmup: Option<usize>,
+
+    /// Set a workload parameter, e.g. `--set sleep.delay_ms=5 --set thumbnail.width=1280`
+    /// (see `poolbench list` for each workload's parameters). Repeatable.
+    #[arg(long = "set", value_parser = parse_setting, value_name = "WORKLOAD.KEY=VALUE")]
+    pub settings: Vec<Setting>,
+
+    /// Folder for results.json; created if missing. An earlier results.json there is only
+    /// replaced once the first cell has finished.
+    #[arg(long, default_value = "reports/latest", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Folder where generated inputs (thumbnail photos) are cached between runs.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+
+    /// Print only the final summary line, not the table.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// One `--set workload.key=value`.
+#[derive(Debug, Clone)]
+pub struct Setting {
+    pub workload: String,
+    pub key: String,
+    pub value: Value,
+}
+
+fn parse_preset(name: &str) -> Result<String, String> {
+    match poolbench_runner::find_preset(name) {
+        Some(preset) => Ok(preset.name.to_owned()),
+        None => {
+            let names: Vec<_> = poolbench_runner::PRESETS.iter().map(|p| p.name).collect();
+            Err(format!("unknown preset '{name}' (accepted: {})", names.join(", ")))
+        }
+    }
+}
+
+fn parse_model(name: &str) -> Result<&'static dyn Model, String> {
+    poolbench_models::find_model(name.trim()).map_err(|e| e.to_string())
+}
+
+fn parse_workload(name: &str) -> Result<String, String> {
+    poolbench_workloads::find_workload(name.trim())
+        .map(|info| info.name.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+fn parse_positive(text: &str) -> Result<usize, String> {
+    match text.trim().parse::<usize>() {
+        Ok(0) => Err("must be at least 1 (got 0)".to_owned()),
+        Ok(n) => Ok(n),
+        Err(_) => Err(format!("'{text}' is not a whole number (expected 1, 2, 3, ...)")),
+    }
+}
+
+fn parse_setting(text: &str) -> Result<Setting, String> {
+    let usage = || format!("'{text}' is not WORKLOAD.KEY=VALUE (e.g. sleep.delay_ms=5)");
+    let (target, raw) = text.split_once('=').ok_or_else(usage)?;
+    let (workload, key) = target.split_once('.').ok_or_else(usage)?;
+    let workload = parse_workload(workload)?;
+    if key.is_empty() {
+        return Err(usage());
+    }
+    // Numbers and booleans as JSON; anything else as a string.
+    let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()));
+    Ok(Setting { workload, key: key.to_owned(), value })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn settings_parse_numbers_and_strings() {
+        let s = parse_setting("sleep.delay_ms=2.5").unwrap();
+        assert_eq!((s.workload.as_str(), s.key.as_str()), ("sleep", "delay_ms"));
+        assert_eq!(s.value, serde_json::json!(2.5));
+        assert_eq!(parse_setting("thumbnail.seed=abc").unwrap().value, serde_json::json!("abc"));
+        assert!(parse_setting("sleep").is_err());
+        assert!(parse_setting("nosuch.x=1").unwrap_err().contains("accepted"));
+    }
+
+    #[test]
+    fn positive_numbers_only() {
+        assert_eq!(parse_positive("4"), Ok(4));
+        assert!(parse_positive("0").unwrap_err().contains("at least 1"));
+        assert!(parse_positive("four").unwrap_err().contains("not a whole number"));
+    }
+}

@@ -1,0 +1,29 @@
+//! `poolbench list`: what can be run, one line each.
+
+use std::process::ExitCode;
+
+pub fn list() -> anyhow::Result<ExitCode> {
+    println!("Models (--models):");
+    for model in poolbench_models::MODELS {
+        println!("  {:<16} {}", model.name(), model.summary());
+    }
+    println!("\nWorkloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");
+    for info in poolbench_workloads::WORKLOADS {
+        let params: Vec<String> =
+            info.default_params().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        println!("  {:<10} {:<4} {}", info.name, info.kind, info.summary);
+        println!(
+            "  {:<10} {:<4} default tasks={}{}{}",
+            "",
+            "",
+            info.default_tasks,
+            if params.is_empty() { "" } else { ", " },
+            params.join(", ")
+        );
+    }
+    println!("\nPresets (--preset):");
+    for preset in poolbench_runner::PRESETS {
+        println!("  {:<10} {}", preset.name, preset.summary);
+    }
+    Ok(ExitCode::SUCCESS)
+}

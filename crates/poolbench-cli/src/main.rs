@@ -1,0 +1,65 @@
+//! `poolbench`: which concurrency model should run this work?
+//!
+//! The binary is deliberately thin: it parses arguments, hands a plan to `poolbench-runner`,
+//! prints rows as cells finish and saves `results.json` after each one. Errors are printed once,
+//! with their causes; bad input exits with code 2, a failed run with code 1.
+
+mod args;
+mod list;
+mod run;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command};
+
+/// Input the user must fix (exit code 2), as opposed to a run that failed (exit code 1).
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(args),
+        Command::List => list::list(),
+    };
+    match result {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("poolbench: error: {error:#}");
+            if is_usage_error(&error) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+    }
+}
+
+fn is_usage_error(error: &anyhow::Error) -> bool {
+    use poolbench_core::WorkloadError;
+    error.chain().any(|cause| {
+        cause.is::<UsageError>()
+            || cause.is::<poolbench_runner::PlanError>()
+            || matches!(
+                cause.downcast_ref::<WorkloadError>(),
+                Some(WorkloadError::Unknown { .. } | WorkloadError::BadParams { .. })
+            )
+            || matches!(
+                cause.downcast_ref::<poolbench_runner::RunError>(),
+                Some(poolbench_runner::RunError::Plan(_))
+                    | Some(poolbench_runner::RunError::Workload(
+                        WorkloadError::Unknown { .. } | WorkloadError::BadParams { .. }
+                    ))
+            )
+    })
+}

@@ -1,0 +1,138 @@
+//! `poolbench run`: build the plan from the preset and flags, run it, print and save results.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use poolbench_core::WorkloadSpec;
+use poolbench_runner::{run_plan, Environment, Plan, Preset, ResultsFile, Table};
+use poolbench_workloads::BuildContext;
+
+use crate::args::{RunArgs, Setting};
+use crate::UsageError;
+
+pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
+    let preset = poolbench_runner::find_preset(&args.preset)
+        .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
+    let plan = plan_from(preset, &args)?;
+    plan.validate()?;
+    let results_path = prepare_out_dir(&args.out)?;
+    let ctx = BuildContext {
+        cache_dir: args.cache_dir.clone().unwrap_or_else(|| BuildContext::default().cache_dir),
+    };
+
+    let environment = Environment::capture(std::env::args().collect());
+    let mut results = ResultsFile::new(environment, Some(preset.name.to_owned()));
+    let table = Table;
+    if !args.quiet {
+        println!("{}", results.environment.headline());
+        println!(
+            "preset {}: {} cells, {} timed repetitions each after {} warm-up\n",
+            preset.name,
+            plan.cell_count(),
+            plan.repeat,
+            plan.warmup
+        );
+        println!("{}", table.header());
+    }
+    let started = Instant::now();
+    let cells = run_plan(&plan, &ctx, |cell| {
+        if !args.quiet {
+            println!("{}", table.row(cell));
+        }
+        results.results.push(cell.clone());
+        results
+            .save(&results_path)
+            .with_context(|| format!("cannot save {}", results_path.display()))?;
+        Ok(())
+    })
+    .context("run stopped")?;
+
+    let beat_ideal = cells.iter().filter(|c| c.efficiency.is_some_and(|e| e > 1.05)).count();
+    if beat_ideal > 0 {
+        println!(
+            "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
+             sequential reference was slow for its work. Usual causes: CPU frequency ramping up \
+             during the run, or cores of unequal speed (on this kind of shared VM, vCPUs can \
+             differ; compare with `taskset -c 0` vs `-c 1`)."
+        );
+    }
+    let unverified: Vec<_> = cells.iter().filter(|c| !c.verified).collect();
+    println!(
+        "\n{} cells in {:.1} s; {} verified against the sequential oracle; results in {}",
+        cells.len(),
+        started.elapsed().as_secs_f64(),
+        cells.len() - unverified.len(),
+        results_path.display()
+    );
+    if unverified.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    for cell in &unverified {
+        let why = cell.model_error.clone().unwrap_or_else(|| cell.errors.join("; "));
+        eprintln!("not verified: {} on {} W={}: {why}", cell.workload, cell.model, cell.workers);
+    }
+    Ok(ExitCode::FAILURE)
+}
+
+/// The preset, with the command line's overrides applied.
+fn plan_from(preset: &Preset, args: &RunArgs) -> anyhow::Result<Plan> {
+    let preset_specs = (preset.workloads)();
+    let mut workloads: Vec<WorkloadSpec> = if args.workloads.is_empty() {
+        preset_specs
+    } else {
+        args.workloads
+            .iter()
+            .map(|name| {
+                preset_specs.iter().find(|s| &s.name == name).cloned().unwrap_or_else(|| {
+                    // Validated by the argument parser: the workload exists.
+                    poolbench_workloads::find_workload(name)
+                        .map(|info| info.default_spec())
+                        .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1))
+                })
+            })
+            .collect()
+    };
+    for spec in &mut workloads {
+        if let Some(tasks) = args.tasks {
+            spec.tasks = tasks;
+        }
+    }
+    apply_settings(&mut workloads, &args.settings)?;
+    Ok(Plan {
+        workloads,
+        models: if args.models.is_empty() {
+            poolbench_models::MODELS.to_vec()
+        } else {
+            args.models.clone()
+        },
+        workers: if args.workers.is_empty() { preset.workers.to_vec() } else { args.workers.clone() },
+        repeat: args.repeat.unwrap_or(preset.repeat),
+        warmup: args.warmup.unwrap_or(preset.warmup),
+    })
+}
+
+fn apply_settings(workloads: &mut [WorkloadSpec], settings: &[Setting]) -> anyhow::Result<()> {
+    for setting in settings {
+        let spec = workloads.iter_mut().find(|s| s.name == setting.workload).ok_or_else(|| {
+            UsageError(format!(
+                "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
+                setting.workload, setting.key, setting.workload
+            ))
+        })?;
+        spec.params.insert(setting.key.clone(), setting.value.clone());
+    }
+    Ok(())
+}
+
+/// Creates the output folder and proves it is writable before anything runs, so that a bad
+/// `--out` fails at once and an earlier results.json is left untouched.
+fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
+    let unwritable = |e: std::io::Error| {
+        UsageError(format!("cannot write to --out {}: {e}", out.display()))
+    };
+    std::fs::create_dir_all(out).map_err(unwritable)?;
+    tempfile::NamedTempFile::new_in(out).map_err(unwritable)?;
+    Ok(out.join("results.json"))
+}

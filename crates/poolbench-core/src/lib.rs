@@ -1,0 +1,36 @@
+//! The vocabulary every other poolbench crate speaks.
+//!
+//! poolbench runs the *same* batch of tasks on several concurrency models and compares them.
+//! Two traits make that possible:
+//!
+//! - [`Workload`]: a named, parameterised batch of N tasks addressed by index. It prepares its
+//!   inputs when it is built (never inside a timed region), runs task `i` in a blocking form and,
+//!   for I/O work, an async form, and returns a checksum per task so every model's outputs can
+//!   be compared with the sequential oracle's.
+//! - [`Model`]: a way to run those N tasks with at most W in flight. [`Model::start`] builds a
+//!   [`Pool`] (threads, a runtime…) outside the timed region; [`Pool::run`] runs one batch and
+//!   returns one [`TaskOutcome`] per task, in input order, each with its enqueue, start and
+//!   finish instants.
+//!
+//! The helpers here ([`run_task`], [`OutcomeSlots`], [`BatchClock`]) are what every model uses
+//! to time a task, turn a panic into an error, and make sure no result is lost.
+
+mod checksum;
+mod clock;
+mod cores;
+mod execute;
+mod ideal;
+mod model;
+mod outcome;
+mod slots;
+mod workload;
+
+pub use checksum::{fnv1a, mix};
+pub use clock::BatchClock;
+pub use cores::logical_cores;
+pub use execute::{panic_message, run_task};
+pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
+pub use model::{Model, ModelError, Pool};
+pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
+pub use slots::OutcomeSlots;
+pub use workload::{BoxFuture, IdealInput, WorkKind, Workload, WorkloadError, WorkloadSpec};

@@ -1,0 +1,51 @@
+//! The [`Model`] trait: a way of running N tasks with at most W in flight.
+
+use std::sync::Arc;
+
+use crate::{TaskOutcome, Workload};
+
+/// Why a model could not start or could not finish a batch. Task failures are *not* model
+/// errors: they are per-task [`crate::TaskError`]s and the batch goes on.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("worker count must be at least 1 (got {got})")]
+    ZeroWorkers { got: usize },
+    #[error("could not start the {model} model: {message}")]
+    Start { model: &'static str, message: String },
+    #[error("tasks {missing:?} produced no result (the model lost them)")]
+    LostTasks { missing: Vec<usize> },
+    #[error("internal model error: {message}")]
+    Internal { message: String },
+}
+
+impl ModelError {
+    /// The check every model does first: W ≥ 1.
+    pub fn check_workers(workers: usize) -> Result<(), ModelError> {
+        if workers == 0 {
+            Err(ModelError::ZeroWorkers { got: workers })
+        } else {
+            Ok(())
+        }
+    }
+}
+
+/// A concurrency model. Implementations are stateless descriptions; [`Model::start`] builds the
+/// resources (threads, runtimes) so that their cost stays out of the timed batches.
+pub trait Model: Send + Sync + std::fmt::Debug {
+    /// Short name used on the command line and in results (`rayon`, `tokio-blocking`…).
+    fn name(&self) -> &'static str;
+
+    /// One line for `poolbench list`.
+    fn summary(&self) -> &'static str;
+
+    /// Builds a pool that runs at most `workers` tasks at once.
+    fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError>;
+}
+
+/// A started model, ready to run batches. Dropping it shuts it down cleanly.
+pub trait Pool {
+    /// Runs every task of `workload` and returns their outcomes in input order. A panicking or
+    /// failing task is an error in its own outcome; the call itself fails only if the model
+    /// breaks (and then it says which tasks were lost).
+    fn run(&self, workload: &Arc<dyn Workload>) -> Result<Vec<TaskOutcome>, ModelError>;
+}

@@ -1,0 +1,102 @@
+//! The concurrency models poolbench compares, all behind one trait.
+//!
+//! Every model runs a [`Workload`](poolbench_core::Workload)'s N tasks with at most W in flight
+//! and returns their outcomes in input order. "W" means the same for all of them: the most
+//! tasks that can be running at once. Each module's docs say how the model schedules work,
+//! what a worker is, what it costs and when to pick it.
+//!
+//! | model | worker | in-flight limit |
+//! |---|---|---|
+//! | `sequential` | the caller | 1 (ignores W) |
+//! | `thread-per-task` | a fresh OS thread per task | at most W threads alive |
+//! | `handrolled` | W threads on a Mutex + Condvar queue | W threads |
+//! | `threadpool` | W threads of the `threadpool` crate | W threads |
+//! | `rayon` | a dedicated `rayon::ThreadPool` of W threads | W threads |
+//! | `crossbeam` | W scoped threads per batch on a crossbeam MPMC channel | W threads |
+//! | `tokio` | async tasks on a multi-thread runtime | a semaphore of W permits |
+//! | `tokio-blocking` | `spawn_blocking` threads | `max_blocking_threads(W)` |
+//!
+//! Adding a model is one module plus one line in [`MODELS`].
+
+mod crossbeam;
+mod handrolled;
+mod rayon;
+mod sequential;
+mod thread_per_task;
+mod threadpool;
+mod tokio;
+mod tokio_blocking;
+
+pub use crate::crossbeam::Crossbeam;
+pub use crate::handrolled::{Handrolled, HandrolledPool};
+pub use crate::rayon::Rayon;
+pub use crate::sequential::Sequential;
+pub use crate::thread_per_task::ThreadPerTask;
+pub use crate::threadpool::ThreadPoolCrate;
+pub use crate::tokio::Tokio;
+pub use crate::tokio_blocking::TokioBlocking;
+
+use poolbench_core::Model;
+
+/// Every model, in the order reports list them. The first is the sequential oracle.
+pub static MODELS: &[&dyn Model] = &[
+    &Sequential,
+    &ThreadPerTask,
+    &Handrolled,
+    &ThreadPoolCrate,
+    &Rayon,
+    &Crossbeam,
+    &Tokio,
+    &TokioBlocking,
+];
+
+/// Names of all models, comma-separated, for error messages and `--help`.
+pub fn model_names() -> String {
+    MODELS.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+}
+
+/// The model called `name`.
+pub fn find_model(name: &str) -> Result<&'static dyn Model, UnknownModel> {
+    MODELS
+        .iter()
+        .copied()
+        .find(|m| m.name() == name)
+        .ok_or_else(|| UnknownModel { name: name.to_owned(), accepted: model_names() })
+}
+
+/// A model name that is not in [`MODELS`].
+#[derive(Debug, thiserror::Error)]
+#[error("unknown model '{name}' (accepted: {accepted})")]
+pub struct UnknownModel {
+    pub name: String,
+    pub accepted: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_and_findable() {
+        for model in MODELS {
+            assert_eq!(find_model(model.name()).unwrap().name(), model.name());
+        }
+        let mut names: Vec<_> = MODELS.iter().map(|m| m.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), MODELS.len());
+    }
+
+    #[test]
+    fn unknown_model_lists_accepted_names() {
+        let err = find_model("gevent").unwrap_err().to_string();
+        assert!(err.contains("gevent") && err.contains("rayon"), "{err}");
+    }
+
+    #[test]
+    fn zero_workers_is_refused_by_every_model() {
+        for model in MODELS {
+            assert!(model.start(0).is_err(), "{} accepted W=0", model.name());
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! The conditions of a run, recorded beside its numbers: a figure without its machine, its
+//! compiler and its command line cannot be compared with anything.
+
+use std::time::SystemTime;
+
+use serde::{Deserialize, Serialize};
+
+/// Where and how a run happened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Environment {
+    pub cpu_model: Option<String>,
+    pub logical_cores: usize,
+    pub memory_bytes: Option<u64>,
+    pub os: String,
+    pub kernel: Option<String>,
+    pub rustc: Option<String>,
+    pub poolbench_version: String,
+    pub git_commit: Option<String>,
+    /// Versions of the concurrency crates compared, from Cargo.lock at build time.
+    pub crates: Vec<String>,
+    /// The release/debug profile poolbench was built with: debug timings are not comparable.
+    pub build_profile: String,
+    pub command_line: Vec<String>,
+    /// RFC 3339, UTC.
+    pub started_at: String,
+}
+
+impl Environment {
+    /// Reads this machine's description now; `command_line` is what the user typed.
+    pub fn capture(command_line: Vec<String>) -> Self {
+        let non_empty = |s: &'static str| (!s.is_empty()).then(|| s.to_owned());
+        Self {
+            cpu_model: read_field("/proc/cpuinfo", "model name", ':'),
+            logical_cores: poolbench_core::logical_cores(),
+            memory_bytes: read_field("/proc/meminfo", "MemTotal", ':')
+                .and_then(|kb| kb.trim_end_matches("kB").trim().parse::<u64>().ok())
+                .map(|kb| kb * 1024),
+            os: read_field("/etc/os-release", "PRETTY_NAME", '=')
+                .map(|name| name.trim_matches('"').to_owned())
+                .unwrap_or_else(|| std::env::consts::OS.to_owned()),
+            kernel: std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .ok()
+                .map(|s| s.trim().to_owned()),
+            rustc: non_empty(env!("POOLBENCH_RUSTC_VERSION")),
+            poolbench_version: env!("CARGO_PKG_VERSION").to_owned(),
+            git_commit: non_empty(env!("POOLBENCH_GIT_COMMIT")),
+            crates: env!("POOLBENCH_DEP_VERSIONS")
+                .split(',')
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+            build_profile: if cfg!(debug_assertions) { "debug" } else { "release" }.to_owned(),
+            command_line,
+            started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+        }
+    }
+
+    /// One line for the top of the terminal table.
+    pub fn headline(&self) -> String {
+        format!(
+            "{} · {} logical cores · {} · {} · poolbench {}{} ({})",
+            self.cpu_model.as_deref().unwrap_or("unknown CPU"),
+            self.logical_cores,
+            self.os,
+            self.rustc.as_deref().unwrap_or("rustc ?"),
+            self.poolbench_version,
+            self.git_commit.as_deref().map(|c| format!(" @ {c}")).unwrap_or_default(),
+            self.build_profile,
+        )
+    }
+}
+
+/// The value of the first `key<sep>value` line of a text file.
+fn read_field(path: &str, key: &str, sep: char) -> Option<String> {
+    let text = std::fs::read_to_string(path).ok()?;
+    text.lines().find_map(|line| {
+        let (k, v) = line.split_once(sep)?;
+        (k.trim() == key).then(|| v.trim().to_owned())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_the_basics() {
+        let env = Environment::capture(vec!["poolbench".into(), "run".into()]);
+        assert!(env.logical_cores >= 1);
+        assert_eq!(env.command_line, ["poolbench", "run"]);
+        assert!(env.started_at.ends_with('Z'), "{}", env.started_at);
+        assert!(env.crates.iter().any(|c| c.starts_with("rayon=")), "{:?}", env.crates);
+        assert!(env.headline().contains("logical cores"));
+    }
+}

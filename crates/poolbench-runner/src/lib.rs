@@ -1,0 +1,26 @@
+//! Runs a matrix of cells — (workload, model, workers) — and turns them into verified results.
+//!
+//! For each workload of a [`Plan`] the runner first runs the `sequential` model: its outputs
+//! are the oracle every other model must reproduce, and its median time is the reference for
+//! speedups and CPU-bound ideal times. Then, for each model and worker count, it starts the
+//! model's pool (outside the timed region, its cost recorded as `startup_s`), runs warm-up
+//! batches (untimed, watched for the peak thread count), then R timed repetitions, comparing
+//! every repetition's checksums with the oracle. Each finished cell is handed to a callback at
+//! once, so the CLI can print it and save `results.json` before the next cell starts.
+
+mod environment;
+mod plan;
+mod presets;
+mod results;
+mod run;
+mod stats;
+mod table;
+mod usage;
+
+pub use environment::Environment;
+pub use plan::{Plan, PlanError};
+pub use presets::{find_preset, Preset, PRESETS};
+pub use results::{write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
+pub use run::{run_plan, RunError};
+pub use stats::{percentile, Summary};
+pub use table::{format_duration, Table};

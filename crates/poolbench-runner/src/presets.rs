@@ -1,0 +1,59 @@
+//! Named suites: which workloads, with which parameters, at which worker counts.
+
+use poolbench_core::WorkloadSpec;
+
+/// A named suite of workloads and worker counts.
+#[derive(Debug, Clone, Copy)]
+pub struct Preset {
+    pub name: &'static str,
+    pub summary: &'static str,
+    pub workloads: fn() -> Vec<WorkloadSpec>,
+    pub workers: &'static [usize],
+    pub repeat: usize,
+    pub warmup: usize,
+}
+
+/// Every preset; the first is the default.
+pub static PRESETS: &[Preset] = &[
+    Preset {
+        name: "quick",
+        summary: "every model x sleep, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (< 1 min on 2 cores)",
+        workloads: quick_workloads,
+        workers: &[1, 2, 4, 8],
+        repeat: 5,
+        warmup: 1,
+    },
+    Preset {
+        name: "full",
+        summary: "larger batches, W = 1..64, 10 repetitions: for reference reports (minutes)",
+        workloads: full_workloads,
+        workers: &[1, 2, 4, 8, 16, 32, 64],
+        repeat: 10,
+        warmup: 2,
+    },
+];
+
+/// The preset called `name`.
+pub fn find_preset(name: &str) -> Option<&'static Preset> {
+    PRESETS.iter().find(|p| p.name == name)
+}
+
+fn quick_workloads() -> Vec<WorkloadSpec> {
+    vec![
+        WorkloadSpec::new("sleep", 16).with("delay_ms", 10.0),
+        WorkloadSpec::new("sum", 32).with("n", 1_000_000),
+        WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 4 << 20),
+        WorkloadSpec::new("thumbnail", 16),
+        WorkloadSpec::new("noop", 2_000),
+    ]
+}
+
+fn full_workloads() -> Vec<WorkloadSpec> {
+    vec![
+        WorkloadSpec::new("sleep", 128).with("delay_ms", 10.0),
+        WorkloadSpec::new("sum", 128).with("n", 4_000_000),
+        WorkloadSpec::new("sum-mem", 32).with("elements_per_task", 4 << 20),
+        WorkloadSpec::new("thumbnail", 128),
+        WorkloadSpec::new("noop", 10_000),
+    ]
+}

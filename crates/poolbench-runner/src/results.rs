@@ -1,0 +1,134 @@
+//! `results.json`: the stable, documented output every other tool reads.
+//!
+//! The format is versioned by [`SCHEMA`]; fields are only ever added (optional ones), never
+//! renamed or removed, within one schema version. `docs/results-format.md` describes each field.
+
+use std::io::Write;
+use std::path::Path;
+
+use poolbench_core::WorkKind;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use crate::Environment;
+
+/// The schema identifier written into every results file.
+pub const SCHEMA: &str = "poolbench/1";
+
+/// A whole results file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResultsFile {
+    pub schema: String,
+    pub environment: Environment,
+    /// The preset the run started from, if any.
+    pub preset: Option<String>,
+    pub results: Vec<CellResult>,
+}
+
+impl ResultsFile {
+    /// An empty results file for a run starting now.
+    pub fn new(environment: Environment, preset: Option<String>) -> Self {
+        Self { schema: SCHEMA.to_owned(), environment, preset, results: Vec::new() }
+    }
+
+    /// Writes the file atomically (see [`write_atomic`]) as pretty JSON.
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
+        write_atomic(path, &json)
+    }
+}
+
+/// p50/p90/p99/max of a per-task duration, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Percentiles {
+    pub p50: f64,
+    pub p90: f64,
+    pub p99: f64,
+    pub max: f64,
+}
+
+/// One cell: one workload (with its parameters) on one model at one worker count.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CellResult {
+    pub workload: String,
+    pub kind: WorkKind,
+    pub params: Map<String, Value>,
+    pub model: String,
+    pub workers: usize,
+    pub tasks: usize,
+    pub cores: usize,
+    pub warmup: usize,
+    pub repeat: usize,
+    /// Every timed repetition's wall time, in run order.
+    pub samples_s: Vec<f64>,
+    pub median_s: Option<f64>,
+    pub min_s: Option<f64>,
+    pub max_s: Option<f64>,
+    pub mean_s: Option<f64>,
+    pub stddev_s: Option<f64>,
+    /// Best time a zero-overhead scheduler could reach; null where undefined (noop).
+    pub ideal_s: Option<f64>,
+    /// The sequential median divided by this cell's median.
+    pub speedup: Option<f64>,
+    /// ideal_s / median_s.
+    pub efficiency: Option<f64>,
+    /// Every task of every batch succeeded and matched the sequential oracle.
+    pub verified: bool,
+    /// Tasks that failed in at least one batch.
+    pub failed_tasks: usize,
+    /// Tasks whose checksum differed from the oracle's in at least one batch.
+    pub mismatched_tasks: usize,
+    /// The first few task errors, as "task I: message".
+    pub errors: Vec<String>,
+    /// Seconds to start the model's pool (threads, runtime), outside the timed batches.
+    pub startup_s: Option<f64>,
+    /// Median CPU time (user + system, whole process) per timed batch.
+    pub cpu_s: Option<f64>,
+    /// Most OS threads the model added, seen while the warm-up batches ran.
+    pub peak_threads: Option<usize>,
+    /// Most tasks that ran at once in the last timed batch.
+    pub max_in_flight: Option<usize>,
+    /// Per-task wait between enqueue and start, last timed batch.
+    pub queue_wait_s: Option<Percentiles>,
+    /// Per-task run time, last timed batch.
+    pub service_s: Option<Percentiles>,
+    /// Set when the model itself failed (not a task): the cell stopped there.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_error: Option<String>,
+}
+
+/// Writes `bytes` to `path` so that readers see either the old file or the new one, never a
+/// half-written one: the bytes go to a temporary file in the same folder, are flushed to disk,
+/// and the temporary file is renamed over `path`.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new().prefix(".poolbench-").tempfile_in(dir)?;
+    tmp.write_all(bytes)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn atomic_write_replaces_whole_file_and_leaves_no_temporaries() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("results.json");
+        write_atomic(&path, b"first version, rather long").unwrap();
+        write_atomic(&path, b"second").unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"second");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn atomic_write_into_a_missing_folder_fails_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(write_atomic(&dir.path().join("nope/results.json"), b"x").is_err());
+    }
+}

@@ -1,0 +1,245 @@
+//! Running a plan, cell by cell, verifying every batch against the sequential oracle.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use poolbench_core::{
+    logical_cores, max_in_flight, IdealInput, Model, TaskOutcome, Workload, WorkloadError,
+};
+use poolbench_workloads::BuildContext;
+
+use crate::plan::ORACLE;
+use crate::results::{CellResult, Percentiles};
+use crate::stats::{percentile, Summary};
+use crate::usage::{process_cpu_seconds, ThreadWatcher};
+use crate::{Plan, PlanError};
+
+/// How many task errors a cell keeps verbatim.
+const ERRORS_KEPT: usize = 5;
+
+/// Why a run stopped before finishing its plan.
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Workload(#[from] WorkloadError),
+    #[error("{0}")]
+    Callback(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// Runs every cell of `plan`, calling `on_cell` as soon as each one finishes (to print it and
+/// save results so far), and returns all cells. Workloads are built — inputs prepared — before
+/// the first cell, so a bad parameter fails fast and no preparation is ever timed.
+pub fn run_plan(
+    plan: &Plan,
+    ctx: &BuildContext,
+    mut on_cell: impl FnMut(&CellResult) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+) -> Result<Vec<CellResult>, RunError> {
+    plan.validate()?;
+    let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
+    let workloads = plan
+        .workloads
+        .iter()
+        .map(|spec| poolbench_workloads::build(spec, ctx))
+        .collect::<Result<Vec<_>, _>>()?;
+    let cores = logical_cores();
+    let mut cells = Vec::with_capacity(plan.cell_count());
+    for workload in &workloads {
+        let mut emit = |cell: CellResult| -> Result<(), RunError> {
+            on_cell(&cell).map_err(RunError::Callback)?;
+            cells.push(cell);
+            Ok(())
+        };
+        let (reference_cell, reference) = run_cell(oracle, 1, workload, None, plan, cores);
+        let serial = reference_cell.median_s.map(Duration::from_secs_f64);
+        emit(reference_cell)?;
+        for model in plan.models.iter().filter(|m| m.name() != ORACLE) {
+            for &workers in &plan.workers {
+                let oracle = Oracle { checksums: &reference.checksums, serial };
+                let (cell, _) = run_cell(*model, workers, workload, Some(oracle), plan, cores);
+                emit(cell)?;
+            }
+        }
+    }
+    Ok(cells)
+}
+
+/// What the sequential run established for a workload.
+#[derive(Clone, Copy)]
+struct Oracle<'a> {
+    /// Per task: the oracle's checksum, or `None` where the oracle's task failed.
+    checksums: &'a [Option<u64>],
+    serial: Option<Duration>,
+}
+
+/// The checksums a cell produced in its first batch (for the oracle's cell, they become the
+/// reference for the others).
+struct Reference {
+    checksums: Vec<Option<u64>>,
+}
+
+/// Compares every batch of a cell with the oracle (or, for the oracle itself, with its own
+/// first batch) and keeps count of what went wrong.
+struct Verifier {
+    expected: Option<Vec<Option<u64>>>,
+    failed: BTreeSet<usize>,
+    mismatched: BTreeSet<usize>,
+    errors: Vec<String>,
+}
+
+impl Verifier {
+    fn new(expected: Option<Vec<Option<u64>>>) -> Self {
+        Self { expected, failed: BTreeSet::new(), mismatched: BTreeSet::new(), errors: Vec::new() }
+    }
+
+    fn check(&mut self, outcomes: &[TaskOutcome]) {
+        let got: Vec<Option<u64>> =
+            outcomes.iter().map(|o| o.result.as_ref().ok().map(|out| out.checksum)).collect();
+        for (index, outcome) in outcomes.iter().enumerate() {
+            if let Err(error) = &outcome.result {
+                self.failed.insert(index);
+                if self.errors.len() < ERRORS_KEPT {
+                    self.errors.push(format!("task {index}: {error}"));
+                }
+            }
+        }
+        let expected = self.expected.get_or_insert_with(|| got.clone());
+        for (index, (want, have)) in expected.iter().zip(&got).enumerate() {
+            if have.is_some() && want != have {
+                self.mismatched.insert(index);
+            }
+        }
+    }
+
+    fn verified(&self, tasks: usize, batches_checked: usize) -> bool {
+        batches_checked > 0
+            && self.failed.is_empty()
+            && self.mismatched.is_empty()
+            && self.expected.as_ref().is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
+    }
+}
+
+/// Runs one cell: start the pool, warm up, time `plan.repeat` batches, verify each.
+fn run_cell(
+    model: &dyn Model,
+    workers: usize,
+    workload: &Arc<dyn Workload>,
+    oracle: Option<Oracle<'_>>,
+    plan: &Plan,
+    cores: usize,
+) -> (CellResult, Reference) {
+    let spec = workload.spec();
+    let mut verifier = Verifier::new(oracle.map(|o| o.checksums.to_vec()));
+    let mut cell = CellResult {
+        workload: spec.name.clone(),
+        kind: workload.kind(),
+        params: spec.params.clone(),
+        model: model.name().to_owned(),
+        workers,
+        tasks: spec.tasks,
+        cores,
+        warmup: plan.warmup,
+        repeat: plan.repeat,
+        samples_s: Vec::with_capacity(plan.repeat),
+        median_s: None,
+        min_s: None,
+        max_s: None,
+        mean_s: None,
+        stddev_s: None,
+        ideal_s: None,
+        speedup: None,
+        efficiency: None,
+        verified: false,
+        failed_tasks: 0,
+        mismatched_tasks: 0,
+        errors: Vec::new(),
+        startup_s: None,
+        cpu_s: None,
+        peak_threads: None,
+        max_in_flight: None,
+        queue_wait_s: None,
+        service_s: None,
+        model_error: None,
+    };
+    let mut batches_checked = 0;
+    let mut cpu_samples = Vec::with_capacity(plan.repeat);
+    let baseline_threads = crate::usage::thread_count();
+    let started = Instant::now();
+    match model.start(workers) {
+        Err(e) => cell.model_error = Some(e.to_string()),
+        Ok(pool) => {
+            cell.startup_s = Some(started.elapsed().as_secs_f64());
+            let mut batch = || -> Result<(), String> {
+                for _ in 0..plan.warmup {
+                    let watcher = ThreadWatcher::start();
+                    let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
+                    if let (Some(watcher), Some(base)) = (watcher, baseline_threads) {
+                        let added = watcher.finish().saturating_sub(base);
+                        cell.peak_threads = Some(cell.peak_threads.unwrap_or(0).max(added));
+                    }
+                    verifier.check(&outcomes);
+                    batches_checked += 1;
+                }
+                for _ in 0..plan.repeat {
+                    let cpu_before = process_cpu_seconds();
+                    let timer = Instant::now();
+                    let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
+                    cell.samples_s.push(timer.elapsed().as_secs_f64());
+                    if let (Some(before), Some(after)) = (cpu_before, process_cpu_seconds()) {
+                        cpu_samples.push(after - before);
+                    }
+                    verifier.check(&outcomes);
+                    batches_checked += 1;
+                    record_timing(&mut cell, &outcomes);
+                }
+                Ok(())
+            };
+            if let Err(message) = batch() {
+                cell.model_error = Some(message);
+            }
+            drop(pool);
+        }
+    }
+
+    if let Some(summary) = Summary::of(&cell.samples_s) {
+        cell.median_s = Some(summary.median);
+        cell.min_s = Some(summary.min);
+        cell.max_s = Some(summary.max);
+        cell.mean_s = Some(summary.mean);
+        cell.stddev_s = Some(summary.stddev);
+    }
+    cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
+    let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
+    cell.ideal_s = workload.ideal(IdealInput { workers, cores, serial }).map(|d| d.as_secs_f64());
+    if let (Some(serial), Some(median)) = (serial, cell.median_s) {
+        cell.speedup = Some(serial.as_secs_f64() / median);
+    }
+    if let (Some(ideal), Some(median)) = (cell.ideal_s, cell.median_s) {
+        cell.efficiency = Some(ideal / median);
+    }
+    cell.verified = cell.model_error.is_none() && verifier.verified(spec.tasks, batches_checked);
+    cell.failed_tasks = verifier.failed.len();
+    cell.mismatched_tasks = verifier.mismatched.len();
+    cell.errors = std::mem::take(&mut verifier.errors);
+    let checksums = verifier.expected.unwrap_or_else(|| vec![None; spec.tasks]);
+    (cell, Reference { checksums })
+}
+
+/// Per-task timing summaries of one batch.
+fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
+    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
+    cell.max_in_flight = Some(max_in_flight(&timings));
+    let percentiles = |mut values: Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        (!values.is_empty()).then(|| Percentiles {
+            p50: percentile(&values, 50.0),
+            p90: percentile(&values, 90.0),
+            p99: percentile(&values, 99.0),
+            max: values[values.len() - 1],
+        })
+    };
+    cell.queue_wait_s = percentiles(timings.iter().map(|t| t.queue_wait().as_secs_f64()).collect());
+    cell.service_s = percentiles(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+}

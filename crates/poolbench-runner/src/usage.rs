@@ -1,0 +1,99 @@
+//! What a batch costs the process besides wall time: CPU time and OS threads.
+//!
+//! CPU time comes from `getrusage(RUSAGE_SELF)` (user + system, all threads), read before and
+//! after a batch: it shows who burns cores while waiting. The thread count comes from
+//! `/proc/self/status`, sampled every millisecond by a watcher thread *only during warm-up
+//! batches*, so the sampling never disturbs a timed repetition.
+
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+/// User + system CPU time consumed so far by every thread of this process, in seconds.
+pub fn process_cpu_seconds() -> Option<f64> {
+    // SAFETY: getrusage only writes into the zeroed struct we pass it.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        if libc::getrusage(libc::RUSAGE_SELF, &mut usage) != 0 {
+            return None;
+        }
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+}
+
+/// OS threads in this process now (Linux), from `/proc/self/status`.
+pub fn thread_count() -> Option<usize> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status.lines().find_map(|line| line.strip_prefix("Threads:")?.trim().parse().ok())
+}
+
+/// Samples the process's thread count every millisecond until stopped; reports the maximum.
+#[derive(Debug)]
+pub struct ThreadWatcher {
+    stop: Arc<AtomicBool>,
+    peak: Arc<AtomicUsize>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl ThreadWatcher {
+    /// Starts watching; `None` where thread counts cannot be read.
+    pub fn start() -> Option<Self> {
+        thread_count()?;
+        let stop = Arc::new(AtomicBool::new(false));
+        let peak = Arc::new(AtomicUsize::new(0));
+        let (stop_flag, peak_seen) = (Arc::clone(&stop), Arc::clone(&peak));
+        let handle = std::thread::Builder::new()
+            .name("thread-watcher".into())
+            .spawn(move || {
+                while !stop_flag.load(Ordering::Relaxed) {
+                    if let Some(n) = thread_count() {
+                        peak_seen.fetch_max(n, Ordering::Relaxed);
+                    }
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            })
+            .ok()?;
+        Some(Self { stop, peak, handle: Some(handle) })
+    }
+
+    /// Stops watching and returns the most threads seen, not counting the watcher itself.
+    pub fn finish(mut self) -> usize {
+        self.stop.store(true, Ordering::Relaxed);
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+        self.peak.load(Ordering::Relaxed).saturating_sub(1)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_time_moves_forward() {
+        let before = process_cpu_seconds().unwrap();
+        let mut x = 0u64;
+        for i in 0..20_000_000u64 {
+            x = x.wrapping_add(std::hint::black_box(i));
+        }
+        std::hint::black_box(x);
+        assert!(process_cpu_seconds().unwrap() > before);
+    }
+
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn watcher_sees_extra_threads() {
+        let watcher = ThreadWatcher::start().unwrap();
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| std::thread::sleep(Duration::from_millis(30)));
+            }
+        });
+        // This test's own thread plus the four it spawned, whatever other tests do meanwhile.
+        assert!(watcher.finish() >= 5);
+    }
+}

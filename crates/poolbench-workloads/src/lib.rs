@@ -1,0 +1,125 @@
+//! The workloads: what every model is asked to run.
+//!
+//! Each module holds one workload and a [`WorkloadInfo`] entry describing it. A workload is
+//! built from a [`WorkloadSpec`] (name, task count, JSON parameters), so a worker in another
+//! process can rebuild exactly the same one from the spec alone. Building prepares inputs
+//! (images on disk, a large array in memory) once, outside any timed region.
+//!
+//! | name | kind | seed | a task… |
+//! |---|---|---|---|
+//! | `sleep` | io | S6 | sleeps `delay_ms` (async form: `tokio::time::sleep`) |
+//! | `sum` | cpu | S7 | sums 0..n in a loop the optimiser cannot fold |
+//! | `sum-mem` | cpu | — | sums its slice of a shared in-memory array (bandwidth-bound) |
+//! | `thumbnail` | cpu | S2 | reads a JPEG, decodes, Lanczos3-resizes to fit 75×75, encodes, writes |
+//! | `noop` | cpu | — | does nothing: the model's own per-task overhead |
+//!
+//! Adding a workload is one module plus one line in [`WORKLOADS`].
+
+mod noop;
+mod photos;
+mod sleep;
+mod sum;
+mod sum_mem;
+mod thumbnail;
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use poolbench_core::{WorkKind, Workload, WorkloadError, WorkloadSpec};
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+pub use photos::synthetic_photo;
+
+/// Where workloads may keep prepared inputs between runs and write their outputs.
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    /// Root of the input cache (generated images are kept here, keyed by their parameters).
+    pub cache_dir: PathBuf,
+}
+
+impl Default for BuildContext {
+    fn default() -> Self {
+        Self { cache_dir: std::env::temp_dir().join("poolbench-cache") }
+    }
+}
+
+/// A workload's entry in the registry: what `poolbench list` shows and how to build it.
+#[derive(Debug, Clone, Copy)]
+pub struct WorkloadInfo {
+    pub name: &'static str,
+    pub kind: WorkKind,
+    pub summary: &'static str,
+    pub default_tasks: usize,
+    default_params: fn() -> Map<String, Value>,
+    build: fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>,
+}
+
+impl WorkloadInfo {
+    /// The parameters with their default values.
+    pub fn default_params(&self) -> Map<String, Value> {
+        (self.default_params)()
+    }
+
+    /// A spec for this workload with default parameters and task count.
+    pub fn default_spec(&self) -> WorkloadSpec {
+        WorkloadSpec::new(self.name, self.default_tasks)
+    }
+}
+
+/// Every workload, in the order reports list them.
+pub static WORKLOADS: &[WorkloadInfo] =
+    &[sleep::INFO, sum::INFO, sum_mem::INFO, thumbnail::INFO, noop::INFO];
+
+/// Names of all workloads, comma-separated, for error messages and `--help`.
+pub fn workload_names() -> String {
+    WORKLOADS.iter().map(|w| w.name).collect::<Vec<_>>().join(", ")
+}
+
+/// The registry entry called `name`.
+pub fn find_workload(name: &str) -> Result<&'static WorkloadInfo, WorkloadError> {
+    WORKLOADS.iter().find(|w| w.name == name).ok_or_else(|| WorkloadError::Unknown {
+        name: name.to_owned(),
+        accepted: workload_names(),
+    })
+}
+
+/// Builds (and prepares the inputs of) the workload `spec` names.
+pub fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    (find_workload(&spec.name)?.build)(spec, ctx)
+}
+
+/// `default_params` for a parameter struct: its `Default` value as a JSON object.
+fn defaults_of<P: Default + Serialize>() -> Map<String, Value> {
+    match serde_json::to_value(P::default()) {
+        Ok(Value::Object(map)) => map,
+        _ => Map::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_builds_from_its_default_params() {
+        let ctx = BuildContext { cache_dir: tempfile::tempdir().unwrap().keep() };
+        for info in WORKLOADS {
+            let spec = WorkloadSpec::new(info.name, 2);
+            let workload = build(&spec, &ctx).unwrap();
+            assert_eq!(workload.kind(), info.kind);
+            assert_eq!(workload.spec().params, info.default_params(), "{}", info.name);
+        }
+        std::fs::remove_dir_all(&ctx.cache_dir).ok();
+    }
+
+    #[test]
+    fn unknown_names_and_params_are_clear_errors() {
+        let ctx = BuildContext::default();
+        let err = build(&WorkloadSpec::new("fib", 1), &ctx).err().unwrap().to_string();
+        assert!(err.contains("'fib'") && err.contains("thumbnail"), "{err}");
+        let err = build(&WorkloadSpec::new("sleep", 1).with("delay", 1), &ctx);
+        let err = err.err().unwrap().to_string();
+        assert!(err.contains("sleep") && err.contains("delay"), "{err}");
+    }
+}

@@ -1,0 +1,111 @@
+//! Deterministic synthetic "photos" for the thumbnail workload (seed S2's images are unknown).
+//!
+//! Flat colours compress far better than photographs, which would make decoding unrealistically
+//! cheap. These images mix a smooth gradient, a few soft shapes and seeded per-pixel noise, so
+//! the JPEG encoder sees photo-like entropy. They are encoded by `image`'s JPEG encoder, which
+//! writes 4:4:4 (no chroma subsampling); Pillow's default is 4:2:0, so a Pillow-generated set
+//! of the same size decodes a little faster.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use image::codecs::jpeg::JpegEncoder;
+use image::ExtendedColorType;
+
+/// The RGB8 pixels (row-major, `width * height * 3` bytes) of synthetic photo `index` of the
+/// set made from `seed`: same arguments, same pixels, on every machine.
+pub fn synthetic_photo(seed: u64, index: usize, width: u32, height: u32) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let (w, h) = (width.max(1) as f32, height.max(1) as f32);
+    let tint = [rng.f32(), rng.f32(), rng.f32()];
+    let blobs: Vec<(f32, f32, f32, [f32; 3])> = (0..4)
+        .map(|_| (rng.f32() * w, rng.f32() * h, (0.1 + rng.f32() * 0.3) * w, [rng.f32(), rng.f32(), rng.f32()]))
+        .collect();
+    let mut pixels = Vec::with_capacity(width as usize * height as usize * 3);
+    for y in 0..height {
+        for x in 0..width {
+            let (fx, fy) = (x as f32, y as f32);
+            for (channel, &t) in tint.iter().enumerate() {
+                let mut v = 40.0 + 150.0 * (fy / h) * t + 40.0 * (fx / w);
+                for &(cx, cy, r, colour) in &blobs {
+                    let d2 = ((fx - cx).powi(2) + (fy - cy).powi(2)) / (r * r);
+                    v += 90.0 * colour[channel] * (-d2).exp();
+                }
+                v += rng.f32() * 36.0 - 18.0;
+                pixels.push(v.clamp(0.0, 255.0) as u8);
+            }
+        }
+    }
+    pixels
+}
+
+/// Encodes RGB8 pixels as a baseline JPEG of the given quality (1–100).
+pub(crate) fn encode_jpeg(
+    pixels: &[u8],
+    width: u32,
+    height: u32,
+    quality: u8,
+) -> Result<Vec<u8>, image::ImageError> {
+    let mut bytes = Vec::new();
+    JpegEncoder::new_with_quality(&mut bytes, quality).encode(
+        pixels,
+        width,
+        height,
+        ExtendedColorType::Rgb8,
+    )?;
+    Ok(bytes)
+}
+
+/// Makes sure `dir` holds photos `0..count` of the set, generating only the missing ones.
+/// Each file is written to a temporary name and renamed into place, so a crash or a concurrent
+/// run never leaves a truncated image behind that a later run would trust.
+pub(crate) fn ensure_photos(
+    dir: &Path,
+    count: usize,
+    seed: u64,
+    (width, height): (u32, u32),
+    quality: u8,
+) -> Result<Vec<PathBuf>, String> {
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    (0..count)
+        .map(|index| {
+            let path = dir.join(format!("{index:05}.jpg"));
+            if !path.is_file() {
+                let pixels = synthetic_photo(seed, index, width, height);
+                let bytes = encode_jpeg(&pixels, width, height, quality).map_err(|e| e.to_string())?;
+                let mut file = tempfile::NamedTempFile::new_in(dir)
+                    .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
+                file.write_all(&bytes).map_err(|e| e.to_string())?;
+                file.persist(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            }
+            Ok(path)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn photos_are_deterministic_and_distinct() {
+        let a = synthetic_photo(7, 0, 32, 24);
+        assert_eq!(a.len(), 32 * 24 * 3);
+        assert_eq!(a, synthetic_photo(7, 0, 32, 24));
+        assert_ne!(a, synthetic_photo(7, 1, 32, 24));
+        assert_ne!(a, synthetic_photo(8, 0, 32, 24));
+    }
+
+    #[test]
+    fn cache_generates_missing_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        assert_eq!(paths.len(), 3);
+        let first = fs::metadata(&paths[0]).unwrap().modified().unwrap();
+        let again = ensure_photos(dir.path(), 4, 1, (16, 12), 90).unwrap();
+        assert_eq!(fs::metadata(&again[0]).unwrap().modified().unwrap(), first);
+        assert!(again[3].is_file());
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 4, "no temporary files left");
+    }
+}

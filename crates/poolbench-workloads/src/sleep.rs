@@ -1,0 +1,89 @@
+//! `sleep` (seed S6): each task waits `delay_ms` without using the CPU.
+//!
+//! The purest I/O-bound work: a perfect scheduler with W workers finishes N tasks in
+//! ⌈N/W⌉·d whatever the core count. The blocking form is `std::thread::sleep` (the thread is
+//! parked: a thread per waiting task); the async form is `tokio::time::sleep` (the task yields:
+//! thousands of waits on a few threads). That difference is what this workload shows.
+//! tokio's timer has a 1 ms granularity, so keep `delay_ms` at several milliseconds.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poolbench_core::{
+    io_bound_ideal, mix, BoxFuture, IdealInput, TaskOutput, TaskResult, WorkKind, Workload,
+    WorkloadError, WorkloadSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{defaults_of, BuildContext, WorkloadInfo};
+
+pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
+    name: "sleep",
+    kind: WorkKind::Io,
+    summary: "each task sleeps delay_ms: blocking std::thread::sleep or async tokio sleep (S6)",
+    default_tasks: 16,
+    default_params: defaults_of::<SleepParams>,
+    build,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SleepParams {
+    /// How long each task waits, in milliseconds.
+    delay_ms: f64,
+}
+
+impl Default for SleepParams {
+    fn default() -> Self {
+        Self { delay_ms: 10.0 }
+    }
+}
+
+#[derive(Debug)]
+struct Sleep {
+    spec: WorkloadSpec,
+    delay: Duration,
+}
+
+fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params: SleepParams = spec.parse_params()?;
+    let delay = Duration::try_from_secs_f64(params.delay_ms / 1e3).map_err(|_| {
+        WorkloadError::BadParams {
+            workload: spec.name.clone(),
+            message: format!("delay_ms must be a non-negative number (got {})", params.delay_ms),
+        }
+    })?;
+    Ok(Arc::new(Sleep { spec: spec.normalised(&params), delay }))
+}
+
+impl Sleep {
+    fn output(&self, index: usize) -> TaskResult {
+        Ok(TaskOutput { checksum: mix(index, self.delay.as_nanos() as u64) })
+    }
+}
+
+impl Workload for Sleep {
+    fn spec(&self) -> &WorkloadSpec {
+        &self.spec
+    }
+
+    fn kind(&self) -> WorkKind {
+        WorkKind::Io
+    }
+
+    fn run_blocking(&self, index: usize) -> TaskResult {
+        std::thread::sleep(self.delay);
+        self.output(index)
+    }
+
+    fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
+        Some(Box::pin(async move {
+            tokio::time::sleep(self.delay).await;
+            self.output(index)
+        }))
+    }
+
+    fn ideal(&self, input: IdealInput) -> Option<Duration> {
+        Some(io_bound_ideal(self.tasks(), input.workers, self.delay))
+    }
+}

@@ -1,0 +1,109 @@
+//! `sum` (seed S7): each task computes Σ 0..n, the Rust twin of Python's `sum(range(n))`.
+//!
+//! Compute-bound and embarrassingly parallel: N tasks need ⌈N / min(W, C)⌉ rounds. The catch
+//! is the optimiser: LLVM turns `(0..n).sum()` into n(n-1)/2 — a multiply, no loop — even when
+//! n is hidden behind `black_box`. Passing every *addend* through `std::hint::black_box`
+//! keeps one real addition per iteration (checked in the disassembly: see the README's notes
+//! on honest numbers). Each task verifies its sum against the closed form, so a loop that did
+//! not run, or ran wrong, is a failed task rather than a fast one.
+
+use std::hint::black_box;
+use std::sync::Arc;
+use std::time::Duration;
+
+use poolbench_core::{
+    cpu_bound_ideal, mix, IdealInput, TaskError, TaskOutput, TaskResult, WorkKind, Workload,
+    WorkloadError, WorkloadSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{defaults_of, BuildContext, WorkloadInfo};
+
+pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
+    name: "sum",
+    kind: WorkKind::Cpu,
+    summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
+    default_tasks: 32,
+    default_params: defaults_of::<SumParams>,
+    build,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct SumParams {
+    /// Each task sums the integers 0..n.
+    n: u64,
+}
+
+impl Default for SumParams {
+    fn default() -> Self {
+        Self { n: 1_000_000 }
+    }
+}
+
+#[derive(Debug)]
+struct Sum {
+    spec: WorkloadSpec,
+    n: u64,
+}
+
+fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params: SumParams = spec.parse_params()?;
+    Ok(Arc::new(Sum { spec: spec.normalised(&params), n: params.n }))
+}
+
+/// Σ 0..n with one real addition per iteration: `black_box` on each addend stops LLVM from
+/// replacing the loop with its closed form.
+#[inline(never)]
+pub fn sum_below(n: u64) -> u64 {
+    let mut total = 0u64;
+    for k in 0..n {
+        total = total.wrapping_add(black_box(k));
+    }
+    total
+}
+
+/// n(n-1)/2 modulo 2^64: what [`sum_below`] must return.
+pub fn expected_sum_below(n: u64) -> u64 {
+    let n = u128::from(n);
+    (n * n.saturating_sub(1) / 2) as u64
+}
+
+impl Workload for Sum {
+    fn spec(&self) -> &WorkloadSpec {
+        &self.spec
+    }
+
+    fn kind(&self) -> WorkKind {
+        WorkKind::Cpu
+    }
+
+    fn run_blocking(&self, index: usize) -> TaskResult {
+        let total = sum_below(self.n);
+        let expected = expected_sum_below(self.n);
+        if total != expected {
+            return Err(TaskError::failed(format!(
+                "sum of 0..{} gave {total}, expected {expected}",
+                self.n
+            )));
+        }
+        Ok(TaskOutput { checksum: mix(index, total) })
+    }
+
+    fn ideal(&self, input: IdealInput) -> Option<Duration> {
+        Some(cpu_bound_ideal(self.tasks(), input.workers, input.cores, input.serial?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loop_matches_closed_form() {
+        for n in [0, 1, 2, 10, 12_345] {
+            assert_eq!(sum_below(n), expected_sum_below(n), "n = {n}");
+        }
+        assert_eq!(expected_sum_below(1_000_000), 499_999_500_000);
+    }
+}
