@@ -8,27 +8,37 @@ use std::process::Command;
 fn main() {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let version = command_output(Command::new(rustc).arg("--version"));
-    println!("cargo:rustc-env=POOLBENCH_RUSTC_VERSION={}", version.unwrap_or_default());
+    println!(
+        "cargo:rustc-env=POOLBENCH_RUSTC_VERSION={}",
+        version.unwrap_or_default()
+    );
 
     let manifest = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
     let root = Path::new(&manifest).join("../..");
+    // A missing path makes cargo rerun this script on every build: that is what we want
+    // until the first commit exists, and it never happens in a normal checkout.
     for watched in [".git/HEAD", ".git/logs/HEAD", "Cargo.lock"] {
-        let path = root.join(watched);
-        if path.exists() {
-            println!("cargo:rerun-if-changed={}", path.display());
-        }
+        println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let commit = command_output(
-        Command::new("git").args(["rev-parse", "--short=12", "HEAD"]).current_dir(&root),
+        Command::new("git")
+            .args(["rev-parse", "--short=12", "HEAD"])
+            .current_dir(&root),
     );
-    println!("cargo:rustc-env=POOLBENCH_GIT_COMMIT={}", commit.unwrap_or_default());
+    println!(
+        "cargo:rustc-env=POOLBENCH_GIT_COMMIT={}",
+        commit.unwrap_or_default()
+    );
 
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
     let versions: Vec<String> = ["rayon", "crossbeam-channel", "threadpool", "tokio"]
         .iter()
         .filter_map(|name| locked_version(&lock, name).map(|v| format!("{name}={v}")))
         .collect();
-    println!("cargo:rustc-env=POOLBENCH_DEP_VERSIONS={}", versions.join(","));
+    println!(
+        "cargo:rustc-env=POOLBENCH_DEP_VERSIONS={}",
+        versions.join(",")
+    );
 }
 
 fn command_output(command: &mut Command) -> Option<String> {

@@ -23,7 +23,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run workloads on models, verify outputs, print a table and write results.json.
-    Run(RunArgs),
+    Run(Box<RunArgs>),
     /// List the models, workloads (with their parameters) and presets.
     List,
 }
@@ -91,7 +91,10 @@ fn parse_preset(name: &str) -> Result<String, String> {
         Some(preset) => Ok(preset.name.to_owned()),
         None => {
             let names: Vec<_> = poolbench_runner::PRESETS.iter().map(|p| p.name).collect();
-            Err(format!("unknown preset '{name}' (accepted: {})", names.join(", ")))
+            Err(format!(
+                "unknown preset '{name}' (accepted: {})",
+                names.join(", ")
+            ))
         }
     }
 }
@@ -110,7 +113,9 @@ fn parse_positive(text: &str) -> Result<usize, String> {
     match text.trim().parse::<usize>() {
         Ok(0) => Err("must be at least 1 (got 0)".to_owned()),
         Ok(n) => Ok(n),
-        Err(_) => Err(format!("'{text}' is not a whole number (expected 1, 2, 3, ...)")),
+        Err(_) => Err(format!(
+            "'{text}' is not a whole number (expected 1, 2, 3, ...)"
+        )),
     }
 }
 
@@ -124,7 +129,11 @@ fn parse_setting(text: &str) -> Result<Setting, String> {
     }
     // Numbers and booleans as JSON; anything else as a string.
     let value = serde_json::from_str(raw).unwrap_or_else(|_| Value::String(raw.to_owned()));
-    Ok(Setting { workload, key: key.to_owned(), value })
+    Ok(Setting {
+        workload,
+        key: key.to_owned(),
+        value,
+    })
 }
 
 #[cfg(test)]
@@ -136,15 +145,22 @@ mod tests {
         let s = parse_setting("sleep.delay_ms=2.5").unwrap();
         assert_eq!((s.workload.as_str(), s.key.as_str()), ("sleep", "delay_ms"));
         assert_eq!(s.value, serde_json::json!(2.5));
-        assert_eq!(parse_setting("thumbnail.seed=abc").unwrap().value, serde_json::json!("abc"));
+        assert_eq!(
+            parse_setting("thumbnail.seed=abc").unwrap().value,
+            serde_json::json!("abc")
+        );
         assert!(parse_setting("sleep").is_err());
-        assert!(parse_setting("nosuch.x=1").unwrap_err().contains("accepted"));
+        assert!(parse_setting("nosuch.x=1")
+            .unwrap_err()
+            .contains("accepted"));
     }
 
     #[test]
     fn positive_numbers_only() {
         assert_eq!(parse_positive("4"), Ok(4));
         assert!(parse_positive("0").unwrap_err().contains("at least 1"));
-        assert!(parse_positive("four").unwrap_err().contains("not a whole number"));
+        assert!(parse_positive("four")
+            .unwrap_err()
+            .contains("not a whole number"));
     }
 }

@@ -9,8 +9,11 @@ pub fn list() -> anyhow::Result<ExitCode> {
     }
     println!("\nWorkloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");
     for info in poolbench_workloads::WORKLOADS {
-        let params: Vec<String> =
-            info.default_params().iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let params: Vec<String> = info
+            .default_params()
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
         println!("  {:<10} {:<4} {}", info.name, info.kind, info.summary);
         println!(
             "  {:<10} {:<4} default tasks={}{}{}",

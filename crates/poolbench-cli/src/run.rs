@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
-use poolbench_runner::{run_plan, Environment, Plan, Preset, ResultsFile, Table};
+use poolbench_runner::{prepare, run_plan, Environment, Plan, Preset, ResultsFile, Table};
 use poolbench_workloads::BuildContext;
 
 use crate::args::{RunArgs, Setting};
@@ -19,8 +19,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     plan.validate()?;
     let results_path = prepare_out_dir(&args.out)?;
     let ctx = BuildContext {
-        cache_dir: args.cache_dir.clone().unwrap_or_else(|| BuildContext::default().cache_dir),
+        cache_dir: args
+            .cache_dir
+            .clone()
+            .unwrap_or_else(|| BuildContext::default().cache_dir),
     };
+    if !args.quiet {
+        eprintln!("preparing inputs in {} ...", ctx.cache_dir.display());
+    }
+    let workloads = prepare(&plan, &ctx)?;
 
     let environment = Environment::capture(std::env::args().collect());
     let mut results = ResultsFile::new(environment, Some(preset.name.to_owned()));
@@ -37,7 +44,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         println!("{}", table.header());
     }
     let started = Instant::now();
-    let cells = run_plan(&plan, &ctx, |cell| {
+    let cells = run_plan(&plan, &workloads, |cell| {
         if !args.quiet {
             println!("{}", table.row(cell));
         }
@@ -49,7 +56,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     })
     .context("run stopped")?;
 
-    let beat_ideal = cells.iter().filter(|c| c.efficiency.is_some_and(|e| e > 1.05)).count();
+    let beat_ideal = cells
+        .iter()
+        .filter(|c| c.efficiency.is_some_and(|e| e > 1.05))
+        .count();
     if beat_ideal > 0 {
         println!(
             "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
@@ -70,8 +80,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     for cell in &unverified {
-        let why = cell.model_error.clone().unwrap_or_else(|| cell.errors.join("; "));
-        eprintln!("not verified: {} on {} W={}: {why}", cell.workload, cell.model, cell.workers);
+        let why = cell
+            .model_error
+            .clone()
+            .unwrap_or_else(|| cell.errors.join("; "));
+        eprintln!(
+            "not verified: {} on {} W={}: {why}",
+            cell.workload, cell.model, cell.workers
+        );
     }
     Ok(ExitCode::FAILURE)
 }
@@ -85,12 +101,16 @@ fn plan_from(preset: &Preset, args: &RunArgs) -> anyhow::Result<Plan> {
         args.workloads
             .iter()
             .map(|name| {
-                preset_specs.iter().find(|s| &s.name == name).cloned().unwrap_or_else(|| {
-                    // Validated by the argument parser: the workload exists.
-                    poolbench_workloads::find_workload(name)
-                        .map(|info| info.default_spec())
-                        .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1))
-                })
+                preset_specs
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        // Validated by the argument parser: the workload exists.
+                        poolbench_workloads::find_workload(name)
+                            .map(|info| info.default_spec())
+                            .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1))
+                    })
             })
             .collect()
     };
@@ -107,7 +127,11 @@ fn plan_from(preset: &Preset, args: &RunArgs) -> anyhow::Result<Plan> {
         } else {
             args.models.clone()
         },
-        workers: if args.workers.is_empty() { preset.workers.to_vec() } else { args.workers.clone() },
+        workers: if args.workers.is_empty() {
+            preset.workers.to_vec()
+        } else {
+            args.workers.clone()
+        },
         repeat: args.repeat.unwrap_or(preset.repeat),
         warmup: args.warmup.unwrap_or(preset.warmup),
     })
@@ -115,13 +139,17 @@ fn plan_from(preset: &Preset, args: &RunArgs) -> anyhow::Result<Plan> {
 
 fn apply_settings(workloads: &mut [WorkloadSpec], settings: &[Setting]) -> anyhow::Result<()> {
     for setting in settings {
-        let spec = workloads.iter_mut().find(|s| s.name == setting.workload).ok_or_else(|| {
-            UsageError(format!(
-                "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
-                setting.workload, setting.key, setting.workload
-            ))
-        })?;
-        spec.params.insert(setting.key.clone(), setting.value.clone());
+        let spec = workloads
+            .iter_mut()
+            .find(|s| s.name == setting.workload)
+            .ok_or_else(|| {
+                UsageError(format!(
+                    "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
+                    setting.workload, setting.key, setting.workload
+                ))
+            })?;
+        spec.params
+            .insert(setting.key.clone(), setting.value.clone());
     }
     Ok(())
 }
@@ -129,9 +157,8 @@ fn apply_settings(workloads: &mut [WorkloadSpec], settings: &[Setting]) -> anyho
 /// Creates the output folder and proves it is writable before anything runs, so that a bad
 /// `--out` fails at once and an earlier results.json is left untouched.
 fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
-    let unwritable = |e: std::io::Error| {
-        UsageError(format!("cannot write to --out {}: {e}", out.display()))
-    };
+    let unwritable =
+        |e: std::io::Error| UsageError(format!("cannot write to --out {}: {e}", out.display()));
     std::fs::create_dir_all(out).map_err(unwritable)?;
     tempfile::NamedTempFile::new_in(out).map_err(unwritable)?;
     Ok(out.join("results.json"))

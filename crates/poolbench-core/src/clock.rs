@@ -11,7 +11,9 @@ pub struct BatchClock {
 impl BatchClock {
     /// Starts the clock now.
     pub fn start() -> Self {
-        Self { origin: Instant::now() }
+        Self {
+            origin: Instant::now(),
+        }
     }
 
     /// Time since the batch started.

@@ -18,10 +18,21 @@ pub fn run_task(
     enqueued: Duration,
 ) -> TaskOutcome {
     let started = clock.elapsed();
-    let result = catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index)))
-        .unwrap_or_else(|payload| Err(TaskError::Panicked { message: panic_message(&*payload) }));
+    let result =
+        catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index))).unwrap_or_else(|payload| {
+            Err(TaskError::Panicked {
+                message: panic_message(&*payload),
+            })
+        });
     let finished = clock.elapsed();
-    TaskOutcome { result, timing: TaskTiming { enqueued, started, finished } }
+    TaskOutcome {
+        result,
+        timing: TaskTiming {
+            enqueued,
+            started,
+            finished,
+        },
+    }
 }
 
 /// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).

@@ -11,7 +11,10 @@ pub enum ModelError {
     #[error("worker count must be at least 1 (got {got})")]
     ZeroWorkers { got: usize },
     #[error("could not start the {model} model: {message}")]
-    Start { model: &'static str, message: String },
+    Start {
+        model: &'static str,
+        message: String,
+    },
     #[error("tasks {missing:?} produced no result (the model lost them)")]
     LostTasks { missing: Vec<usize> },
     #[error("internal model error: {message}")]

@@ -31,7 +31,9 @@ pub enum TaskError {
 impl TaskError {
     /// A [`TaskError::Failed`] from anything printable.
     pub fn failed(message: impl std::fmt::Display) -> Self {
-        Self::Failed { message: message.to_string() }
+        Self::Failed {
+            message: message.to_string(),
+        }
     }
 }
 
@@ -104,7 +106,10 @@ mod tests {
     fn overlap_counts_concurrent_intervals_only() {
         assert_eq!(max_in_flight(&[]), 0);
         assert_eq!(max_in_flight(&[span(0, 10), span(10, 20), span(20, 30)]), 1);
-        assert_eq!(max_in_flight(&[span(0, 10), span(5, 15), span(6, 7), span(12, 20)]), 3);
+        assert_eq!(
+            max_in_flight(&[span(0, 10), span(5, 15), span(6, 7), span(12, 20)]),
+            3
+        );
     }
 
     #[test]

@@ -15,7 +15,10 @@ pub struct OutcomeSlots {
 impl OutcomeSlots {
     /// N empty slots.
     pub fn new(tasks: usize) -> Self {
-        Self { slots: (0..tasks).map(|_| OnceLock::new()).collect(), misuse: Mutex::new(Vec::new()) }
+        Self {
+            slots: (0..tasks).map(|_| OnceLock::new()).collect(),
+            misuse: Mutex::new(Vec::new()),
+        }
     }
 
     /// Stores task `index`'s outcome. A second outcome for the same task, or an index out of
@@ -28,7 +31,10 @@ impl OutcomeSlots {
                 Err(_) => format!("task {index} reported twice"),
             },
         };
-        self.misuse.lock().unwrap_or_else(PoisonError::into_inner).push(problem);
+        self.misuse
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(problem);
     }
 
     /// Stores every `(index, outcome)` pair received, e.g. from a channel, and returns the
@@ -47,9 +53,14 @@ impl OutcomeSlots {
 
     /// All outcomes in input order, or an error naming the empty slots or the misuse seen.
     pub fn into_outcomes(self) -> Result<Vec<TaskOutcome>, ModelError> {
-        let misuse = self.misuse.into_inner().unwrap_or_else(PoisonError::into_inner);
+        let misuse = self
+            .misuse
+            .into_inner()
+            .unwrap_or_else(PoisonError::into_inner);
         if !misuse.is_empty() {
-            return Err(ModelError::Internal { message: misuse.join("; ") });
+            return Err(ModelError::Internal {
+                message: misuse.join("; "),
+            });
         }
         let mut missing = Vec::new();
         let mut outcomes = Vec::with_capacity(self.slots.len());
@@ -73,7 +84,10 @@ mod tests {
     use crate::{TaskOutput, TaskTiming};
 
     fn outcome(checksum: u64) -> TaskOutcome {
-        TaskOutcome { result: Ok(TaskOutput { checksum }), timing: TaskTiming::default() }
+        TaskOutcome {
+            result: Ok(TaskOutput { checksum }),
+            timing: TaskTiming::default(),
+        }
     }
 
     #[test]
@@ -102,7 +116,10 @@ mod tests {
         for (i, o) in twice {
             slots.put(i, o);
         }
-        assert!(matches!(slots.into_outcomes(), Err(ModelError::Internal { .. })));
+        assert!(matches!(
+            slots.into_outcomes(),
+            Err(ModelError::Internal { .. })
+        ));
         let slots = OutcomeSlots::new(1);
         slots.put(5, outcome(0));
         let err = slots.into_outcomes().unwrap_err();

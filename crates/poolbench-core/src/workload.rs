@@ -44,7 +44,11 @@ pub struct WorkloadSpec {
 impl WorkloadSpec {
     /// A spec with no parameter overrides.
     pub fn new(name: impl Into<String>, tasks: usize) -> Self {
-        Self { name: name.into(), tasks, params: Map::new() }
+        Self {
+            name: name.into(),
+            tasks,
+            params: Map::new(),
+        }
     }
 
     /// Sets one parameter (builder style).
@@ -57,7 +61,10 @@ impl WorkloadSpec {
     /// types become [`WorkloadError::BadParams`] naming the workload.
     pub fn parse_params<P: DeserializeOwned>(&self) -> Result<P, WorkloadError> {
         serde_json::from_value(Value::Object(self.params.clone())).map_err(|e| {
-            WorkloadError::BadParams { workload: self.name.clone(), message: e.to_string() }
+            WorkloadError::BadParams {
+                workload: self.name.clone(),
+                message: e.to_string(),
+            }
         })
     }
 
@@ -68,7 +75,11 @@ impl WorkloadSpec {
             Ok(Value::Object(map)) => map,
             _ => self.params.clone(),
         };
-        Self { name: self.name.clone(), tasks: self.tasks, params }
+        Self {
+            name: self.name.clone(),
+            tasks: self.tasks,
+            params,
+        }
     }
 }
 
@@ -140,7 +151,13 @@ mod tests {
     fn params_parse_with_defaults_and_normalise() {
         let spec = WorkloadSpec::new("x", 4).with("delay_ms", 2.5);
         let p: Params = spec.parse_params().unwrap();
-        assert_eq!(p, Params { delay_ms: 2.5, label: String::new() });
+        assert_eq!(
+            p,
+            Params {
+                delay_ms: 2.5,
+                label: String::new()
+            }
+        );
         let full = spec.normalised(&p);
         assert_eq!(full.params.len(), 2);
         assert_eq!(full.tasks, 4);
@@ -148,9 +165,17 @@ mod tests {
 
     #[test]
     fn unknown_or_mistyped_params_name_the_workload() {
-        let err = WorkloadSpec::new("x", 1).with("nope", 1).parse_params::<Params>().unwrap_err();
-        assert!(err.to_string().contains("'x'") && err.to_string().contains("nope"), "{err}");
-        let err = WorkloadSpec::new("x", 1).with("delay_ms", "slow").parse_params::<Params>();
+        let err = WorkloadSpec::new("x", 1)
+            .with("nope", 1)
+            .parse_params::<Params>()
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("'x'") && err.to_string().contains("nope"),
+            "{err}"
+        );
+        let err = WorkloadSpec::new("x", 1)
+            .with("delay_ms", "slow")
+            .parse_params::<Params>();
         assert!(err.is_err());
     }
 }

@@ -69,7 +69,9 @@ pub struct HandrolledPool {
 
 impl std::fmt::Debug for HandrolledPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("HandrolledPool").field("workers", &self.workers.len()).finish()
+        f.debug_struct("HandrolledPool")
+            .field("workers", &self.workers.len())
+            .finish()
     }
 }
 
@@ -78,16 +80,25 @@ impl HandrolledPool {
     pub fn new(workers: usize) -> Result<Self, ModelError> {
         ModelError::check_workers(workers)?;
         let shared = Arc::new(Shared {
-            queue: Mutex::new(Queue { jobs: VecDeque::new(), shutting_down: false }),
+            queue: Mutex::new(Queue {
+                jobs: VecDeque::new(),
+                shutting_down: false,
+            }),
             job_available: Condvar::new(),
         });
-        let mut pool = Self { shared, workers: Vec::with_capacity(workers) };
+        let mut pool = Self {
+            shared,
+            workers: Vec::with_capacity(workers),
+        };
         for id in 0..workers {
             let shared = Arc::clone(&pool.shared);
             let handle = std::thread::Builder::new()
                 .name(format!("handrolled-{id}"))
                 .spawn(move || worker_loop(&shared))
-                .map_err(|e| ModelError::Start { model: "handrolled", message: e.to_string() })?;
+                .map_err(|e| ModelError::Start {
+                    model: "handrolled",
+                    message: e.to_string(),
+                })?;
             // On an early return, `pool` is dropped and the threads started so far are joined.
             pool.workers.push(handle);
         }
@@ -113,7 +124,10 @@ fn worker_loop(shared: &Shared) {
                 if queue.shutting_down {
                     return;
                 }
-                queue = shared.job_available.wait(queue).unwrap_or_else(PoisonError::into_inner);
+                queue = shared
+                    .job_available
+                    .wait(queue)
+                    .unwrap_or_else(PoisonError::into_inner);
             }
         };
         // The lock is released here: other workers can take jobs while this one runs.
@@ -139,7 +153,8 @@ impl Pool for HandrolledPool {
             let (workload, results_tx) = (Arc::clone(workload), results_tx.clone());
             let enqueued = clock.elapsed();
             self.execute(move || {
-                let _ = results_tx.send((index, run_task(workload.as_ref(), index, &clock, enqueued)));
+                let _ =
+                    results_tx.send((index, run_task(workload.as_ref(), index, &clock, enqueued)));
             });
         }
         // Only the jobs hold senders now: if one is lost, the iterator ends instead of hanging.

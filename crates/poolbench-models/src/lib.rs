@@ -52,7 +52,11 @@ pub static MODELS: &[&dyn Model] = &[
 
 /// Names of all models, comma-separated, for error messages and `--help`.
 pub fn model_names() -> String {
-    MODELS.iter().map(|m| m.name()).collect::<Vec<_>>().join(", ")
+    MODELS
+        .iter()
+        .map(|m| m.name())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The model called `name`.
@@ -61,7 +65,10 @@ pub fn find_model(name: &str) -> Result<&'static dyn Model, UnknownModel> {
         .iter()
         .copied()
         .find(|m| m.name() == name)
-        .ok_or_else(|| UnknownModel { name: name.to_owned(), accepted: model_names() })
+        .ok_or_else(|| UnknownModel {
+            name: name.to_owned(),
+            accepted: model_names(),
+        })
 }
 
 /// A model name that is not in [`MODELS`].

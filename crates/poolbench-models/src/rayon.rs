@@ -35,7 +35,10 @@ impl Model for Rayon {
             .num_threads(workers)
             .thread_name(|i| format!("rayon-{i}"))
             .build()
-            .map_err(|e| ModelError::Start { model: "rayon", message: e.to_string() })?;
+            .map_err(|e| ModelError::Start {
+                model: "rayon",
+                message: e.to_string(),
+            })?;
         Ok(Box::new(RayonPool { pool }))
     }
 }

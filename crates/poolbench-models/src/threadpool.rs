@@ -49,7 +49,8 @@ impl Pool for ThreadPoolCratePool {
             let (workload, results_tx) = (Arc::clone(workload), results_tx.clone());
             let enqueued = clock.elapsed();
             self.pool.execute(move || {
-                let _ = results_tx.send((index, run_task(workload.as_ref(), index, &clock, enqueued)));
+                let _ =
+                    results_tx.send((index, run_task(workload.as_ref(), index, &clock, enqueued)));
             });
         }
         drop(results_tx);

@@ -42,7 +42,10 @@ impl Model for Tokio {
             .thread_name("tokio-worker")
             .enable_time()
             .build()
-            .map_err(|e| ModelError::Start { model: "tokio", message: e.to_string() })?;
+            .map_err(|e| ModelError::Start {
+                model: "tokio",
+                message: e.to_string(),
+            })?;
         Ok(Box::new(TokioPool { runtime, workers }))
     }
 }
@@ -58,9 +61,11 @@ impl Pool for TokioPool {
         // program: with W = 1 it shares the single worker with the tasks it spawns, instead of
         // paying a cross-thread wake-up per task from outside the runtime.
         let driver = submit_all(Arc::clone(workload), self.workers);
-        self.runtime.block_on(self.runtime.spawn(driver)).map_err(|e| ModelError::Internal {
-            message: format!("the tokio batch driver did not complete: {e}"),
-        })?
+        self.runtime
+            .block_on(self.runtime.spawn(driver))
+            .map_err(|e| ModelError::Internal {
+                message: format!("the tokio batch driver did not complete: {e}"),
+            })?
     }
 }
 
@@ -73,10 +78,13 @@ async fn submit_all(
     let permits = Arc::new(Semaphore::new(workers));
     let mut handles = Vec::with_capacity(workload.tasks());
     for index in 0..workload.tasks() {
-        let permit = Arc::clone(&permits)
-            .acquire_owned()
-            .await
-            .map_err(|e| ModelError::Internal { message: format!("semaphore closed: {e}") })?;
+        let permit =
+            Arc::clone(&permits)
+                .acquire_owned()
+                .await
+                .map_err(|e| ModelError::Internal {
+                    message: format!("semaphore closed: {e}"),
+                })?;
         let workload = Arc::clone(&workload);
         let enqueued = clock.elapsed();
         handles.push(tokio::spawn(async move {
@@ -110,6 +118,17 @@ async fn run_task_async(
     let result = AssertUnwindSafe(future)
         .catch_unwind()
         .await
-        .unwrap_or_else(|payload| Err(TaskError::Panicked { message: panic_message(&*payload) }));
-    TaskOutcome { result, timing: TaskTiming { enqueued, started, finished: clock.elapsed() } }
+        .unwrap_or_else(|payload| {
+            Err(TaskError::Panicked {
+                message: panic_message(&*payload),
+            })
+        });
+    TaskOutcome {
+        result,
+        timing: TaskTiming {
+            enqueued,
+            started,
+            finished: clock.elapsed(),
+        },
+    }
 }

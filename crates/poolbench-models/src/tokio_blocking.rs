@@ -37,7 +37,10 @@ impl Model for TokioBlocking {
             .max_blocking_threads(workers)
             .thread_name("tokio-blocking")
             .build()
-            .map_err(|e| ModelError::Start { model: "tokio-blocking", message: e.to_string() })?;
+            .map_err(|e| ModelError::Start {
+                model: "tokio-blocking",
+                message: e.to_string(),
+            })?;
         Ok(Box::new(TokioBlockingPool { runtime }))
     }
 }

@@ -6,7 +6,10 @@
 //! compiled once for the whole workspace. Its `rayon` feature stays off: parallelism belongs
 //! to the concurrency models being measured, not to the resize inside one task.
 
-use fast_image_resize::{images::{Image, ImageRef}, FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+use fast_image_resize::{
+    images::{Image, ImageRef},
+    FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer,
+};
 
 /// Why a resize could not run.
 #[derive(Debug, thiserror::Error)]
@@ -45,12 +48,19 @@ pub fn resize_rgb8_lanczos3(
 ) -> Result<Vec<u8>, ResizeError> {
     for (w, h) in [(width, height), (dst_width, dst_height)] {
         if w == 0 || h == 0 {
-            return Err(ResizeError::Empty { width: w, height: h });
+            return Err(ResizeError::Empty {
+                width: w,
+                height: h,
+            });
         }
     }
     let needed = width as usize * height as usize * 3;
     if pixels.len() < needed {
-        return Err(ResizeError::BufferTooSmall { len: pixels.len(), width, height });
+        return Err(ResizeError::BufferTooSmall {
+            len: pixels.len(),
+            width,
+            height,
+        });
     }
     let src = ImageRef::new(width, height, &pixels[..needed], PixelType::U8x3)
         .map_err(|e| ResizeError::Resize(e.to_string()))?;

@@ -49,7 +49,12 @@ impl Environment {
                 .filter(|s| !s.is_empty())
                 .map(str::to_owned)
                 .collect(),
-            build_profile: if cfg!(debug_assertions) { "debug" } else { "release" }.to_owned(),
+            build_profile: if cfg!(debug_assertions) {
+                "debug"
+            } else {
+                "release"
+            }
+            .to_owned(),
             command_line,
             started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         }
@@ -64,7 +69,10 @@ impl Environment {
             self.os,
             self.rustc.as_deref().unwrap_or("rustc ?"),
             self.poolbench_version,
-            self.git_commit.as_deref().map(|c| format!(" @ {c}")).unwrap_or_default(),
+            self.git_commit
+                .as_deref()
+                .map(|c| format!(" @ {c}"))
+                .unwrap_or_default(),
             self.build_profile,
         )
     }
@@ -89,7 +97,11 @@ mod tests {
         assert!(env.logical_cores >= 1);
         assert_eq!(env.command_line, ["poolbench", "run"]);
         assert!(env.started_at.ends_with('Z'), "{}", env.started_at);
-        assert!(env.crates.iter().any(|c| c.starts_with("rayon=")), "{:?}", env.crates);
+        assert!(
+            env.crates.iter().any(|c| c.starts_with("rayon=")),
+            "{:?}",
+            env.crates
+        );
         assert!(env.headline().contains("logical cores"));
     }
 }

@@ -21,6 +21,6 @@ pub use environment::Environment;
 pub use plan::{Plan, PlanError};
 pub use presets::{find_preset, Preset, PRESETS};
 pub use results::{write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
-pub use run::{run_plan, RunError};
+pub use run::{prepare, run_plan, RunError};
 pub use stats::{percentile, Summary};
 pub use table::{format_duration, Table};

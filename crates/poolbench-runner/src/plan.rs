@@ -37,7 +37,9 @@ impl Plan {
             return Err(PlanError::Empty { what: "models" });
         }
         if self.workers.is_empty() {
-            return Err(PlanError::Empty { what: "worker counts" });
+            return Err(PlanError::Empty {
+                what: "worker counts",
+            });
         }
         if let Some(&got) = self.workers.iter().find(|&&w| w == 0) {
             return Err(PlanError::ZeroWorkers { got });
@@ -46,7 +48,9 @@ impl Plan {
             return Err(PlanError::ZeroRepeat);
         }
         if let Some(spec) = self.workloads.iter().find(|s| s.tasks == 0) {
-            return Err(PlanError::ZeroTasks { workload: spec.name.clone() });
+            return Err(PlanError::ZeroTasks {
+                workload: spec.name.clone(),
+            });
         }
         Ok(())
     }

@@ -28,7 +28,12 @@ pub struct ResultsFile {
 impl ResultsFile {
     /// An empty results file for a run starting now.
     pub fn new(environment: Environment, preset: Option<String>) -> Self {
-        Self { schema: SCHEMA.to_owned(), environment, preset, results: Vec::new() }
+        Self {
+            schema: SCHEMA.to_owned(),
+            environment,
+            preset,
+            results: Vec::new(),
+        }
     }
 
     /// Writes the file atomically (see [`write_atomic`]) as pretty JSON.
@@ -105,7 +110,9 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new().prefix(".poolbench-").tempfile_in(dir)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".poolbench-")
+        .tempfile_in(dir)?;
     tmp.write_all(bytes)?;
     tmp.as_file().sync_all()?;
     tmp.persist(path).map_err(|e| e.error)?;

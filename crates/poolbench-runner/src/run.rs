@@ -12,7 +12,7 @@ use poolbench_workloads::BuildContext;
 use crate::plan::ORACLE;
 use crate::results::{CellResult, Percentiles};
 use crate::stats::{percentile, Summary};
-use crate::usage::{process_cpu_seconds, ThreadWatcher};
+use crate::usage::{process_cpu_seconds, settle_threads, ThreadWatcher};
 use crate::{Plan, PlanError};
 
 /// How many task errors a cell keeps verbatim.
@@ -29,36 +29,54 @@ pub enum RunError {
     Callback(Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// Runs every cell of `plan`, calling `on_cell` as soon as each one finishes (to print it and
-/// save results so far), and returns all cells. Workloads are built — inputs prepared — before
-/// the first cell, so a bad parameter fails fast and no preparation is ever timed.
+/// Checks the plan and builds every workload in it, preparing all inputs, so that a bad
+/// parameter fails before anything runs and no preparation is ever timed.
+pub fn prepare(plan: &Plan, ctx: &BuildContext) -> Result<Vec<Arc<dyn Workload>>, RunError> {
+    plan.validate()?;
+    Ok(plan
+        .workloads
+        .iter()
+        .map(|spec| poolbench_workloads::build(spec, ctx))
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`]), calling `on_cell`
+/// as soon as each cell finishes (to print it and save results so far); returns all cells.
 pub fn run_plan(
     plan: &Plan,
-    ctx: &BuildContext,
+    workloads: &[Arc<dyn Workload>],
     mut on_cell: impl FnMut(&CellResult) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
 ) -> Result<Vec<CellResult>, RunError> {
     plan.validate()?;
     let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
-    let workloads = plan
-        .workloads
-        .iter()
-        .map(|spec| poolbench_workloads::build(spec, ctx))
-        .collect::<Result<Vec<_>, _>>()?;
     let cores = logical_cores();
+    let idle_threads = crate::usage::thread_count();
     let mut cells = Vec::with_capacity(plan.cell_count());
-    for workload in &workloads {
+    for workload in workloads {
         let mut emit = |cell: CellResult| -> Result<(), RunError> {
             on_cell(&cell).map_err(RunError::Callback)?;
             cells.push(cell);
             Ok(())
         };
-        let (reference_cell, reference) = run_cell(oracle, 1, workload, None, plan, cores);
+        let (reference_cell, reference) =
+            run_cell(oracle, 1, workload, None, plan, cores, idle_threads);
         let serial = reference_cell.median_s.map(Duration::from_secs_f64);
         emit(reference_cell)?;
         for model in plan.models.iter().filter(|m| m.name() != ORACLE) {
             for &workers in &plan.workers {
-                let oracle = Oracle { checksums: &reference.checksums, serial };
-                let (cell, _) = run_cell(*model, workers, workload, Some(oracle), plan, cores);
+                let oracle = Oracle {
+                    checksums: &reference.checksums,
+                    serial,
+                };
+                let (cell, _) = run_cell(
+                    *model,
+                    workers,
+                    workload,
+                    Some(oracle),
+                    plan,
+                    cores,
+                    idle_threads,
+                );
                 emit(cell)?;
             }
         }
@@ -91,12 +109,19 @@ struct Verifier {
 
 impl Verifier {
     fn new(expected: Option<Vec<Option<u64>>>) -> Self {
-        Self { expected, failed: BTreeSet::new(), mismatched: BTreeSet::new(), errors: Vec::new() }
+        Self {
+            expected,
+            failed: BTreeSet::new(),
+            mismatched: BTreeSet::new(),
+            errors: Vec::new(),
+        }
     }
 
     fn check(&mut self, outcomes: &[TaskOutcome]) {
-        let got: Vec<Option<u64>> =
-            outcomes.iter().map(|o| o.result.as_ref().ok().map(|out| out.checksum)).collect();
+        let got: Vec<Option<u64>> = outcomes
+            .iter()
+            .map(|o| o.result.as_ref().ok().map(|out| out.checksum))
+            .collect();
         for (index, outcome) in outcomes.iter().enumerate() {
             if let Err(error) = &outcome.result {
                 self.failed.insert(index);
@@ -117,7 +142,10 @@ impl Verifier {
         batches_checked > 0
             && self.failed.is_empty()
             && self.mismatched.is_empty()
-            && self.expected.as_ref().is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
+            && self
+                .expected
+                .as_ref()
+                .is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
     }
 }
 
@@ -129,6 +157,7 @@ fn run_cell(
     oracle: Option<Oracle<'_>>,
     plan: &Plan,
     cores: usize,
+    idle_threads: Option<usize>,
 ) -> (CellResult, Reference) {
     let spec = workload.spec();
     let mut verifier = Verifier::new(oracle.map(|o| o.checksums.to_vec()));
@@ -165,7 +194,8 @@ fn run_cell(
     };
     let mut batches_checked = 0;
     let mut cpu_samples = Vec::with_capacity(plan.repeat);
-    let baseline_threads = crate::usage::thread_count();
+    let baseline_threads =
+        idle_threads.and_then(|idle| settle_threads(idle, Duration::from_millis(500)));
     let started = Instant::now();
     match model.start(workers) {
         Err(e) => cell.model_error = Some(e.to_string()),
@@ -212,7 +242,13 @@ fn run_cell(
     }
     cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
     let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
-    cell.ideal_s = workload.ideal(IdealInput { workers, cores, serial }).map(|d| d.as_secs_f64());
+    cell.ideal_s = workload
+        .ideal(IdealInput {
+            workers,
+            cores,
+            serial,
+        })
+        .map(|d| d.as_secs_f64());
     if let (Some(serial), Some(median)) = (serial, cell.median_s) {
         cell.speedup = Some(serial.as_secs_f64() / median);
     }
@@ -240,6 +276,11 @@ fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
             max: values[values.len() - 1],
         })
     };
-    cell.queue_wait_s = percentiles(timings.iter().map(|t| t.queue_wait().as_secs_f64()).collect());
+    cell.queue_wait_s = percentiles(
+        timings
+            .iter()
+            .map(|t| t.queue_wait().as_secs_f64())
+            .collect(),
+    );
     cell.service_s = percentiles(timings.iter().map(|t| t.service().as_secs_f64()).collect());
 }

@@ -49,8 +49,12 @@ impl Table {
             secs(cell.median_s).unwrap_or_else(dash),
             spread,
             cell.speedup.map(format_ratio).unwrap_or_else(dash),
-            cell.efficiency.map(|e| format!("{:.0}%", e * 100.0)).unwrap_or_else(dash),
-            cell.peak_threads.map(|t| t.to_string()).unwrap_or_else(dash),
+            cell.efficiency
+                .map(|e| format!("{:.0}%", e * 100.0))
+                .unwrap_or_else(dash),
+            cell.peak_threads
+                .map(|t| t.to_string())
+                .unwrap_or_else(dash),
             cell.failed_tasks + cell.mismatched_tasks,
             verified,
         )

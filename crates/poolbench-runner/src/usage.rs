@@ -2,7 +2,7 @@
 //!
 //! CPU time comes from `getrusage(RUSAGE_SELF)` (user + system, all threads), read before and
 //! after a batch: it shows who burns cores while waiting. The thread count comes from
-//! `/proc/self/status`, sampled every millisecond by a watcher thread *only during warm-up
+//! `/proc/self/status`, sampled every 100 µs by a watcher thread *only during warm-up
 //! batches*, so the sampling never disturbs a timed repetition.
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -27,10 +27,29 @@ pub fn process_cpu_seconds() -> Option<f64> {
 /// OS threads in this process now (Linux), from `/proc/self/status`.
 pub fn thread_count() -> Option<usize> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status.lines().find_map(|line| line.strip_prefix("Threads:")?.trim().parse().ok())
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("Threads:")?.trim().parse().ok())
 }
 
-/// Samples the process's thread count every millisecond until stopped; reports the maximum.
+/// How often the watcher samples: often enough to see a sub-millisecond warm-up batch.
+const SAMPLE_EVERY: Duration = Duration::from_micros(100);
+
+/// Waits (up to `limit`) until the process has no more than `threads` threads, so that the
+/// threads of a pool dropped a moment ago (rayon and threadpool detach theirs) have exited
+/// before the next cell counts its own. Returns the count it settled at.
+pub fn settle_threads(threads: usize, limit: Duration) -> Option<usize> {
+    let deadline = std::time::Instant::now() + limit;
+    loop {
+        let now = thread_count()?;
+        if now <= threads || std::time::Instant::now() >= deadline {
+            return Some(now);
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// Samples the process's thread count every 100 µs until stopped; reports the maximum.
 #[derive(Debug)]
 pub struct ThreadWatcher {
     stop: Arc<AtomicBool>,
@@ -52,15 +71,30 @@ impl ThreadWatcher {
                     if let Some(n) = thread_count() {
                         peak_seen.fetch_max(n, Ordering::Relaxed);
                     }
-                    std::thread::sleep(Duration::from_millis(1));
+                    std::thread::sleep(SAMPLE_EVERY);
                 }
             })
             .ok()?;
-        Some(Self { stop, peak, handle: Some(handle) })
+        let watcher = Self {
+            stop,
+            peak,
+            handle: Some(handle),
+        };
+        // One sample now, so threads that already exist are counted even if the batch ends
+        // before the watcher thread is first scheduled.
+        watcher.sample();
+        Some(watcher)
+    }
+
+    fn sample(&self) {
+        if let Some(n) = thread_count() {
+            self.peak.fetch_max(n, Ordering::Relaxed);
+        }
     }
 
     /// Stops watching and returns the most threads seen, not counting the watcher itself.
     pub fn finish(mut self) -> usize {
+        self.sample();
         self.stop.store(true, Ordering::Relaxed);
         if let Some(handle) = self.handle.take() {
             let _ = handle.join();

@@ -40,9 +40,14 @@ pub struct BuildContext {
 
 impl Default for BuildContext {
     fn default() -> Self {
-        Self { cache_dir: std::env::temp_dir().join("poolbench-cache") }
+        Self {
+            cache_dir: std::env::temp_dir().join("poolbench-cache"),
+        }
     }
 }
+
+/// How a registry entry builds its workload from a spec.
+type Builder = fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>;
 
 /// A workload's entry in the registry: what `poolbench list` shows and how to build it.
 #[derive(Debug, Clone, Copy)]
@@ -52,7 +57,7 @@ pub struct WorkloadInfo {
     pub summary: &'static str,
     pub default_tasks: usize,
     default_params: fn() -> Map<String, Value>,
-    build: fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>,
+    build: Builder,
 }
 
 impl WorkloadInfo {
@@ -68,20 +73,32 @@ impl WorkloadInfo {
 }
 
 /// Every workload, in the order reports list them.
-pub static WORKLOADS: &[WorkloadInfo] =
-    &[sleep::INFO, sum::INFO, sum_mem::INFO, thumbnail::INFO, noop::INFO];
+pub static WORKLOADS: &[WorkloadInfo] = &[
+    sleep::INFO,
+    sum::INFO,
+    sum_mem::INFO,
+    thumbnail::INFO,
+    noop::INFO,
+];
 
 /// Names of all workloads, comma-separated, for error messages and `--help`.
 pub fn workload_names() -> String {
-    WORKLOADS.iter().map(|w| w.name).collect::<Vec<_>>().join(", ")
+    WORKLOADS
+        .iter()
+        .map(|w| w.name)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The registry entry called `name`.
 pub fn find_workload(name: &str) -> Result<&'static WorkloadInfo, WorkloadError> {
-    WORKLOADS.iter().find(|w| w.name == name).ok_or_else(|| WorkloadError::Unknown {
-        name: name.to_owned(),
-        accepted: workload_names(),
-    })
+    WORKLOADS
+        .iter()
+        .find(|w| w.name == name)
+        .ok_or_else(|| WorkloadError::Unknown {
+            name: name.to_owned(),
+            accepted: workload_names(),
+        })
 }
 
 /// Builds (and prepares the inputs of) the workload `spec` names.
@@ -103,12 +120,19 @@ mod tests {
 
     #[test]
     fn every_workload_builds_from_its_default_params() {
-        let ctx = BuildContext { cache_dir: tempfile::tempdir().unwrap().keep() };
+        let ctx = BuildContext {
+            cache_dir: tempfile::tempdir().unwrap().keep(),
+        };
         for info in WORKLOADS {
             let spec = WorkloadSpec::new(info.name, 2);
             let workload = build(&spec, &ctx).unwrap();
             assert_eq!(workload.kind(), info.kind);
-            assert_eq!(workload.spec().params, info.default_params(), "{}", info.name);
+            assert_eq!(
+                workload.spec().params,
+                info.default_params(),
+                "{}",
+                info.name
+            );
         }
         std::fs::remove_dir_all(&ctx.cache_dir).ok();
     }
@@ -116,7 +140,10 @@ mod tests {
     #[test]
     fn unknown_names_and_params_are_clear_errors() {
         let ctx = BuildContext::default();
-        let err = build(&WorkloadSpec::new("fib", 1), &ctx).err().unwrap().to_string();
+        let err = build(&WorkloadSpec::new("fib", 1), &ctx)
+            .err()
+            .unwrap()
+            .to_string();
         assert!(err.contains("'fib'") && err.contains("thumbnail"), "{err}");
         let err = build(&WorkloadSpec::new("sleep", 1).with("delay", 1), &ctx);
         let err = err.err().unwrap().to_string();

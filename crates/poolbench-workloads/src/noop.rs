@@ -34,7 +34,9 @@ struct Noop {
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     let params: NoopParams = spec.parse_params()?;
-    Ok(Arc::new(Noop { spec: spec.normalised(&params) }))
+    Ok(Arc::new(Noop {
+        spec: spec.normalised(&params),
+    }))
 }
 
 impl Workload for Noop {
@@ -47,7 +49,9 @@ impl Workload for Noop {
     }
 
     fn run_blocking(&self, index: usize) -> TaskResult {
-        Ok(TaskOutput { checksum: mix(index, 0) })
+        Ok(TaskOutput {
+            checksum: mix(index, 0),
+        })
     }
 
     /// Zero work has no ideal time: efficiency is meaningless here, overhead is the figure.

@@ -16,11 +16,19 @@ use image::ExtendedColorType;
 /// The RGB8 pixels (row-major, `width * height * 3` bytes) of synthetic photo `index` of the
 /// set made from `seed`: same arguments, same pixels, on every machine.
 pub fn synthetic_photo(seed: u64, index: usize, width: u32, height: u32) -> Vec<u8> {
-    let mut rng = fastrand::Rng::with_seed(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
+    let mut rng =
+        fastrand::Rng::with_seed(seed ^ (index as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15));
     let (w, h) = (width.max(1) as f32, height.max(1) as f32);
     let tint = [rng.f32(), rng.f32(), rng.f32()];
     let blobs: Vec<(f32, f32, f32, [f32; 3])> = (0..4)
-        .map(|_| (rng.f32() * w, rng.f32() * h, (0.1 + rng.f32() * 0.3) * w, [rng.f32(), rng.f32(), rng.f32()]))
+        .map(|_| {
+            (
+                rng.f32() * w,
+                rng.f32() * h,
+                (0.1 + rng.f32() * 0.3) * w,
+                [rng.f32(), rng.f32(), rng.f32()],
+            )
+        })
         .collect();
     let mut pixels = Vec::with_capacity(width as usize * height as usize * 3);
     for y in 0..height {
@@ -73,11 +81,13 @@ pub(crate) fn ensure_photos(
             let path = dir.join(format!("{index:05}.jpg"));
             if !path.is_file() {
                 let pixels = synthetic_photo(seed, index, width, height);
-                let bytes = encode_jpeg(&pixels, width, height, quality).map_err(|e| e.to_string())?;
+                let bytes =
+                    encode_jpeg(&pixels, width, height, quality).map_err(|e| e.to_string())?;
                 let mut file = tempfile::NamedTempFile::new_in(dir)
                     .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
                 file.write_all(&bytes).map_err(|e| e.to_string())?;
-                file.persist(&path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                file.persist(&path)
+                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
             }
             Ok(path)
         })
@@ -106,6 +116,10 @@ mod tests {
         let again = ensure_photos(dir.path(), 4, 1, (16, 12), 90).unwrap();
         assert_eq!(fs::metadata(&again[0]).unwrap().modified().unwrap(), first);
         assert!(again[3].is_file());
-        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 4, "no temporary files left");
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            4,
+            "no temporary files left"
+        );
     }
 }

@@ -50,15 +50,23 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
     let delay = Duration::try_from_secs_f64(params.delay_ms / 1e3).map_err(|_| {
         WorkloadError::BadParams {
             workload: spec.name.clone(),
-            message: format!("delay_ms must be a non-negative number (got {})", params.delay_ms),
+            message: format!(
+                "delay_ms must be a non-negative number (got {})",
+                params.delay_ms
+            ),
         }
     })?;
-    Ok(Arc::new(Sleep { spec: spec.normalised(&params), delay }))
+    Ok(Arc::new(Sleep {
+        spec: spec.normalised(&params),
+        delay,
+    }))
 }
 
 impl Sleep {
     fn output(&self, index: usize) -> TaskResult {
-        Ok(TaskOutput { checksum: mix(index, self.delay.as_nanos() as u64) })
+        Ok(TaskOutput {
+            checksum: mix(index, self.delay.as_nanos() as u64),
+        })
     }
 }
 

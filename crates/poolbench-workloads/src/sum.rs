@@ -49,7 +49,10 @@ struct Sum {
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     let params: SumParams = spec.parse_params()?;
-    Ok(Arc::new(Sum { spec: spec.normalised(&params), n: params.n }))
+    Ok(Arc::new(Sum {
+        spec: spec.normalised(&params),
+        n: params.n,
+    }))
 }
 
 /// Σ 0..n with one real addition per iteration: `black_box` on each addend stops LLVM from
@@ -87,11 +90,18 @@ impl Workload for Sum {
                 self.n
             )));
         }
-        Ok(TaskOutput { checksum: mix(index, total) })
+        Ok(TaskOutput {
+            checksum: mix(index, total),
+        })
     }
 
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        Some(cpu_bound_ideal(self.tasks(), input.workers, input.cores, input.serial?))
+        Some(cpu_bound_ideal(
+            self.tasks(),
+            input.workers,
+            input.cores,
+            input.serial?,
+        ))
     }
 }
 

@@ -38,7 +38,9 @@ struct SumMemParams {
 impl Default for SumMemParams {
     fn default() -> Self {
         // 32 MiB per task: far larger than any cache.
-        Self { elements_per_task: 4 << 20 }
+        Self {
+            elements_per_task: 4 << 20,
+        }
     }
 }
 
@@ -51,14 +53,19 @@ struct SumMem {
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     let params: SumMemParams = spec.parse_params()?;
-    let len = params.elements_per_task.checked_mul(spec.tasks).ok_or_else(|| {
-        WorkloadError::BadParams {
+    let len = params
+        .elements_per_task
+        .checked_mul(spec.tasks)
+        .ok_or_else(|| WorkloadError::BadParams {
             workload: spec.name.clone(),
             message: "tasks x elements_per_task overflows".into(),
-        }
-    })?;
+        })?;
     let data = (0..len as u64).collect();
-    Ok(Arc::new(SumMem { spec: spec.normalised(&params), per_task: params.elements_per_task, data }))
+    Ok(Arc::new(SumMem {
+        spec: spec.normalised(&params),
+        per_task: params.elements_per_task,
+        data,
+    }))
 }
 
 impl Workload for SumMem {
@@ -82,10 +89,17 @@ impl Workload for SumMem {
                 "slice {index} summed to {total}, expected {expected}"
             )));
         }
-        Ok(TaskOutput { checksum: mix(index, total) })
+        Ok(TaskOutput {
+            checksum: mix(index, total),
+        })
     }
 
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        Some(cpu_bound_ideal(self.tasks(), input.workers, input.cores, input.serial?))
+        Some(cpu_bound_ideal(
+            self.tasks(),
+            input.workers,
+            input.cores,
+            input.serial?,
+        ))
     }
 }

@@ -18,8 +18,8 @@ use std::time::Duration;
 
 use image::ImageFormat;
 use poolbench_core::{
-    cpu_bound_ideal, fnv1a, mix, IdealInput, TaskError, TaskOutput, TaskResult, WorkKind,
-    Workload, WorkloadError, WorkloadSpec,
+    cpu_bound_ideal, fnv1a, mix, IdealInput, TaskError, TaskOutput, TaskResult, WorkKind, Workload,
+    WorkloadError, WorkloadSpec,
 };
 use poolbench_resize::{fit_within, resize_rgb8_lanczos3};
 use serde::{Deserialize, Serialize};
@@ -53,7 +53,13 @@ struct ThumbnailParams {
 
 impl Default for ThumbnailParams {
     fn default() -> Self {
-        Self { width: 640, height: 480, seed: 42, quality: 90, max_side: 75 }
+        Self {
+            width: 640,
+            height: 480,
+            seed: 42,
+            quality: 90,
+            max_side: 75,
+        }
     }
 }
 
@@ -78,7 +84,10 @@ fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, W
     if !(1..=100).contains(&params.quality) {
         return Err(bad("quality must be between 1 and 100"));
     }
-    let prepare = |message: String| WorkloadError::Prepare { workload: spec.name.clone(), message };
+    let prepare = |message: String| WorkloadError::Prepare {
+        workload: spec.name.clone(),
+        message,
+    };
     let set = format!(
         "seed{}-{}x{}-q{}",
         params.seed, params.width, params.height, params.quality
@@ -97,7 +106,12 @@ fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, W
         .prefix("thumbnails-")
         .tempdir_in(&ctx.cache_dir)
         .map_err(|e| prepare(format!("cannot create an output folder: {e}")))?;
-    Ok(Arc::new(Thumbnail { spec: spec.normalised(&params), params, inputs, outputs }))
+    Ok(Arc::new(Thumbnail {
+        spec: spec.normalised(&params),
+        params,
+        inputs,
+        outputs,
+    }))
 }
 
 impl Workload for Thumbnail {
@@ -126,11 +140,18 @@ impl Workload for Thumbnail {
         let output = self.outputs.path().join(format!("{index:05}.jpg"));
         fs::write(&output, jpeg)
             .map_err(|e| TaskError::failed(format!("writing {}: {e}", output.display())))?;
-        Ok(TaskOutput { checksum: mix(index, fnv1a(&pixels)) })
+        Ok(TaskOutput {
+            checksum: mix(index, fnv1a(&pixels)),
+        })
     }
 
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        Some(cpu_bound_ideal(self.tasks(), input.workers, input.cores, input.serial?))
+        Some(cpu_bound_ideal(
+            self.tasks(),
+            input.workers,
+            input.cores,
+            input.serial?,
+        ))
     }
 }
 
@@ -140,8 +161,12 @@ mod tests {
 
     #[test]
     fn writes_a_decodable_thumbnail_that_fits() {
-        let ctx = BuildContext { cache_dir: tempfile::tempdir().unwrap().keep() };
-        let spec = WorkloadSpec::new("thumbnail", 2).with("width", 160).with("height", 120);
+        let ctx = BuildContext {
+            cache_dir: tempfile::tempdir().unwrap().keep(),
+        };
+        let spec = WorkloadSpec::new("thumbnail", 2)
+            .with("width", 160)
+            .with("height", 120);
         let workload = build(&spec, &ctx).unwrap();
         let first = workload.run_blocking(1).unwrap();
         assert_eq!(workload.run_blocking(1).unwrap(), first, "deterministic");

@@ -1,0 +1,203 @@
+//! The `poolbench` binary as a user meets it: `list`, a tiny `run`, and every kind of bad input.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn poolbench() -> Command {
+    Command::cargo_bin("poolbench").expect("the poolbench binary is built")
+}
+
+/// A tiny run that still touches every kind of workload preparation.
+fn tiny_run(out: &Path, cache: &Path) -> Command {
+    let mut cmd = poolbench();
+    cmd.args([
+        "run",
+        "--workloads",
+        "sleep,sum,thumbnail",
+        "--models",
+        "rayon,tokio",
+    ])
+    .args([
+        "--workers",
+        "1,2",
+        "--tasks",
+        "3",
+        "--repeat",
+        "2",
+        "--warmup",
+        "1",
+    ])
+    .args(["--set", "sleep.delay_ms=1", "--set", "sum.n=1000"])
+    .args([
+        "--set",
+        "thumbnail.width=32",
+        "--set",
+        "thumbnail.height=24",
+    ])
+    .arg("--out")
+    .arg(out)
+    .arg("--cache-dir")
+    .arg(cache);
+    cmd
+}
+
+#[test]
+fn list_names_every_model_workload_and_preset() {
+    let mut assert = poolbench().arg("list").assert().success();
+    for name in poolbench_models::MODELS.iter().map(|m| m.name()) {
+        assert = assert.stdout(predicate::str::contains(name));
+    }
+    for info in poolbench_workloads::WORKLOADS {
+        assert = assert.stdout(predicate::str::contains(info.name));
+    }
+    assert
+        .stdout(predicate::str::contains("quick"))
+        .stdout(predicate::str::contains("delay_ms=10"));
+}
+
+#[test]
+fn run_help_explains_the_flags() {
+    let assert = poolbench().args(["run", "--help"]).assert().success();
+    let mut assert = assert.stdout(predicate::str::contains("sequential` always runs"));
+    for flag in [
+        "--models",
+        "--workloads",
+        "--workers",
+        "--tasks",
+        "--repeat",
+        "--out",
+        "--preset",
+        "--set",
+    ] {
+        assert = assert.stdout(predicate::str::contains(flag));
+    }
+}
+
+#[test]
+fn tiny_run_writes_a_complete_verified_results_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    tiny_run(&out, &dir.path().join("cache"))
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "verified against the sequential oracle",
+        ))
+        .stdout(predicate::str::contains("thumbnail"));
+
+    let text = std::fs::read_to_string(out.join("results.json")).unwrap();
+    let json: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(json["schema"], "poolbench/1");
+    let env = &json["environment"];
+    for field in [
+        "cpu_model",
+        "logical_cores",
+        "memory_bytes",
+        "os",
+        "kernel",
+        "rustc",
+        "poolbench_version",
+        "git_commit",
+        "command_line",
+        "started_at",
+    ] {
+        assert!(env.get(field).is_some(), "environment.{field} missing");
+    }
+    assert!(env["logical_cores"].as_u64().unwrap() >= 1);
+    assert_eq!(env["command_line"][1], "run");
+
+    let cells = json["results"].as_array().unwrap();
+    // 3 workloads x (sequential oracle + 2 models x 2 worker counts).
+    assert_eq!(cells.len(), 3 * (1 + 2 * 2));
+    for cell in cells {
+        let name = format!(
+            "{} {} W={}",
+            cell["workload"], cell["model"], cell["workers"]
+        );
+        assert_eq!(cell["tasks"], 3, "{name}");
+        assert_eq!(cell["samples_s"].as_array().unwrap().len(), 2, "{name}");
+        let median = cell["median_s"].as_f64().unwrap();
+        assert!(median > 0.0, "{name}");
+        assert!(cell["ideal_s"].as_f64().unwrap() > 0.0, "{name}");
+        assert_eq!(cell["verified"], true, "{name}: {cell}");
+        assert_eq!(cell["failed_tasks"], 0, "{name}");
+        assert!(cell["params"].is_object(), "{name}");
+    }
+    let sleep_rayon_w2 = cells
+        .iter()
+        .find(|c| c["workload"] == "sleep" && c["model"] == "rayon" && c["workers"] == 2)
+        .unwrap();
+    assert_eq!(sleep_rayon_w2["params"]["delay_ms"], 1.0);
+    assert!(sleep_rayon_w2["max_in_flight"].as_u64().unwrap() <= 2);
+    // No temporary files are left beside the results.
+    let names: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(names, ["results.json"]);
+}
+
+/// Each bad input: exit code 2, one clear message, and an earlier results.json untouched.
+#[test]
+fn bad_input_exits_2_with_a_clear_message_and_keeps_earlier_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("report");
+    std::fs::create_dir_all(&out).unwrap();
+    let earlier = out.join("results.json");
+    std::fs::write(&earlier, "{\"earlier\": true}").unwrap();
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "").unwrap();
+    let unwritable = a_file.join("report");
+
+    let cases: &[(&[&str], &str)] = &[
+        (&["--workers", "0"], "at least 1"),
+        (&["--workers", "1,two"], "not a whole number"),
+        (&["--tasks", "many"], "not a whole number"),
+        (&["--repeat", "0"], "at least 1"),
+        (
+            &["--models", "rayon,gevent"],
+            "unknown model 'gevent' (accepted: sequential,",
+        ),
+        (
+            &["--workloads", "fibonacci"],
+            "unknown workload 'fibonacci' (accepted: sleep,",
+        ),
+        (
+            &["--preset", "huge"],
+            "unknown preset 'huge' (accepted: quick",
+        ),
+        (&["--set", "sleep"], "is not WORKLOAD.KEY=VALUE"),
+        (
+            &["--workloads", "sleep", "--set", "sleep.speed=3"],
+            "bad parameters for workload 'sleep'",
+        ),
+        (
+            &["--workloads", "sleep", "--set", "sum.n=3"],
+            "workload 'sum' is not selected",
+        ),
+    ];
+    for (args, message) in cases {
+        poolbench()
+            .arg("run")
+            .args(*args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(*message));
+        assert_eq!(
+            std::fs::read_to_string(&earlier).unwrap(),
+            "{\"earlier\": true}",
+            "{args:?}"
+        );
+    }
+    poolbench()
+        .args(["run", "--workloads", "noop", "--out"])
+        .arg(&unwritable)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write to --out"));
+}
