@@ -14,6 +14,9 @@ use clap::Parser;
 
 use crate::args::{Cli, Command};
 
+/// The hidden subcommand that turns this program into a process-pool worker.
+const WORKER_SUBCOMMAND: &str = "__worker";
+
 /// Input the user must fix (exit code 2), as opposed to a run that failed (exit code 1).
 #[derive(Debug)]
 pub struct UsageError(pub String);
@@ -27,6 +30,17 @@ impl std::fmt::Display for UsageError {
 impl std::error::Error for UsageError {}
 
 fn main() -> ExitCode {
+    // The process-pool models exec this same program as their workers.
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some(WORKER_SUBCOMMAND) {
+        return poolbench_process::worker_main(&args[2..]);
+    }
+    if let Ok(program) = std::env::current_exe() {
+        poolbench_process::set_worker_command(poolbench_process::WorkerCommand {
+            program,
+            args: vec![WORKER_SUBCOMMAND.to_owned()],
+        });
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Run(args) => run::run(*args),

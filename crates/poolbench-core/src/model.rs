@@ -45,8 +45,29 @@ pub trait Model: Send + Sync + std::fmt::Debug {
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError>;
 }
 
+/// What a pool's worker *processes* consumed (thread models have none to report).
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ChildUsage {
+    /// User + system CPU seconds of all worker processes so far, dead ones included.
+    pub cpu_s: f64,
+    /// Largest peak resident set (VmHWM) of any worker process so far, bytes.
+    pub peak_rss_bytes: u64,
+}
+
 /// A started model, ready to run batches. Dropping it shuts it down cleanly.
 pub trait Pool {
+    /// Gets ready to run `workload` (e.g. worker processes build it), outside any timed region.
+    /// `run` must work without it; calling it first only moves set-up cost out of the batch.
+    fn prepare(&self, workload: &Arc<dyn Workload>) -> Result<(), ModelError> {
+        let _ = workload;
+        Ok(())
+    }
+
+    /// Resources used by the pool's worker processes, for models that have them.
+    fn child_usage(&self) -> Option<ChildUsage> {
+        None
+    }
+
     /// Runs every task of `workload` and returns their outcomes in input order. A panicking or
     /// failing task is an error in its own outcome; the call itself fails only if the model
     /// breaks (and then it says which tasks were lost).

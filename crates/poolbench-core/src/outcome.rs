@@ -11,8 +11,10 @@ pub struct TaskOutput {
 }
 
 /// Why a task has no output. One failed task never stops the others.
+///
+/// Serialised externally tagged (the serde default), so compact binary formats such as the
+/// process pool's wire encoding can carry it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, thiserror::Error)]
-#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TaskError {
     /// The task panicked; the message is the panic payload.
     #[error("panicked: {message}")]

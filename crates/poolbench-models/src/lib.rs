@@ -15,6 +15,11 @@
 //! | `crossbeam` | W scoped threads per batch on a crossbeam MPMC channel | W threads |
 //! | `tokio` | async tasks on a multi-thread runtime | a semaphore of W permits |
 //! | `tokio-blocking` | `spawn_blocking` threads | `max_blocking_threads(W)` |
+//! | `process` | W worker processes forked by a fork server | W processes |
+//! | `process-fork` | W worker processes forked from the caller | W processes |
+//! | `process-spawn` | W exec'd worker processes | W processes |
+//!
+//! The process models live in `poolbench-process`; they are registered here with the rest.
 //!
 //! Adding a model is one module plus one line in [`MODELS`].
 
@@ -37,6 +42,7 @@ pub use crate::tokio::Tokio;
 pub use crate::tokio_blocking::TokioBlocking;
 
 use poolbench_core::Model;
+pub use poolbench_process::{ProcessModel, StartMethod};
 
 /// Every model, in the order reports list them. The first is the sequential oracle.
 pub static MODELS: &[&dyn Model] = &[
@@ -48,6 +54,9 @@ pub static MODELS: &[&dyn Model] = &[
     &Crossbeam,
     &Tokio,
     &TokioBlocking,
+    &ProcessModel::FORKSERVER,
+    &ProcessModel::FORK,
+    &ProcessModel::SPAWN,
 ];
 
 /// Names of all models, comma-separated, for error messages and `--help`.

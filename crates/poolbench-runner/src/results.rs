@@ -85,10 +85,17 @@ pub struct CellResult {
     pub mismatched_tasks: usize,
     /// The first few task errors, as "task I: message".
     pub errors: Vec<String>,
-    /// Seconds to start the model's pool (threads, runtime), outside the timed batches.
+    /// Seconds to start the model's pool (threads, runtime, worker processes) and prepare it
+    /// for the workload (workers building it), outside the timed batches.
     pub startup_s: Option<f64>,
     /// Median CPU time (user + system, whole process) per timed batch.
     pub cpu_s: Option<f64>,
+    /// Process models only: median CPU time of the worker processes per timed batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub child_cpu_s: Option<f64>,
+    /// Process models only: largest peak resident set of any worker process, bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_rss_bytes: Option<u64>,
     /// Most OS threads the model added, seen while the warm-up batches ran.
     pub peak_threads: Option<usize>,
     /// Most tasks that ran at once in the last timed batch.

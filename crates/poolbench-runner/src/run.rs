@@ -186,6 +186,8 @@ fn run_cell(
         errors: Vec::new(),
         startup_s: None,
         cpu_s: None,
+        child_cpu_s: None,
+        peak_rss_bytes: None,
         peak_threads: None,
         max_in_flight: None,
         queue_wait_s: None,
@@ -194,14 +196,17 @@ fn run_cell(
     };
     let mut batches_checked = 0;
     let mut cpu_samples = Vec::with_capacity(plan.repeat);
+    let mut child_cpu_samples = Vec::with_capacity(plan.repeat);
     let baseline_threads =
         idle_threads.and_then(|idle| settle_threads(idle, Duration::from_millis(500)));
     let started = Instant::now();
     match model.start(workers) {
         Err(e) => cell.model_error = Some(e.to_string()),
         Ok(pool) => {
+            let prepared = pool.prepare(workload);
             cell.startup_s = Some(started.elapsed().as_secs_f64());
-            let mut batch = || -> Result<(), String> {
+            let batch = || -> Result<(), String> {
+                prepared.map_err(|e| e.to_string())?;
                 for _ in 0..plan.warmup {
                     let watcher = ThreadWatcher::start();
                     let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
@@ -213,12 +218,16 @@ fn run_cell(
                     batches_checked += 1;
                 }
                 for _ in 0..plan.repeat {
+                    let children_before = pool.child_usage();
                     let cpu_before = process_cpu_seconds();
                     let timer = Instant::now();
                     let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
                     cell.samples_s.push(timer.elapsed().as_secs_f64());
                     if let (Some(before), Some(after)) = (cpu_before, process_cpu_seconds()) {
                         cpu_samples.push(after - before);
+                    }
+                    if let (Some(before), Some(after)) = (children_before, pool.child_usage()) {
+                        child_cpu_samples.push(after.cpu_s - before.cpu_s);
                     }
                     verifier.check(&outcomes);
                     batches_checked += 1;
@@ -229,6 +238,7 @@ fn run_cell(
             if let Err(message) = batch() {
                 cell.model_error = Some(message);
             }
+            cell.peak_rss_bytes = pool.child_usage().map(|u| u.peak_rss_bytes);
             drop(pool);
         }
     }
@@ -241,6 +251,7 @@ fn run_cell(
         cell.stddev_s = Some(summary.stddev);
     }
     cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
+    cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
     let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
     cell.ideal_s = workload
         .ideal(IdealInput {

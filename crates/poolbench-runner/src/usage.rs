@@ -10,6 +10,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
 
+pub use poolbench_core::thread_count;
+
 /// User + system CPU time consumed so far by every thread of this process, in seconds.
 pub fn process_cpu_seconds() -> Option<f64> {
     // SAFETY: getrusage only writes into the zeroed struct we pass it.
@@ -22,14 +24,6 @@ pub fn process_cpu_seconds() -> Option<f64> {
     };
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
     Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
-}
-
-/// OS threads in this process now (Linux), from `/proc/self/status`.
-pub fn thread_count() -> Option<usize> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    status
-        .lines()
-        .find_map(|line| line.strip_prefix("Threads:")?.trim().parse().ok())
 }
 
 /// How often the watcher samples: often enough to see a sub-millisecond warm-up batch.

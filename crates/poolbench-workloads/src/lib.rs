@@ -12,9 +12,11 @@
 //! | `sum-mem` | cpu | — | sums its slice of a shared in-memory array (bandwidth-bound) |
 //! | `thumbnail` | cpu | S2 | reads a JPEG, decodes, Lanczos3-resizes to fit 75×75, encodes, writes |
 //! | `noop` | cpu | — | does nothing: the model's own per-task overhead |
+//! | `fault` | cpu/io | S9 | testing aid: panics, aborts, exits, segfaults or hangs on chosen tasks |
 //!
 //! Adding a workload is one module plus one line in [`WORKLOADS`].
 
+mod fault;
 mod noop;
 mod photos;
 mod sleep;
@@ -79,6 +81,7 @@ pub static WORKLOADS: &[WorkloadInfo] = &[
     sum_mem::INFO,
     thumbnail::INFO,
     noop::INFO,
+    fault::INFO,
 ];
 
 /// Names of all workloads, comma-separated, for error messages and `--help`.

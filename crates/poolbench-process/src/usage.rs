@@ -1,0 +1,44 @@
+//! CPU time and peak memory of worker processes, read from `/proc/<pid>`.
+
+/// CPU seconds of process `pid` (also readable while it is a zombie): nanosecond run time from
+/// `/proc/<pid>/schedstat` where the kernel provides it, else user + system clock ticks.
+pub fn cpu_seconds(pid: i32) -> Option<f64> {
+    let schedstat = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok();
+    if let Some(ns) = schedstat.and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok()) {
+        return Some(ns as f64 / 1e9);
+    }
+    cpu_seconds_from_ticks(pid)
+}
+
+fn cpu_seconds_from_ticks(pid: i32) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may contain spaces) start at state (field 3);
+    // utime and stime are fields 14 and 15.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
+    Some(ticks as f64 / per_second)
+}
+
+/// Peak resident set size (VmHWM) of process `pid`, bytes.
+pub fn peak_rss_bytes(pid: i32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+    Some(kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok()? * 1024)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_this_process() {
+        let me = std::process::id() as i32;
+        assert!(cpu_seconds(me).is_some());
+        assert!(cpu_seconds_from_ticks(me).is_some());
+        assert!(peak_rss_bytes(me).unwrap() > 1024 * 1024);
+        assert!(cpu_seconds(-5).is_none());
+    }
+}

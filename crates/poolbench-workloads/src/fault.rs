@@ -1,0 +1,127 @@
+//! `fault`: a testing aid whose tasks misbehave on purpose at chosen indices.
+//!
+//! Every other task returns its index's checksum, after sleeping `sleep_ms` (async form when
+//! `sleep_ms` > 0). Task i can instead panic, abort the process, exit it, raise SIGSEGV, or hang
+//! for an hour, or send itself SIGKILL. Panics are survivable under every model; abort, exit, segfault and hang take
+//! down the whole process under thread models, so they are for the process-pool models, which
+//! must report the task as failed, replace the worker and finish the batch. `descending`
+//! makes task i sleep `sleep_ms` × (N − i), so later tasks finish first (for unordered results).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use poolbench_core::{
+    mix, BoxFuture, IdealInput, TaskOutput, TaskResult, WorkKind, Workload, WorkloadError,
+    WorkloadSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{defaults_of, BuildContext, WorkloadInfo};
+
+pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
+    name: "fault",
+    kind: WorkKind::Cpu,
+    summary: "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
+    default_tasks: 8,
+    default_params: defaults_of::<FaultParams>,
+    build,
+};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FaultParams {
+    /// Every task sleeps this long (ms) before doing anything else; > 0 makes it an I/O task.
+    sleep_ms: f64,
+    /// Task i sleeps sleep_ms x (N - i) instead, so later tasks finish first.
+    descending: bool,
+    panic_at: Vec<usize>,
+    abort_at: Vec<usize>,
+    exit_at: Vec<usize>,
+    segfault_at: Vec<usize>,
+    /// The task sends itself SIGKILL.
+    kill_at: Vec<usize>,
+    hang_at: Vec<usize>,
+}
+
+#[derive(Debug)]
+struct Fault {
+    spec: WorkloadSpec,
+    params: FaultParams,
+}
+
+fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params: FaultParams = spec.parse_params()?;
+    if !(params.sleep_ms >= 0.0 && params.sleep_ms.is_finite()) {
+        return Err(WorkloadError::BadParams {
+            workload: spec.name.clone(),
+            message: format!("sleep_ms must be a non-negative number (got {})", params.sleep_ms),
+        });
+    }
+    Ok(Arc::new(Fault { spec: spec.normalised(&params), params }))
+}
+
+impl Fault {
+    fn delay(&self, index: usize) -> Duration {
+        let factor = if self.params.descending { (self.tasks() - index) as f64 } else { 1.0 };
+        Duration::from_secs_f64(self.params.sleep_ms * factor / 1e3)
+    }
+
+    /// Misbehaves if task `index` is marked, else returns its output.
+    fn finish(&self, index: usize) -> TaskResult {
+        let p = &self.params;
+        if p.panic_at.contains(&index) {
+            panic!("fault: task {index} panics on purpose");
+        }
+        if p.abort_at.contains(&index) {
+            std::process::abort();
+        }
+        if p.exit_at.contains(&index) {
+            std::process::exit(3);
+        }
+        if p.segfault_at.contains(&index) {
+            // SAFETY: raising a signal has no memory-safety preconditions.
+            unsafe { libc::raise(libc::SIGSEGV) };
+        }
+        if p.kill_at.contains(&index) {
+            // SAFETY: as above.
+            unsafe { libc::raise(libc::SIGKILL) };
+        }
+        if p.hang_at.contains(&index) {
+            std::thread::sleep(Duration::from_secs(3600));
+        }
+        Ok(TaskOutput { checksum: mix(index, index as u64) })
+    }
+}
+
+impl Workload for Fault {
+    fn spec(&self) -> &WorkloadSpec {
+        &self.spec
+    }
+
+    fn kind(&self) -> WorkKind {
+        if self.params.sleep_ms > 0.0 {
+            WorkKind::Io
+        } else {
+            WorkKind::Cpu
+        }
+    }
+
+    fn run_blocking(&self, index: usize) -> TaskResult {
+        std::thread::sleep(self.delay(index));
+        self.finish(index)
+    }
+
+    fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
+        if self.params.sleep_ms <= 0.0 {
+            return None;
+        }
+        Some(Box::pin(async move {
+            tokio::time::sleep(self.delay(index)).await;
+            self.finish(index)
+        }))
+    }
+
+    fn ideal(&self, _: IdealInput) -> Option<Duration> {
+        None
+    }
+}
