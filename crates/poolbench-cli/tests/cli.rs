@@ -18,7 +18,7 @@ fn tiny_run(out: &Path, cache: &Path) -> Command {
         "--workloads",
         "sleep,sum,thumbnail",
         "--models",
-        "rayon,tokio",
+        "rayon,tokio,process",
     ])
     .args([
         "--workers",
@@ -110,8 +110,8 @@ fn tiny_run_writes_a_complete_verified_results_file() {
     assert_eq!(env["command_line"][1], "run");
 
     let cells = json["results"].as_array().unwrap();
-    // 3 workloads x (sequential oracle + 2 models x 2 worker counts).
-    assert_eq!(cells.len(), 3 * (1 + 2 * 2));
+    // 3 workloads x (sequential oracle + 3 models x 2 worker counts).
+    assert_eq!(cells.len(), 3 * (1 + 3 * 2));
     for cell in cells {
         let name = format!(
             "{} {} W={}",
@@ -125,6 +125,13 @@ fn tiny_run_writes_a_complete_verified_results_file() {
         assert_eq!(cell["verified"], true, "{name}: {cell}");
         assert_eq!(cell["failed_tasks"], 0, "{name}");
         assert!(cell["params"].is_object(), "{name}");
+    }
+    let process_cells: Vec<_> = cells.iter().filter(|c| c["model"] == "process").collect();
+    assert_eq!(process_cells.len(), 6);
+    for cell in process_cells {
+        assert!(cell["startup_s"].as_f64().unwrap() > 0.0, "{cell}");
+        assert!(cell["child_cpu_s"].as_f64().is_some(), "{cell}");
+        assert!(cell["peak_rss_bytes"].as_u64().unwrap() > 0, "{cell}");
     }
     let sleep_rayon_w2 = cells
         .iter()
@@ -200,4 +207,27 @@ fn bad_input_exits_2_with_a_clear_message_and_keeps_earlier_results() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("cannot write to --out"));
+}
+
+/// A process model whose worker program cannot be started fails its cells with a clear
+/// message and the run exits 1, instead of hanging.
+#[test]
+fn a_missing_worker_program_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    poolbench()
+        .env("POOLBENCH_WORKER", dir.path().join("no-such-worker"))
+        .args([
+            "run",
+            "--models",
+            "process-spawn",
+            "--workloads",
+            "noop",
+            "--tasks",
+            "10",
+        ])
+        .args(["--workers", "2", "--repeat", "1", "--out"])
+        .arg(dir.path().join("out"))
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("no-such-worker does not exist"));
 }

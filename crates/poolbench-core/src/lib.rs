@@ -17,20 +17,20 @@
 
 mod checksum;
 mod clock;
-mod system;
 mod execute;
 mod ideal;
 mod model;
 mod outcome;
 mod slots;
+mod system;
 mod workload;
 
 pub use checksum::{fnv1a, mix};
 pub use clock::BatchClock;
-pub use system::{logical_cores, thread_count};
 pub use execute::{panic_message, run_task};
 pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use slots::OutcomeSlots;
+pub use system::{logical_cores, thread_count};
 pub use workload::{BoxFuture, IdealInput, WorkKind, Workload, WorkloadError, WorkloadSpec};

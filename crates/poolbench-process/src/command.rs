@@ -28,28 +28,42 @@ pub fn set_worker_command(command: WorkerCommand) -> bool {
 /// The command in effect, or a message saying how to provide one.
 pub(crate) fn worker_command() -> Result<WorkerCommand, String> {
     if let Some(path) = std::env::var_os("POOLBENCH_WORKER") {
-        return check(WorkerCommand { program: path.into(), args: Vec::new() });
+        return check(WorkerCommand {
+            program: path.into(),
+            args: Vec::new(),
+        });
     }
     if let Some(command) = REGISTERED.get() {
         return check(command.clone());
     }
     let exe = std::env::current_exe().map_err(|e| format!("cannot locate this program: {e}"))?;
-    let dirs = exe.parent().into_iter().chain(exe.parent().and_then(Path::parent));
+    let dirs = exe
+        .parent()
+        .into_iter()
+        .chain(exe.parent().and_then(Path::parent));
     for dir in dirs {
         let candidate = dir.join("poolbench-worker");
         if candidate.is_file() {
-            return Ok(WorkerCommand { program: candidate, args: Vec::new() });
+            return Ok(WorkerCommand {
+                program: candidate,
+                args: Vec::new(),
+            });
         }
     }
-    Err("cannot find the worker program: run the process models from `poolbench`, set \
+    Err(
+        "cannot find the worker program: run the process models from `poolbench`, set \
          POOLBENCH_WORKER to a poolbench-worker binary, or build one next to this program"
-        .to_owned())
+            .to_owned(),
+    )
 }
 
 fn check(command: WorkerCommand) -> Result<WorkerCommand, String> {
     if command.program.is_file() {
         Ok(command)
     } else {
-        Err(format!("the worker program {} does not exist", command.program.display()))
+        Err(format!(
+            "the worker program {} does not exist",
+            command.program.display()
+        ))
     }
 }

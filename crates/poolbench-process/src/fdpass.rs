@@ -26,8 +26,12 @@ pub fn recv_fd(channel: &UnixStream) -> io::Result<OwnedFd> {
     let mut marker = [0u8; 1];
     let mut space = nix::cmsg_space!([RawFd; 1]);
     let mut iov = [IoSliceMut::new(&mut marker)];
-    let message =
-        recvmsg::<()>(channel.as_raw_fd(), &mut iov, Some(&mut space), MsgFlags::MSG_CMSG_CLOEXEC)?;
+    let message = recvmsg::<()>(
+        channel.as_raw_fd(),
+        &mut iov,
+        Some(&mut space),
+        MsgFlags::MSG_CMSG_CLOEXEC,
+    )?;
     for cmsg in message.cmsgs()? {
         if let ControlMessageOwned::ScmRights(fds) = cmsg {
             if let Some(&fd) = fds.first() {
@@ -36,7 +40,10 @@ pub fn recv_fd(channel: &UnixStream) -> io::Result<OwnedFd> {
             }
         }
     }
-    Err(io::Error::new(io::ErrorKind::InvalidData, "expected a file descriptor, got none"))
+    Err(io::Error::new(
+        io::ErrorKind::InvalidData,
+        "expected a file descriptor, got none",
+    ))
 }
 
 #[cfg(test)]

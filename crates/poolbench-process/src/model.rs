@@ -33,13 +33,20 @@ impl ProcessModel {
     pub const SPAWN: Self = Self::new("process-spawn", StartMethod::Spawn);
 
     const fn new(name: &'static str, method: StartMethod) -> Self {
-        Self { name, method, task_timeout: None }
+        Self {
+            name,
+            method,
+            task_timeout: None,
+        }
     }
 
     /// The same model with a per-task time limit: a task still running after `limit` is
     /// reported as timed out and its worker is killed and replaced.
     pub const fn with_task_timeout(self, limit: Duration) -> Self {
-        Self { task_timeout: Some(limit), ..self }
+        Self {
+            task_timeout: Some(limit),
+            ..self
+        }
     }
 
     pub fn method(&self) -> StartMethod {
@@ -67,7 +74,9 @@ impl Model for ProcessModel {
             StartMethod::Forkserver => {
                 "W worker processes forked by a single-threaded fork server (multiprocessing.Pool)"
             }
-            StartMethod::Fork => "W worker processes forked from the caller (needs a single-threaded caller)",
+            StartMethod::Fork => {
+                "W worker processes forked from the caller (needs a single-threaded caller)"
+            }
             StartMethod::Spawn => "W freshly exec'd worker processes",
         }
     }

@@ -51,8 +51,17 @@ pub struct ProcessPool {
 
 impl std::fmt::Debug for ProcessPool {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let pids: Vec<i32> = self.state.borrow().slots.iter().map(|s| s.worker.pid).collect();
-        f.debug_struct("ProcessPool").field("model", &self.model.name()).field("pids", &pids).finish()
+        let pids: Vec<i32> = self
+            .state
+            .borrow()
+            .slots
+            .iter()
+            .map(|s| s.worker.pid)
+            .collect();
+        f.debug_struct("ProcessPool")
+            .field("model", &self.model.name())
+            .field("pids", &pids)
+            .finish()
     }
 }
 
@@ -75,7 +84,11 @@ struct Slot {
 
 impl Slot {
     fn new(worker: Worker) -> Self {
-        Self { worker, queue: VecDeque::new(), deadline: None }
+        Self {
+            worker,
+            queue: VecDeque::new(),
+            deadline: None,
+        }
     }
 }
 
@@ -113,7 +126,10 @@ struct Loaded {
 impl ProcessPool {
     pub(crate) fn start(model: ProcessModel, workers: usize) -> Result<Self, ModelError> {
         ModelError::check_workers(workers)?;
-        let start_error = |message: String| ModelError::Start { model: model.name(), message };
+        let start_error = |message: String| ModelError::Start {
+            model: model.name(),
+            message,
+        };
         let command = match model.method() {
             StartMethod::Fork => {
                 ensure_single_threaded().map_err(start_error)?;
@@ -156,18 +172,29 @@ impl ProcessPool {
         workload: &Arc<dyn Workload>,
     ) -> Result<Vec<(usize, TaskOutcome)>, ModelError> {
         let mut completed = Vec::with_capacity(workload.tasks());
-        self.drive(workload, &mut |index, outcome| completed.push((index, outcome)))?;
+        self.drive(workload, &mut |index, outcome| {
+            completed.push((index, outcome))
+        })?;
         Ok(completed)
     }
 
     /// Process ids of the live workers (for tests and diagnostics).
     pub fn worker_pids(&self) -> Vec<i32> {
-        self.state.borrow().slots.iter().map(|s| s.worker.pid).collect()
+        self.state
+            .borrow()
+            .slots
+            .iter()
+            .map(|s| s.worker.pid)
+            .collect()
     }
 
     /// Process id of the fork server, for the `forkserver` start method.
     pub fn server_pid(&self) -> Option<i32> {
-        self.state.borrow().server.as_ref().map(|s| s.child.id() as i32)
+        self.state
+            .borrow()
+            .server
+            .as_ref()
+            .map(|s| s.child.id() as i32)
     }
 
     fn start_server(&self) -> Result<ForkServer, String> {
@@ -178,7 +205,12 @@ impl ProcessPool {
             .arg("forkserver")
             .stdin(Stdio::from(OwnedFd::from(theirs)))
             .spawn()
-            .map_err(|e| format!("cannot start the fork server {}: {e}", command.program.display()))?;
+            .map_err(|e| {
+                format!(
+                    "cannot start the fork server {}: {e}",
+                    command.program.display()
+                )
+            })?;
         Ok(ForkServer { child, control })
     }
 
@@ -194,18 +226,33 @@ impl ProcessPool {
                     .stdin(Stdio::from(OwnedFd::from(theirs)))
                     .spawn()
                     .map_err(|e| format!("cannot start {}: {e}", command.program.display()))?;
-                Worker { pid: child.id() as i32, socket: ours, origin: Origin::Spawned(child) }
+                Worker {
+                    pid: child.id() as i32,
+                    socket: ours,
+                    origin: Origin::Spawned(child),
+                }
             }
             StartMethod::Forkserver => {
                 let server = st.server.as_mut().ok_or("the fork server is not running")?;
                 let pid = ask_server_to_fork(server, &theirs)?;
                 drop(theirs);
-                Worker { pid, socket: ours, origin: Origin::FromServer }
+                Worker {
+                    pid,
+                    socket: ours,
+                    origin: Origin::FromServer,
+                }
             }
             StartMethod::Fork => {
-                let loaded = st.loaded.as_ref().ok_or("fork workers need a workload first")?;
+                let loaded = st
+                    .loaded
+                    .as_ref()
+                    .ok_or("fork workers need a workload first")?;
                 ensure_single_threaded()?;
-                let siblings: Vec<i32> = st.slots.iter().map(|s| s.worker.socket.as_raw_fd()).collect();
+                let siblings: Vec<i32> = st
+                    .slots
+                    .iter()
+                    .map(|s| s.worker.socket.as_raw_fd())
+                    .collect();
                 let workload = Arc::clone(&loaded.workload);
                 // SAFETY: the process is single-threaded (checked just above), so the child
                 // may allocate and take locks; it never returns into the caller's code.
@@ -217,14 +264,19 @@ impl ProcessPool {
                             unsafe { libc::close(fd) };
                         }
                         die_with_parent();
-                        let served = catch_unwind(AssertUnwindSafe(|| serve(theirs, Some(workload))));
+                        let served =
+                            catch_unwind(AssertUnwindSafe(|| serve(theirs, Some(workload))));
                         let code = if matches!(served, Ok(Ok(()))) { 0 } else { 1 };
                         // SAFETY: leave without running the parent's destructors or atexit hooks.
                         unsafe { libc::_exit(code) }
                     }
                     ForkResult::Parent { child } => {
                         drop(theirs);
-                        Worker { pid: child.as_raw(), socket: ours, origin: Origin::Forked }
+                        Worker {
+                            pid: child.as_raw(),
+                            socket: ours,
+                            origin: Origin::Forked,
+                        }
                     }
                 }
             }
@@ -244,17 +296,28 @@ impl ProcessPool {
     /// Makes every worker hold `workload`: `fork` workers are re-forked from this process;
     /// the others are sent `Init` once (and reply when built).
     fn load(&self, st: &mut State, workload: &Arc<dyn Workload>) -> Result<(), ModelError> {
-        let spec_json = serde_json::to_string(workload.spec())
-            .map_err(|e| ModelError::Internal { message: e.to_string() })?;
-        let same = st.loaded.as_ref().is_some_and(|l| match self.model.method() {
-            StartMethod::Fork => Arc::ptr_eq(&l.workload, workload),
-            _ => l.spec_json == spec_json,
-        });
+        let spec_json =
+            serde_json::to_string(workload.spec()).map_err(|e| ModelError::Internal {
+                message: e.to_string(),
+            })?;
+        let same = st
+            .loaded
+            .as_ref()
+            .is_some_and(|l| match self.model.method() {
+                StartMethod::Fork => Arc::ptr_eq(&l.workload, workload),
+                _ => l.spec_json == spec_json,
+            });
         if same && !st.slots.is_empty() {
             return Ok(());
         }
-        st.loaded = Some(Loaded { workload: Arc::clone(workload), spec_json: spec_json.clone() });
-        let start_error = |message: String| ModelError::Start { model: self.model.name(), message };
+        st.loaded = Some(Loaded {
+            workload: Arc::clone(workload),
+            spec_json: spec_json.clone(),
+        });
+        let start_error = |message: String| ModelError::Start {
+            model: self.model.name(),
+            message,
+        };
         if self.model.method() == StartMethod::Fork {
             self.retire_all(st);
             for _ in 0..self.size {
@@ -264,8 +327,9 @@ impl ProcessPool {
             return Ok(());
         }
         for slot in &mut st.slots {
-            write_frame(&mut slot.worker.socket, &init_request(&spec_json))
-                .map_err(|e| start_error(format!("worker {} did not take Init: {e}", slot.worker.pid)))?;
+            write_frame(&mut slot.worker.socket, &init_request(&spec_json)).map_err(|e| {
+                start_error(format!("worker {} did not take Init: {e}", slot.worker.pid))
+            })?;
         }
         for slot in &mut st.slots {
             await_ready(&mut slot.worker).map_err(start_error)?;
@@ -301,7 +365,9 @@ impl ProcessPool {
                     }
                     let index = pending[0];
                     let enqueued_ns = monotonic_ns();
-                    let run = Request::Run { index: index as u64 };
+                    let run = Request::Run {
+                        index: index as u64,
+                    };
                     if write_frame(&mut st.slots[i].worker.socket, &run).is_ok() {
                         pending.pop_front();
                         let slot = &mut st.slots[i];
@@ -322,24 +388,40 @@ impl ProcessPool {
                 let message = format!("no worker processes left ({last_loss})");
                 for index in pending.drain(..) {
                     let at = since(monotonic_ns());
-                    let timing = TaskTiming { enqueued: at, started: at, finished: at };
+                    let timing = TaskTiming {
+                        enqueued: at,
+                        started: at,
+                        finished: at,
+                    };
                     sink(index, lost(message.clone(), timing));
                     done += 1;
                 }
                 continue;
             }
             for (i, event) in wait_for_events(&st.slots)?.into_iter().rev() {
-                let Some(task) = st.slots[i].queue.pop_front() else { continue };
+                let Some(task) = st.slots[i].queue.pop_front() else {
+                    continue;
+                };
                 let enqueued = since(task.enqueued_ns);
                 let failed = |result: TaskError| {
-                    let timing = TaskTiming { enqueued, started: enqueued, finished: since(monotonic_ns()) };
-                    TaskOutcome { result: Err(result), timing }
+                    let timing = TaskTiming {
+                        enqueued,
+                        started: enqueued,
+                        finished: since(monotonic_ns()),
+                    };
+                    TaskOutcome {
+                        result: Err(result),
+                        timing,
+                    }
                 };
                 match event {
                     Event::Readable => match read_frame::<Reply>(&mut st.slots[i].worker.socket) {
-                        Ok(Reply::Done { index, result, started_ns, finished_ns })
-                            if index as usize == task.index =>
-                        {
+                        Ok(Reply::Done {
+                            index,
+                            result,
+                            started_ns,
+                            finished_ns,
+                        }) if index as usize == task.index => {
                             let timing = TaskTiming {
                                 enqueued,
                                 started: since(started_ns),
@@ -354,7 +436,12 @@ impl ProcessPool {
                         _ => {
                             let (loss, queued) = self.replace(st, i);
                             let message = format!("{loss} while running task {}", task.index);
-                            sink(task.index, failed(TaskError::WorkerLost { message: message.clone() }));
+                            sink(
+                                task.index,
+                                failed(TaskError::WorkerLost {
+                                    message: message.clone(),
+                                }),
+                            );
                             requeue(&mut pending, queued);
                             last_loss = message;
                         }
@@ -362,7 +449,12 @@ impl ProcessPool {
                     Event::Overran => {
                         let limit = self.model.task_timeout().unwrap_or_default();
                         let (_, queued) = self.replace(st, i);
-                        sink(task.index, failed(TaskError::TimedOut { seconds: limit.as_secs_f64() }));
+                        sink(
+                            task.index,
+                            failed(TaskError::TimedOut {
+                                seconds: limit.as_secs_f64(),
+                            }),
+                        );
                         requeue(&mut pending, queued);
                     }
                 }
@@ -411,7 +503,9 @@ impl ProcessPool {
     /// Adds a worker's CPU time and peak memory to the totals (read before it is reaped).
     fn account(&self, st: &mut State, pid: i32) {
         st.dead_cpu_s += usage::cpu_seconds(pid).unwrap_or(0.0);
-        st.peak_rss_bytes = st.peak_rss_bytes.max(usage::peak_rss_bytes(pid).unwrap_or(0));
+        st.peak_rss_bytes = st
+            .peak_rss_bytes
+            .max(usage::peak_rss_bytes(pid).unwrap_or(0));
     }
 
     /// Asks every worker to exit, waits up to [`EXIT_GRACE`], kills the rest, reaps them all.
@@ -446,7 +540,9 @@ impl Pool for ProcessPool {
         let live = st.slots.iter().map(|s| s.worker.pid);
         Some(ChildUsage {
             cpu_s: st.dead_cpu_s + live.clone().filter_map(usage::cpu_seconds).sum::<f64>(),
-            peak_rss_bytes: live.filter_map(usage::peak_rss_bytes).fold(st.peak_rss_bytes, u64::max),
+            peak_rss_bytes: live
+                .filter_map(usage::peak_rss_bytes)
+                .fold(st.peak_rss_bytes, u64::max),
         })
     }
 }
@@ -456,7 +552,13 @@ impl Drop for ProcessPool {
         let st = self.state.get_mut();
         let mut st = std::mem::replace(
             st,
-            State { slots: Vec::new(), server: None, loaded: None, dead_cpu_s: 0.0, peak_rss_bytes: 0 },
+            State {
+                slots: Vec::new(),
+                server: None,
+                loaded: None,
+                dead_cpu_s: 0.0,
+                peak_rss_bytes: 0,
+            },
         );
         self.retire_all(&mut st);
         if let Some(mut server) = st.server.take() {
@@ -490,12 +592,18 @@ fn wait_for_events(slots: &[Slot]) -> Result<Vec<(usize, Event)>, ModelError> {
         if !overran.is_empty() {
             return Ok(overran);
         }
-        let busy: Vec<usize> = (0..slots.len()).filter(|&i| !slots[i].queue.is_empty()).collect();
+        let busy: Vec<usize> = (0..slots.len())
+            .filter(|&i| !slots[i].queue.is_empty())
+            .collect();
         let mut fds: Vec<PollFd> = busy
             .iter()
             .map(|&i| PollFd::new(slots[i].worker.socket.as_fd(), PollFlags::POLLIN))
             .collect();
-        let earliest = slots.iter().filter(|s| !s.queue.is_empty()).filter_map(|s| s.deadline).min();
+        let earliest = slots
+            .iter()
+            .filter(|s| !s.queue.is_empty())
+            .filter_map(|s| s.deadline)
+            .min();
         let timeout = match earliest {
             Some(d) => {
                 let ms = d.saturating_duration_since(now).as_millis().min(10_000) as u16 + 1;
@@ -507,7 +615,9 @@ fn wait_for_events(slots: &[Slot]) -> Result<Vec<(usize, Event)>, ModelError> {
             Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
             Ok(_) => {}
             Err(e) => {
-                return Err(ModelError::Internal { message: format!("poll on worker sockets: {e}") })
+                return Err(ModelError::Internal {
+                    message: format!("poll on worker sockets: {e}"),
+                })
             }
         }
         let ready: Vec<(usize, Event)> = fds
@@ -538,9 +648,17 @@ fn initialise(worker: &mut Worker, spec_json: &str) -> Result<(), String> {
 fn await_ready(worker: &mut Worker) -> Result<(), String> {
     match read_frame::<Reply>(&mut worker.socket) {
         Ok(Reply::Ready) => Ok(()),
-        Ok(Reply::InitFailed { message }) => Err(format!("worker could not build the workload: {message}")),
-        Ok(other) => Err(format!("worker {} answered Init with {other:?}", worker.pid)),
-        Err(e) => Err(format!("worker {} died while building the workload: {e}", worker.pid)),
+        Ok(Reply::InitFailed { message }) => {
+            Err(format!("worker could not build the workload: {message}"))
+        }
+        Ok(other) => Err(format!(
+            "worker {} answered Init with {other:?}",
+            worker.pid
+        )),
+        Err(e) => Err(format!(
+            "worker {} died while building the workload: {e}",
+            worker.pid
+        )),
     }
 }
 
@@ -550,7 +668,9 @@ fn ask_server_to_fork(server: &mut ForkServer, socket: &UnixStream) -> Result<i3
     send_fd(&server.control, socket.as_raw_fd()).map_err(broken)?;
     match read_frame::<ServerReply>(&mut server.control).map_err(broken)? {
         ServerReply::Forked { pid } => Ok(pid),
-        ServerReply::ForkFailed { message } => Err(format!("the fork server could not fork: {message}")),
+        ServerReply::ForkFailed { message } => {
+            Err(format!("the fork server could not fork: {message}"))
+        }
         other => Err(format!("the fork server answered Fork with {other:?}")),
     }
 }
@@ -576,7 +696,10 @@ fn has_exited(worker: &Worker) -> bool {
         ),
         // A child's /proc entry shows state Z once it has exited.
         _ => std::fs::read_to_string(format!("/proc/{}/stat", worker.pid))
-            .map(|s| s.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with('Z')))
+            .map(|s| {
+                s.rsplit_once(')')
+                    .is_some_and(|(_, rest)| rest.trim_start().starts_with('Z'))
+            })
             .unwrap_or(true),
     }
 }
@@ -589,7 +712,10 @@ fn requeue(pending: &mut VecDeque<usize>, queued: VecDeque<InFlight>) {
 }
 
 fn lost(message: String, timing: TaskTiming) -> TaskOutcome {
-    TaskOutcome { result: Err(TaskError::WorkerLost { message }), timing }
+    TaskOutcome {
+        result: Err(TaskError::WorkerLost { message }),
+        timing,
+    }
 }
 
 /// The `fork` start method's precondition.
@@ -601,8 +727,10 @@ fn ensure_single_threaded() -> Result<(), String> {
              threads: a forked child could deadlock on a lock another thread held. Use \
              `process` (forkserver) or `process-spawn` instead"
         )),
-        None => Err("the fork start method cannot check this process's thread count (needs \
+        None => Err(
+            "the fork start method cannot check this process's thread count (needs \
                      Linux /proc); use `process` (forkserver) or `process-spawn`"
-            .to_owned()),
+                .to_owned(),
+        ),
     }
 }

@@ -18,7 +18,10 @@ const MAX_FRAME: usize = 64 << 20;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Request {
     /// Build this workload (once); the worker answers [`Reply::Ready`] or [`Reply::InitFailed`].
-    Init { spec_json: String, cache_dir: PathBuf },
+    Init {
+        spec_json: String,
+        cache_dir: PathBuf,
+    },
     /// Run task `index` of the current workload; the worker answers [`Reply::Done`].
     Run { index: u64 },
     /// Finish: the worker exits with status 0.
@@ -29,9 +32,16 @@ pub enum Request {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Reply {
     Ready,
-    InitFailed { message: String },
+    InitFailed {
+        message: String,
+    },
     /// A task's result with its start and finish on the system-wide monotonic clock (ns).
-    Done { index: u64, result: TaskResult, started_ns: u64, finished_ns: u64 },
+    Done {
+        index: u64,
+        result: TaskResult,
+        started_ns: u64,
+        finished_ns: u64,
+    },
 }
 
 /// Parent → fork server.
@@ -69,7 +79,10 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<T> {
     input.read_exact(&mut len)?;
     let len = u32::from_le_bytes(len) as usize;
     if len > MAX_FRAME {
-        return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!("frame of {len} bytes"),
+        ));
     }
     let mut body = vec![0u8; len];
     input.read_exact(&mut body)?;
@@ -78,7 +91,10 @@ pub fn read_frame<T: DeserializeOwned>(input: &mut impl Read) -> io::Result<T> {
 
 /// Now on the system-wide monotonic clock, in nanoseconds: comparable between processes.
 pub fn monotonic_ns() -> u64 {
-    let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
     // SAFETY: clock_gettime writes into the timespec we own.
     unsafe { libc::clock_gettime(libc::CLOCK_MONOTONIC, &mut ts) };
     ts.tv_sec as u64 * 1_000_000_000 + ts.tv_nsec as u64
@@ -93,10 +109,17 @@ mod tests {
     fn frames_round_trip() {
         let messages = [
             Reply::Ready,
-            Reply::Done { index: 7, result: Ok(TaskOutput { checksum: 42 }), started_ns: 1, finished_ns: 2 },
+            Reply::Done {
+                index: 7,
+                result: Ok(TaskOutput { checksum: 42 }),
+                started_ns: 1,
+                finished_ns: 2,
+            },
             Reply::Done {
                 index: 8,
-                result: Err(TaskError::Panicked { message: "boom".into() }),
+                result: Err(TaskError::Panicked {
+                    message: "boom".into(),
+                }),
                 started_ns: 3,
                 finished_ns: 4,
             },

@@ -23,7 +23,11 @@ pub fn describe_exit(status: std::process::ExitStatus) -> String {
         return format!("exited with status {code}");
     }
     match status.signal().map(nix::sys::signal::Signal::try_from) {
-        Some(Ok(signal)) => format!("was killed by signal {} ({})", signal as i32, signal.as_str()),
+        Some(Ok(signal)) => format!(
+            "was killed by signal {} ({})",
+            signal as i32,
+            signal.as_str()
+        ),
         Some(Err(_)) => format!("was killed by signal {}", status.signal().unwrap_or(0)),
         None => format!("ended ({status})"),
     }
@@ -38,7 +42,10 @@ mod tests {
     #[test]
     fn statuses_read_as_sentences() {
         let pid = Pid::from_raw(1);
-        assert_eq!(describe_wait(WaitStatus::Exited(pid, 3)), "exited with status 3");
+        assert_eq!(
+            describe_wait(WaitStatus::Exited(pid, 3)),
+            "exited with status 3"
+        );
         assert_eq!(
             describe_wait(WaitStatus::Signaled(pid, Signal::SIGKILL, false)),
             "was killed by signal 9 (SIGKILL)"

@@ -73,7 +73,10 @@ pub(crate) fn serve(socket: UnixStream, inherited: Option<Arc<dyn Workload>>) ->
         };
         let reply = match request {
             Request::Exit => return Ok(()),
-            Request::Init { spec_json, cache_dir } => match build(&spec_json, cache_dir) {
+            Request::Init {
+                spec_json,
+                cache_dir,
+            } => match build(&spec_json, cache_dir) {
                 Ok(built) => {
                     workload = Some(built);
                     Reply::Ready
@@ -83,7 +86,12 @@ pub(crate) fn serve(socket: UnixStream, inherited: Option<Arc<dyn Workload>>) ->
             Request::Run { index } => {
                 let started_ns = monotonic_ns();
                 let result = run_one(workload.as_deref(), index as usize);
-                Reply::Done { index, result, started_ns, finished_ns: monotonic_ns() }
+                Reply::Done {
+                    index,
+                    result,
+                    started_ns,
+                    finished_ns: monotonic_ns(),
+                }
             }
         };
         write_frame(&mut writer, &reply)?;
@@ -98,10 +106,16 @@ fn build(spec_json: &str, cache_dir: std::path::PathBuf) -> Result<Arc<dyn Workl
 fn run_one(workload: Option<&dyn Workload>, index: usize) -> poolbench_core::TaskResult {
     let workload = workload.ok_or_else(|| TaskError::failed("worker has no workload (no Init)"))?;
     if index >= workload.tasks() {
-        return Err(TaskError::failed(format!("task {index} out of range 0..{}", workload.tasks())));
+        return Err(TaskError::failed(format!(
+            "task {index} out of range 0..{}",
+            workload.tasks()
+        )));
     }
-    catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index)))
-        .unwrap_or_else(|payload| Err(TaskError::Panicked { message: panic_message(&*payload) }))
+    catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index))).unwrap_or_else(|payload| {
+        Err(TaskError::Panicked {
+            message: panic_message(&*payload),
+        })
+    })
 }
 
 /// The fork server's loop: fork a worker for each socket received, reap on request.
@@ -123,7 +137,9 @@ fn fork_server(control: UnixStream) -> io::Result<()> {
                         children.push(pid);
                         ServerReply::Forked { pid: pid.as_raw() }
                     }
-                    Err(e) => ServerReply::ForkFailed { message: e.to_string() },
+                    Err(e) => ServerReply::ForkFailed {
+                        message: e.to_string(),
+                    },
                 };
                 write_frame(&mut writer, &reply)?;
             }
@@ -155,10 +171,11 @@ fn fork_worker(socket: OwnedFd, control: &UnixStream) -> io::Result<Pid> {
             // SAFETY: closing the control socket's descriptor in the child, which never uses it.
             unsafe { libc::close(control.as_raw_fd()) };
             die_with_parent();
-            let code = match catch_unwind(AssertUnwindSafe(|| serve(UnixStream::from(socket), None))) {
-                Ok(Ok(())) => 0,
-                _ => 1,
-            };
+            let code =
+                match catch_unwind(AssertUnwindSafe(|| serve(UnixStream::from(socket), None))) {
+                    Ok(Ok(())) => 0,
+                    _ => 1,
+                };
             // SAFETY: leave without running the fork server's destructors or atexit handlers.
             unsafe { libc::_exit(code) }
         }

@@ -21,7 +21,8 @@ use crate::{defaults_of, BuildContext, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "fault",
     kind: WorkKind::Cpu,
-    summary: "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
+    summary:
+        "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
     default_tasks: 8,
     default_params: defaults_of::<FaultParams>,
     build,
@@ -54,15 +55,25 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
     if !(params.sleep_ms >= 0.0 && params.sleep_ms.is_finite()) {
         return Err(WorkloadError::BadParams {
             workload: spec.name.clone(),
-            message: format!("sleep_ms must be a non-negative number (got {})", params.sleep_ms),
+            message: format!(
+                "sleep_ms must be a non-negative number (got {})",
+                params.sleep_ms
+            ),
         });
     }
-    Ok(Arc::new(Fault { spec: spec.normalised(&params), params }))
+    Ok(Arc::new(Fault {
+        spec: spec.normalised(&params),
+        params,
+    }))
 }
 
 impl Fault {
     fn delay(&self, index: usize) -> Duration {
-        let factor = if self.params.descending { (self.tasks() - index) as f64 } else { 1.0 };
+        let factor = if self.params.descending {
+            (self.tasks() - index) as f64
+        } else {
+            1.0
+        };
         Duration::from_secs_f64(self.params.sleep_ms * factor / 1e3)
     }
 
@@ -79,17 +90,25 @@ impl Fault {
             std::process::exit(3);
         }
         if p.segfault_at.contains(&index) {
-            // SAFETY: raising a signal has no memory-safety preconditions.
-            unsafe { libc::raise(libc::SIGSEGV) };
+            // std's stack-overflow handler would swallow a raised (not faulted) SIGSEGV, so
+            // restore the default action first: the process then dies as from a segfault.
+            // SAFETY: changing a signal's disposition and raising it have no memory-safety
+            // preconditions.
+            unsafe {
+                libc::signal(libc::SIGSEGV, libc::SIG_DFL);
+                libc::raise(libc::SIGSEGV);
+            }
         }
         if p.kill_at.contains(&index) {
-            // SAFETY: as above.
+            // SAFETY: raising a signal has no memory-safety preconditions.
             unsafe { libc::raise(libc::SIGKILL) };
         }
         if p.hang_at.contains(&index) {
             std::thread::sleep(Duration::from_secs(3600));
         }
-        Ok(TaskOutput { checksum: mix(index, index as u64) })
+        Ok(TaskOutput {
+            checksum: mix(index, index as u64),
+        })
     }
 }
 
