@@ -6,7 +6,9 @@ use std::time::Instant;
 
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
-use poolbench_runner::{prepare, run_plan, Environment, Plan, Preset, ResultsFile, Table};
+use poolbench_runner::{
+    prepare, run_plan, Environment, Plan, Preset, ResultsFile, RunError, Table,
+};
 use poolbench_workloads::BuildContext;
 
 use crate::args::{RunArgs, Setting};
@@ -43,8 +45,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
         println!("{}", table.header());
     }
+    stop_on_ctrl_c()?;
     let started = Instant::now();
-    let cells = run_plan(&plan, &workloads, |cell| {
+    let outcome = run_plan(&plan, &workloads, |cell| {
         if !args.quiet {
             println!("{}", table.row(cell));
         }
@@ -53,8 +56,17 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .save(&results_path)
             .with_context(|| format!("cannot save {}", results_path.display()))?;
         Ok(())
-    })
-    .context("run stopped")?;
+    });
+    let cells = match outcome {
+        Err(RunError::Interrupted { finished }) => {
+            eprintln!(
+                "\npoolbench: interrupted; {finished} finished cells are saved in {}",
+                results_path.display()
+            );
+            return Ok(ExitCode::from(130));
+        }
+        other => other.context("run stopped")?,
+    };
 
     let beat_ideal = cells
         .iter()
@@ -162,4 +174,19 @@ fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
     std::fs::create_dir_all(out).map_err(unwritable)?;
     tempfile::NamedTempFile::new_in(out).map_err(unwritable)?;
     Ok(out.join("results.json"))
+}
+
+/// First Ctrl-C (or SIGTERM): finish the current batch, stop, keep finished cells, reap
+/// worker processes. Second: exit at once with status 130. No thread is started for this, so
+/// the `process-fork` model still sees a single-threaded process.
+fn stop_on_ctrl_c() -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGINT, SIGTERM};
+    let flag = poolbench_core::stop_flag();
+    for signal in [SIGINT, SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone())
+            .context("cannot install the Ctrl-C handler")?;
+        signal_hook::flag::register(signal, flag.clone())
+            .context("cannot install the Ctrl-C handler")?;
+    }
+    Ok(())
 }

@@ -231,3 +231,111 @@ fn a_missing_worker_program_is_a_clear_error() {
         .code(1)
         .stderr(predicate::str::contains("no-such-worker does not exist"));
 }
+
+/// Every process descended from `pid` (children, grandchildren…), from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let parent_of = |p: u32| -> Option<u32> {
+        let stat = std::fs::read_to_string(format!("/proc/{p}/stat")).ok()?;
+        stat.rsplit_once(')')?
+            .1
+            .split_whitespace()
+            .nth(1)?
+            .parse()
+            .ok()
+    };
+    let all: Vec<u32> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+        .collect();
+    let mut found = vec![pid];
+    let mut i = 0;
+    while i < found.len() {
+        let parent = found[i];
+        found.extend(all.iter().filter(|&&p| parent_of(p) == Some(parent)));
+        i += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// Ctrl-C during a process-pool cell: the run stops, keeps the finished cells, ends and reaps
+/// every worker process, and exits with status 130.
+#[cfg(target_os = "linux")]
+#[test]
+fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args([
+            "run",
+            "--models",
+            "process",
+            "--workloads",
+            "sleep",
+            "--set",
+            "sleep.delay_ms=10",
+        ])
+        .args([
+            "--tasks",
+            "8",
+            "--workers",
+            "1",
+            "--repeat",
+            "40",
+            "--warmup",
+            "0",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the fork server and its worker to exist.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let workers = loop {
+        let found = descendants(child.id());
+        if found.len() >= 2 {
+            break found;
+        }
+        assert!(Instant::now() < deadline, "the process pool never started");
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "poolbench did not stop after Ctrl-C"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("interrupted"), "{stderr}");
+    for pid in workers {
+        assert!(
+            !Path::new(&format!("/proc/{pid}")).exists(),
+            "worker {pid} outlived the run"
+        );
+    }
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let cells = json["results"].as_array().unwrap();
+    assert_eq!(
+        cells.len(),
+        1,
+        "the sequential oracle's cell finished and was kept"
+    );
+    assert_eq!(cells[0]["verified"], true);
+}

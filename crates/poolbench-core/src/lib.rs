@@ -22,6 +22,7 @@ mod ideal;
 mod model;
 mod outcome;
 mod slots;
+mod stop;
 mod system;
 mod workload;
 
@@ -32,5 +33,6 @@ pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use slots::OutcomeSlots;
+pub use stop::{request_stop, stop_flag, stop_requested};
 pub use system::{logical_cores, thread_count};
 pub use workload::{BoxFuture, IdealInput, WorkKind, Workload, WorkloadError, WorkloadSpec};

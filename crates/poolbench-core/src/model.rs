@@ -19,6 +19,8 @@ pub enum ModelError {
     LostTasks { missing: Vec<usize> },
     #[error("internal model error: {message}")]
     Internal { message: String },
+    #[error("stopped: a stop was requested (Ctrl-C)")]
+    Interrupted,
 }
 
 impl ModelError {

@@ -18,8 +18,8 @@ use nix::sys::signal::{kill, Signal};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult, Pid};
 use poolbench_core::{
-    thread_count, ChildUsage, Model, ModelError, OutcomeSlots, Pool, TaskError, TaskOutcome,
-    TaskTiming, Workload,
+    stop_requested, thread_count, ChildUsage, Model, ModelError, OutcomeSlots, Pool, TaskError,
+    TaskOutcome, TaskTiming, Workload,
 };
 use poolbench_workloads::BuildContext;
 
@@ -37,6 +37,9 @@ use crate::worker::{die_with_parent, serve};
 /// receiving the next (two wake-ups per task); with two, the next request is already waiting.
 /// Only the first runs: W still bounds the tasks running at once.
 const PIPELINE: usize = 2;
+
+/// How often a waiting pool checks whether a stop (Ctrl-C) was requested.
+const STOP_CHECK: Duration = Duration::from_millis(100);
 
 /// How long a worker gets to exit after `Exit` before it is killed.
 const EXIT_GRACE: Duration = Duration::from_secs(2);
@@ -513,7 +516,13 @@ impl ProcessPool {
         for slot in &mut st.slots {
             let _ = write_frame(&mut slot.worker.socket, &Request::Exit);
         }
-        let deadline = Instant::now() + EXIT_GRACE;
+        // After a stop request nobody waits for tasks still running: kill at once.
+        let grace = if stop_requested() {
+            Duration::ZERO
+        } else {
+            EXIT_GRACE
+        };
+        let deadline = Instant::now() + grace;
         for slot in std::mem::take(&mut st.slots) {
             let worker = slot.worker;
             while Instant::now() < deadline && !has_exited(&worker) {
@@ -604,13 +613,12 @@ fn wait_for_events(slots: &[Slot]) -> Result<Vec<(usize, Event)>, ModelError> {
             .filter(|s| !s.queue.is_empty())
             .filter_map(|s| s.deadline)
             .min();
-        let timeout = match earliest {
-            Some(d) => {
-                let ms = d.saturating_duration_since(now).as_millis().min(10_000) as u16 + 1;
-                PollTimeout::from(ms)
-            }
-            None => PollTimeout::NONE,
-        };
+        if stop_requested() {
+            return Err(ModelError::Interrupted);
+        }
+        // Wake at the earliest deadline, and at least every STOP_CHECK to notice a stop.
+        let until_deadline = earliest.map_or(STOP_CHECK, |d| d.saturating_duration_since(now));
+        let timeout = PollTimeout::from(until_deadline.min(STOP_CHECK).as_millis() as u16 + 1);
         match poll(&mut fds, timeout) {
             Ok(0) | Err(nix::errno::Errno::EINTR) => continue,
             Ok(_) => {}

@@ -50,7 +50,12 @@ pub fn worker_main(args: &[String]) -> ExitCode {
 
 /// Asks the kernel to SIGKILL this process when its parent dies, so no worker outlives a
 /// killed pool; exits at once if the parent is already gone.
+///
+/// Workers also ignore SIGINT: Ctrl-C at a terminal reaches the whole process group, and it is
+/// the pool's job, not each worker's, to wind down (reaping its workers as it goes).
 pub(crate) fn die_with_parent() {
+    // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
+    unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
     let parent = nix::unistd::getppid();
     // SAFETY: prctl(PR_SET_PDEATHSIG) takes plain integers.
     unsafe { libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) };

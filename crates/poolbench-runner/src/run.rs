@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::{
-    logical_cores, max_in_flight, IdealInput, Model, TaskOutcome, Workload, WorkloadError,
+    logical_cores, max_in_flight, stop_requested, IdealInput, Model, TaskOutcome, Workload,
+    WorkloadError,
 };
 use poolbench_workloads::BuildContext;
 
@@ -27,6 +28,8 @@ pub enum RunError {
     Workload(#[from] WorkloadError),
     #[error("{0}")]
     Callback(Box<dyn std::error::Error + Send + Sync>),
+    #[error("stopped by request (Ctrl-C) after {finished} finished cells")]
+    Interrupted { finished: usize },
 }
 
 /// Checks the plan and builds every workload in it, preparing all inputs, so that a bad
@@ -51,34 +54,44 @@ pub fn run_plan(
     let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
     let cores = logical_cores();
     let idle_threads = crate::usage::thread_count();
-    let mut cells = Vec::with_capacity(plan.cell_count());
+    let mut cells: Vec<CellResult> = Vec::with_capacity(plan.cell_count());
     for workload in workloads {
-        let mut emit = |cell: CellResult| -> Result<(), RunError> {
-            on_cell(&cell).map_err(RunError::Callback)?;
-            cells.push(cell);
-            Ok(())
-        };
         let (reference_cell, reference) =
             run_cell(oracle, 1, workload, None, plan, cores, idle_threads);
         let serial = reference_cell.median_s.map(Duration::from_secs_f64);
-        emit(reference_cell)?;
-        for model in plan.models.iter().filter(|m| m.name() != ORACLE) {
-            for &workers in &plan.workers {
-                let oracle = Oracle {
-                    checksums: &reference.checksums,
-                    serial,
-                };
-                let (cell, _) = run_cell(
-                    *model,
+        let mut pending = Some(reference_cell);
+        let others = plan.models.iter().filter(|m| m.name() != ORACLE);
+        let mut cells_to_run = others.flat_map(|m| plan.workers.iter().map(move |&w| (*m, w)));
+        loop {
+            // A cell cut short by a stop request is dropped, not reported as a failure.
+            if stop_requested() {
+                return Err(RunError::Interrupted {
+                    finished: cells.len(),
+                });
+            }
+            if let Some(cell) = pending.take() {
+                on_cell(&cell).map_err(RunError::Callback)?;
+                cells.push(cell);
+            }
+            let Some((model, workers)) = cells_to_run.next() else {
+                break;
+            };
+            let oracle = Oracle {
+                checksums: &reference.checksums,
+                serial,
+            };
+            pending = Some(
+                run_cell(
+                    model,
                     workers,
                     workload,
                     Some(oracle),
                     plan,
                     cores,
                     idle_threads,
-                );
-                emit(cell)?;
-            }
+                )
+                .0,
+            );
         }
     }
     Ok(cells)
@@ -208,6 +221,9 @@ fn run_cell(
             let batch = || -> Result<(), String> {
                 prepared.map_err(|e| e.to_string())?;
                 for _ in 0..plan.warmup {
+                    if stop_requested() {
+                        return Err("stopped".to_owned());
+                    }
                     let watcher = ThreadWatcher::start();
                     let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
                     if let (Some(watcher), Some(base)) = (watcher, baseline_threads) {
@@ -218,6 +234,9 @@ fn run_cell(
                     batches_checked += 1;
                 }
                 for _ in 0..plan.repeat {
+                    if stop_requested() {
+                        return Err("stopped".to_owned());
+                    }
                     let children_before = pool.child_usage();
                     let cpu_before = process_cpu_seconds();
                     let timer = Instant::now();
