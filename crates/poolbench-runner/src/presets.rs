@@ -17,7 +17,7 @@ pub struct Preset {
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "quick",
-        summary: "every model x sleep, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (< 1 min on 2 cores)",
+        summary: "every model x sleep, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~35 s on 2 cores)",
         workloads: quick_workloads,
         workers: &[1, 2, 4, 8],
         repeat: 5,
@@ -40,9 +40,9 @@ pub fn find_preset(name: &str) -> Option<&'static Preset> {
 
 fn quick_workloads() -> Vec<WorkloadSpec> {
     vec![
-        WorkloadSpec::new("sleep", 16).with("delay_ms", 10.0),
+        WorkloadSpec::new("sleep", 8).with("delay_ms", 10.0),
         WorkloadSpec::new("sum", 32).with("n", 1_000_000),
-        WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 4 << 20),
+        WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 2 << 20),
         WorkloadSpec::new("thumbnail", 16),
         WorkloadSpec::new("noop", 2_000),
     ]
