@@ -26,6 +26,8 @@ pub enum Command {
     Run(Box<RunArgs>),
     /// List the models, workloads (with their parameters) and presets.
     List,
+    /// Run the mock HTTP server in the foreground (`run` starts its own when it needs one).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -69,6 +71,11 @@ pub struct RunArgs {
     #[arg(long, default_value = "reports/latest", value_name = "DIR")]
     pub out: PathBuf,
 
+    /// Point the `http` workload at this server (e.g. `http://127.0.0.1:8080`) instead of
+    /// starting the built-in mock server. Put `{i}` in it to request your own paths.
+    #[arg(long, value_name = "BASE")]
+    pub url: Option<String>,
+
     /// Folder where generated inputs (thumbnail photos) are cached between runs.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
@@ -76,6 +83,72 @@ pub struct RunArgs {
     /// Print only the final summary line, not the table.
     #[arg(long, short)]
     pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on. Loopback by default; anything else exposes the server.
+    #[arg(long, default_value = "127.0.0.1", value_name = "IP")]
+    pub bind: std::net::IpAddr,
+
+    /// Port; 0 picks a free one. The first line printed is `listening on http://ADDR`.
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+
+    /// Latency of item responses: MS, fixed:MS, uniform:LOW:HIGH or exp:MEAN (milliseconds).
+    #[arg(long, default_value = "0", value_parser = parse_latency)]
+    pub latency: poolbench_server::Latency,
+
+    /// Body size of item responses, bytes.
+    #[arg(long, default_value_t = 256)]
+    pub size: usize,
+
+    /// Fraction of item requests answered 500.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
+    pub fail: f64,
+
+    /// Fraction of item requests whose connection is closed without a response.
+    #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
+    pub reset: f64,
+
+    /// Fraction of item requests never answered (until --stall-max-ms).
+    #[arg(long, default_value_t = 0.0, value_parser = parse_fraction)]
+    pub stall: f64,
+
+    /// Seed of the per-item latency and fault choices.
+    #[arg(long, default_value_t = 0)]
+    pub seed: u64,
+
+    /// How long a stalled request stays unanswered, milliseconds.
+    #[arg(long, default_value_t = 60_000)]
+    pub stall_max_ms: u64,
+
+    /// Clients must send their request headers within this time (slowloris guard), ms.
+    #[arg(long, default_value_t = 10_000)]
+    pub header_timeout_ms: u64,
+
+    /// Most connections served at once.
+    #[arg(long, default_value_t = 10_000, value_parser = parse_positive)]
+    pub max_connections: usize,
+
+    /// Runtime threads (default: the number of cores).
+    #[arg(long, value_parser = parse_positive)]
+    pub threads: Option<usize>,
+
+    /// Exit when the parent process exits, and ignore Ctrl-C (for `run`'s own server).
+    #[arg(long, hide = true)]
+    pub exit_with_parent: bool,
+}
+
+fn parse_latency(text: &str) -> Result<poolbench_server::Latency, String> {
+    poolbench_server::Latency::parse(text)
+}
+
+fn parse_fraction(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("'{text}' is not a fraction between 0 and 1")),
+    }
 }
 
 /// One `--set workload.key=value`.

@@ -6,7 +6,9 @@
 
 mod args;
 mod list;
+mod mock;
 mod run;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -45,6 +47,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(*args),
         Command::List => list::list(),
+        Command::Serve(args) => serve::serve(args),
     };
     match result {
         Ok(code) => code,

@@ -12,13 +12,16 @@ use poolbench_runner::{
 use poolbench_workloads::BuildContext;
 
 use crate::args::{RunArgs, Setting};
+use crate::mock::{check_url, MockServer};
 use crate::UsageError;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let preset = poolbench_runner::find_preset(&args.preset)
         .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
-    let plan = plan_from(preset, &args)?;
+    let mut plan = plan_from(preset, &args)?;
     plan.validate()?;
+    // Kept alive until the run ends; dropping it stops the server.
+    let _mock_server = point_http_at_a_server(&mut plan, args.url.as_deref())?;
     let results_path = prepare_out_dir(&args.out)?;
     let ctx = BuildContext {
         cache_dir: args
@@ -189,4 +192,44 @@ fn stop_on_ctrl_c() -> anyhow::Result<()> {
             .context("cannot install the Ctrl-C handler")?;
     }
     Ok(())
+}
+
+/// Gives every `http` workload a server: the user's `--url` (checked first), or a mock server
+/// started for this run, unless `--set http.url=…` already chose one.
+fn point_http_at_a_server(
+    plan: &mut Plan,
+    url: Option<&str>,
+) -> anyhow::Result<Option<MockServer>> {
+    let mut http: Vec<&mut WorkloadSpec> = plan
+        .workloads
+        .iter_mut()
+        .filter(|s| s.name == "http")
+        .collect();
+    if http.is_empty() {
+        if url.is_some() {
+            return Err(UsageError(
+                "--url is for the http workload: add http to --workloads".into(),
+            )
+            .into());
+        }
+        return Ok(None);
+    }
+    let (url, server) = match url {
+        Some(url) => {
+            check_url(url)?;
+            (url.to_owned(), None)
+        }
+        None if http.iter().all(|s| s.params.contains_key("url")) => return Ok(None),
+        None => {
+            let server = MockServer::start()?;
+            eprintln!("started the mock HTTP server at {}", server.url);
+            (server.url.clone(), Some(server))
+        }
+    };
+    for spec in &mut http {
+        spec.params
+            .entry("url")
+            .or_insert_with(|| url.clone().into());
+    }
+    Ok(server)
 }

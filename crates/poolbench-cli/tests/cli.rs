@@ -16,7 +16,7 @@ fn tiny_run(out: &Path, cache: &Path) -> Command {
     cmd.args([
         "run",
         "--workloads",
-        "sleep,sum,thumbnail",
+        "sleep,sum,thumbnail,http",
         "--models",
         "rayon,tokio,process",
     ])
@@ -110,8 +110,8 @@ fn tiny_run_writes_a_complete_verified_results_file() {
     assert_eq!(env["command_line"][1], "run");
 
     let cells = json["results"].as_array().unwrap();
-    // 3 workloads x (sequential oracle + 3 models x 2 worker counts).
-    assert_eq!(cells.len(), 3 * (1 + 3 * 2));
+    // 4 workloads x (sequential oracle + 3 models x 2 worker counts).
+    assert_eq!(cells.len(), 4 * (1 + 3 * 2));
     for cell in cells {
         let name = format!(
             "{} {} W={}",
@@ -127,7 +127,19 @@ fn tiny_run_writes_a_complete_verified_results_file() {
         assert!(cell["params"].is_object(), "{name}");
     }
     let process_cells: Vec<_> = cells.iter().filter(|c| c["model"] == "process").collect();
-    assert_eq!(process_cells.len(), 6);
+    assert_eq!(process_cells.len(), 8);
+    for cell in cells.iter().filter(|c| c["workload"] == "http") {
+        assert!(cell["params"]["url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:"));
+        let latency = &cell["latency_s"];
+        assert!(
+            latency["p50"].as_f64().unwrap() <= latency["p99"].as_f64().unwrap(),
+            "{cell}"
+        );
+        assert!(latency["max"].as_f64().unwrap() > 0.0);
+    }
     for cell in process_cells {
         assert!(cell["startup_s"].as_f64().unwrap() > 0.0, "{cell}");
         assert!(cell["child_cpu_s"].as_f64().is_some(), "{cell}");
@@ -184,6 +196,22 @@ fn bad_input_exits_2_with_a_clear_message_and_keeps_earlier_results() {
         (
             &["--workloads", "sleep", "--set", "sum.n=3"],
             "workload 'sum' is not selected",
+        ),
+        (
+            &["--workloads", "http", "--url", "localhost:8080"],
+            "--url localhost:8080: must start with http://",
+        ),
+        (
+            &["--workloads", "http", "--url", "http://127.0.0.1:1"],
+            "cannot connect to 127.0.0.1:1",
+        ),
+        (
+            &["--workloads", "http", "--url", "http://no such host/"],
+            "is not HOST:PORT",
+        ),
+        (
+            &["--workloads", "sleep", "--url", "http://127.0.0.1:1"],
+            "add http to --workloads",
         ),
     ];
     for (args, message) in cases {
@@ -338,4 +366,59 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
         "the sequential oracle's cell finished and was kept"
     );
     assert_eq!(cells[0]["verified"], true);
+}
+
+/// `--url` sends the http workload to an existing server instead of starting one.
+#[test]
+fn url_points_the_http_workload_at_an_existing_server() {
+    let server =
+        poolbench_server::RunningServer::start(poolbench_server::ServerConfig::default(), 1)
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    poolbench()
+        .args([
+            "run",
+            "--workloads",
+            "http",
+            "--models",
+            "tokio",
+            "--tasks",
+            "5",
+        ])
+        .args(["--workers", "2", "--repeat", "1", "--warmup", "0", "--url"])
+        .arg(server.url())
+        .arg("--out")
+        .arg(dir.path())
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("started the mock").not());
+    // The sequential oracle and tokio each fetched the 5 items once.
+    assert_eq!(server.stats().items_ok, 10);
+}
+
+/// `poolbench serve` prints where it listens first, and serves the item contract there.
+#[test]
+fn serve_prints_its_address_and_serves_items() {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args(["serve", "--port", "0", "--size", "64"])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let url = line
+        .trim()
+        .strip_prefix("listening on http://127.0.0.1:")
+        .map(|port| format!("http://127.0.0.1:{port}"));
+    let body = url.as_ref().and_then(|url| {
+        let mut response = ureq::get(&format!("{url}/item/3")).call().ok()?;
+        response.body_mut().read_to_vec().ok()
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(url.is_some(), "first line: {line:?}");
+    assert_eq!(body.unwrap(), poolbench_core::item_body(3, 64));
 }

@@ -40,7 +40,7 @@ impl Model for Tokio {
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(workers.min(logical_cores()))
             .thread_name("tokio-worker")
-            .enable_time()
+            .enable_all()
             .build()
             .map_err(|e| ModelError::Start {
                 model: "tokio",

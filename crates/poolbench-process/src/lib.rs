@@ -52,7 +52,7 @@ pub use model::{ProcessModel, StartMethod};
 #[cfg(target_os = "linux")]
 pub use pool::ProcessPool;
 #[cfg(target_os = "linux")]
-pub use worker::worker_main;
+pub use worker::{tie_to_parent, worker_main};
 
 /// Elsewhere the process models exist (so names and registries are the same) but refuse to start.
 #[cfg(not(target_os = "linux"))]

@@ -31,7 +31,7 @@ use crate::protocol::{
 };
 use crate::status::{describe_exit, describe_wait};
 use crate::usage;
-use crate::worker::{die_with_parent, serve};
+use crate::worker::{serve, tie_to_parent};
 
 /// Tasks sent ahead to each worker. With one, a worker sleeps between finishing a task and
 /// receiving the next (two wake-ups per task); with two, the next request is already waiting.
@@ -266,7 +266,7 @@ impl ProcessPool {
                             // must not keep them open.
                             unsafe { libc::close(fd) };
                         }
-                        die_with_parent();
+                        tie_to_parent();
                         let served =
                             catch_unwind(AssertUnwindSafe(|| serve(theirs, Some(workload))));
                         let code = if matches!(served, Ok(Ok(()))) { 0 } else { 1 };

@@ -27,7 +27,7 @@ use crate::status::describe_wait;
 /// Entry point of a worker program: `serve` (stdin is the socket to the pool) or `forkserver`
 /// (stdin is the control socket). Called by `poolbench __worker …` and by `poolbench-worker`.
 pub fn worker_main(args: &[String]) -> ExitCode {
-    die_with_parent();
+    tie_to_parent();
     // SAFETY: the pool starts us with a socket as stdin, and nothing else in this process
     // uses descriptor 0.
     let stdin_socket = || unsafe { UnixStream::from_raw_fd(0) };
@@ -48,12 +48,12 @@ pub fn worker_main(args: &[String]) -> ExitCode {
     }
 }
 
-/// Asks the kernel to SIGKILL this process when its parent dies, so no worker outlives a
-/// killed pool; exits at once if the parent is already gone.
-///
-/// Workers also ignore SIGINT: Ctrl-C at a terminal reaches the whole process group, and it is
-/// the pool's job, not each worker's, to wind down (reaping its workers as it goes).
-pub(crate) fn die_with_parent() {
+/// Ties a helper process to the process that started it: the kernel SIGKILLs it when that
+/// parent dies (so no worker outlives a killed pool), and it exits at once if the parent is
+/// already gone. It also ignores SIGINT: Ctrl-C at a terminal reaches the whole process group,
+/// and it is the parent's job, not each helper's, to wind down (reaping them as it goes).
+/// Used by worker processes and by the mock server that `poolbench run` starts.
+pub fn tie_to_parent() {
     // SAFETY: setting a signal's disposition to "ignore" has no preconditions.
     unsafe { libc::signal(libc::SIGINT, libc::SIG_IGN) };
     let parent = nix::unistd::getppid();
@@ -175,7 +175,7 @@ fn fork_worker(socket: OwnedFd, control: &UnixStream) -> io::Result<Pid> {
         ForkResult::Child => {
             // SAFETY: closing the control socket's descriptor in the child, which never uses it.
             unsafe { libc::close(control.as_raw_fd()) };
-            die_with_parent();
+            tie_to_parent();
             let code =
                 match catch_unwind(AssertUnwindSafe(|| serve(UnixStream::from(socket), None))) {
                     Ok(Ok(())) => 0,

@@ -17,7 +17,7 @@ pub struct Preset {
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "quick",
-        summary: "every model x sleep, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~35 s on 2 cores)",
+        summary: "every model x sleep, http, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~40 s on 2 cores)",
         workloads: quick_workloads,
         workers: &[1, 2, 4, 8],
         repeat: 5,
@@ -31,7 +31,21 @@ pub static PRESETS: &[Preset] = &[
         repeat: 10,
         warmup: 2,
     },
+    Preset {
+        name: "s1",
+        summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13",
+        workloads: s1_workloads,
+        workers: &[1, 4, 8, 13],
+        repeat: 3,
+        warmup: 1,
+    },
 ];
+
+/// Seed S1 scaled down 10x: the article fetched a list of pages in 14.4 s on one thread and
+/// 3.1 / 1.4 / 1.3 s with 4 / 8 / 13 threads. 16 requests of 90 ms make 1.44 s on one thread.
+fn s1_workloads() -> Vec<WorkloadSpec> {
+    vec![WorkloadSpec::new("http", 16).with("latency", "90")]
+}
 
 /// The preset called `name`.
 pub fn find_preset(name: &str) -> Option<&'static Preset> {
@@ -41,6 +55,7 @@ pub fn find_preset(name: &str) -> Option<&'static Preset> {
 fn quick_workloads() -> Vec<WorkloadSpec> {
     vec![
         WorkloadSpec::new("sleep", 8).with("delay_ms", 10.0),
+        WorkloadSpec::new("http", 16).with("latency", "5"),
         WorkloadSpec::new("sum", 32).with("n", 1_000_000),
         WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 2 << 20),
         WorkloadSpec::new("thumbnail", 16),
@@ -51,6 +66,7 @@ fn quick_workloads() -> Vec<WorkloadSpec> {
 fn full_workloads() -> Vec<WorkloadSpec> {
     vec![
         WorkloadSpec::new("sleep", 128).with("delay_ms", 10.0),
+        WorkloadSpec::new("http", 128).with("latency", "10"),
         WorkloadSpec::new("sum", 128).with("n", 4_000_000),
         WorkloadSpec::new("sum-mem", 32).with("elements_per_task", 4 << 20),
         WorkloadSpec::new("thumbnail", 128),

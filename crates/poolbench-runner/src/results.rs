@@ -104,6 +104,10 @@ pub struct CellResult {
     pub queue_wait_s: Option<Percentiles>,
     /// Per-task run time, last timed batch.
     pub service_s: Option<Percentiles>,
+    /// I/O workloads only: per-request latency (each task's run time: request, body, check)
+    /// over every timed batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_s: Option<Percentiles>,
     /// Set when the model itself failed (not a task): the cell stopped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_error: Option<String>,

@@ -5,8 +5,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::{
-    logical_cores, max_in_flight, stop_requested, IdealInput, Model, TaskOutcome, Workload,
-    WorkloadError,
+    logical_cores, max_in_flight, stop_requested, IdealInput, Model, TaskOutcome, WorkKind,
+    Workload, WorkloadError,
 };
 use poolbench_workloads::BuildContext;
 
@@ -205,11 +205,13 @@ fn run_cell(
         max_in_flight: None,
         queue_wait_s: None,
         service_s: None,
+        latency_s: None,
         model_error: None,
     };
     let mut batches_checked = 0;
     let mut cpu_samples = Vec::with_capacity(plan.repeat);
     let mut child_cpu_samples = Vec::with_capacity(plan.repeat);
+    let mut service_times = Vec::new();
     let baseline_threads =
         idle_threads.and_then(|idle| settle_threads(idle, Duration::from_millis(500)));
     let started = Instant::now();
@@ -251,6 +253,7 @@ fn run_cell(
                     verifier.check(&outcomes);
                     batches_checked += 1;
                     record_timing(&mut cell, &outcomes);
+                    service_times.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
                 }
                 Ok(())
             };
@@ -271,6 +274,9 @@ fn run_cell(
     }
     cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
     cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
+    if cell.kind == WorkKind::Io {
+        cell.latency_s = percentiles_of(service_times);
+    }
     let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
     cell.ideal_s = workload
         .ideal(IdealInput {
@@ -297,20 +303,22 @@ fn run_cell(
 fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
     let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
     cell.max_in_flight = Some(max_in_flight(&timings));
-    let percentiles = |mut values: Vec<f64>| {
-        values.sort_by(f64::total_cmp);
-        (!values.is_empty()).then(|| Percentiles {
-            p50: percentile(&values, 50.0),
-            p90: percentile(&values, 90.0),
-            p99: percentile(&values, 99.0),
-            max: values[values.len() - 1],
-        })
-    };
-    cell.queue_wait_s = percentiles(
+    cell.queue_wait_s = percentiles_of(
         timings
             .iter()
             .map(|t| t.queue_wait().as_secs_f64())
             .collect(),
     );
-    cell.service_s = percentiles(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+}
+
+/// p50/p90/p99/max of some durations (seconds); `None` for none.
+fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
+    values.sort_by(f64::total_cmp);
+    (!values.is_empty()).then(|| Percentiles {
+        p50: percentile(&values, 50.0),
+        p90: percentile(&values, 90.0),
+        p99: percentile(&values, 99.0),
+        max: values[values.len() - 1],
+    })
 }

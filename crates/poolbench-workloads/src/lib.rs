@@ -11,12 +11,14 @@
 //! | `sum` | cpu | S7 | sums 0..n in a loop the optimiser cannot fold |
 //! | `sum-mem` | cpu | — | sums its slice of a shared in-memory array (bandwidth-bound) |
 //! | `thumbnail` | cpu | S2 | reads a JPEG, decodes, Lanczos3-resizes to fit 75×75, encodes, writes |
+//! | `http` | io | S1 | GETs `/item/i` from the mock server (or any URL) and verifies it |
 //! | `noop` | cpu | — | does nothing: the model's own per-task overhead |
 //! | `fault` | cpu/io | S9 | testing aid: panics, aborts, exits, segfaults or hangs on chosen tasks |
 //!
 //! Adding a workload is one module plus one line in [`WORKLOADS`].
 
 mod fault;
+mod http;
 mod noop;
 mod photos;
 mod sleep;
@@ -80,6 +82,7 @@ pub static WORKLOADS: &[WorkloadInfo] = &[
     sum::INFO,
     sum_mem::INFO,
     thumbnail::INFO,
+    http::INFO,
     noop::INFO,
     fault::INFO,
 ];
@@ -127,7 +130,11 @@ mod tests {
             cache_dir: tempfile::tempdir().unwrap().keep(),
         };
         for info in WORKLOADS {
-            let spec = WorkloadSpec::new(info.name, 2);
+            let mut spec = WorkloadSpec::new(info.name, 2);
+            if info.name == "http" {
+                // The only parameter without a usable default: where the server is.
+                spec = spec.with("url", "http://127.0.0.1:9");
+            }
             let workload = build(&spec, &ctx).unwrap();
             assert_eq!(workload.kind(), info.kind);
             assert_eq!(

@@ -18,9 +18,49 @@ pub fn use_test_worker() {
     });
 }
 
+/// poolbench's mock HTTP server in a separate process, stopped when dropped. A process of its
+/// own keeps the test process single-threaded where that matters (`process-fork`).
+pub struct MockServer {
+    child: std::process::Child,
+    pub url: String,
+}
+
+impl MockServer {
+    pub fn start() -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_poolbench-worker"))
+            .arg("mock-server")
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("the mock server starts");
+        let mut line = String::new();
+        let stdout = child.stdout.take().expect("piped stdout");
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the server says where it is");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .expect("a 'listening on' line")
+            .to_owned();
+        Self { child, url }
+    }
+}
+
+impl Drop for MockServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// Small versions of every workload: quick in a debug build, same code paths as a real run.
-pub fn small_specs() -> Vec<WorkloadSpec> {
+/// `http` talks to `server`.
+pub fn small_specs(server: &MockServer) -> Vec<WorkloadSpec> {
     vec![
+        WorkloadSpec::new("http", 7)
+            .with("url", server.url.as_str())
+            .with("latency", "1"),
         WorkloadSpec::new("sleep", 7).with("delay_ms", 2.0),
         WorkloadSpec::new("sum", 9).with("n", 20_000),
         WorkloadSpec::new("sum-mem", 5).with("elements_per_task", 1_000),
@@ -58,7 +98,8 @@ pub fn checksums(outcomes: &[TaskOutcome]) -> Vec<Result<u64, TaskError>> {
 /// and the same pool runs a second batch just as well.
 pub fn check_matches_oracle(model: &dyn Model) {
     use_test_worker();
-    for spec in small_specs() {
+    let server = MockServer::start();
+    for spec in small_specs(&server) {
         let workload = build(&spec);
         let oracle = checksums(&run(&Sequential, 1, &workload));
         assert!(

@@ -1,0 +1,356 @@
+//! `http` (seeds S1, S4, S8): each task GETs one item from an HTTP server and verifies it.
+//!
+//! Task i requests `{url}/item/i` — by default from poolbench's own mock server, which
+//! `poolbench run` starts as a separate process — and checks the body byte for byte against
+//! [`poolbench_core::item_body`]. The server's latency, body size and injected faults travel
+//! as query parameters (`latency`, `size`, `fail`, `reset`, `stall`, `seed`), so one server
+//! serves every cell. With a `{i}` in `url` (e.g. `http://nginx.local/files/{i}.txt`) the URL is
+//! used as given, without query parameters; set `verify=false` for servers that do not speak
+//! the item contract (checksums are still compared between models).
+//!
+//! The blocking form uses `ureq`, with one connection pool per worker thread (keep-alive: a
+//! fresh connection per request would dominate the cost); the async form uses hyper's client,
+//! one per tokio worker thread. Every request has a timeout: an error status, a dropped
+//! connection or a timeout is that task's error, never a hang.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper_util::client::legacy::{connect::HttpConnector, Client};
+use hyper_util::rt::TokioExecutor;
+use poolbench_core::{
+    fnv1a, io_bound_ideal, item_body, mix, BoxFuture, IdealInput, TaskError, TaskOutput,
+    TaskResult, WorkKind, Workload, WorkloadError, WorkloadSpec,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::{defaults_of, BuildContext, WorkloadInfo};
+
+pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
+    name: "http",
+    kind: WorkKind::Io,
+    summary: "GET /item/i from the mock server (or any url) and verify the body (S1)",
+    default_tasks: 16,
+    default_params: defaults_of::<HttpParams>,
+    build,
+};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct HttpParams {
+    /// Base URL (`http://HOST:PORT`); `poolbench run` fills it in with its mock server's.
+    url: String,
+    /// Server-side latency per request: `MS`, `uniform:LOW:HIGH` or `exp:MEAN`.
+    latency: String,
+    /// Body size in bytes.
+    size: usize,
+    /// Fractions of requests the mock server answers 500, resets, or stalls.
+    fail: f64,
+    reset: f64,
+    stall: f64,
+    /// Seed of the server's per-item choices.
+    seed: u64,
+    /// Per-request timeout, milliseconds.
+    timeout_ms: f64,
+    /// Check each body against the item contract.
+    verify: bool,
+}
+
+impl Default for HttpParams {
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            latency: "0".into(),
+            size: 256,
+            fail: 0.0,
+            reset: 0.0,
+            stall: 0.0,
+            seed: 0,
+            timeout_ms: 5000.0,
+            verify: true,
+        }
+    }
+}
+
+/// Distinguishes workload instances in the per-thread client caches.
+static NEXT_ID: AtomicU64 = AtomicU64::new(0);
+
+thread_local! {
+    /// One ureq agent (connection pool) per worker thread and workload, tagged with the
+    /// process id that created them.
+    static AGENTS: RefCell<(u32, HashMap<u64, ureq::Agent>)> =
+        RefCell::new((std::process::id(), HashMap::new()));
+    /// One hyper client (connection pool) per tokio worker thread.
+    static CLIENT: Client<HttpConnector, Empty<Bytes>> =
+        Client::builder(TokioExecutor::new()).build_http();
+}
+
+#[derive(Debug)]
+struct Http {
+    spec: WorkloadSpec,
+    params: HttpParams,
+    id: u64,
+    timeout: Duration,
+    /// Everything of the URL but the item index: `prefix + i + suffix`.
+    prefix: String,
+    suffix: String,
+    /// The server's fixed latency, when it has one (for the ideal time).
+    fixed_latency: Option<Duration>,
+}
+
+fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params: HttpParams = spec.parse_params()?;
+    let bad = |message: String| WorkloadError::BadParams {
+        workload: spec.name.clone(),
+        message,
+    };
+    let url = params.url.trim_end_matches('/');
+    if url.is_empty() {
+        return Err(bad(
+            "needs url=http://HOST:PORT (poolbench run sets it to its mock server)".into(),
+        ));
+    }
+    let rest = url.strip_prefix("http://").ok_or_else(|| {
+        bad(format!(
+            "url '{url}' must start with http:// (https is not supported)"
+        ))
+    })?;
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.is_empty() || authority.parse::<hyper::Uri>().is_err() {
+        return Err(bad(format!("url '{url}' has no valid HOST:PORT")));
+    }
+    let timeout = Duration::try_from_secs_f64(params.timeout_ms / 1e3)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            bad(format!(
+                "timeout_ms must be positive (got {})",
+                params.timeout_ms
+            ))
+        })?;
+    for (name, rate) in [
+        ("fail", params.fail),
+        ("reset", params.reset),
+        ("stall", params.stall),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(bad(format!(
+                "{name} must be a fraction between 0 and 1 (got {rate})"
+            )));
+        }
+    }
+    let (prefix, suffix) = url_parts(url, &params);
+    let fixed_latency = params
+        .latency
+        .strip_prefix("fixed:")
+        .unwrap_or(&params.latency)
+        .parse::<f64>()
+        .ok()
+        .and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
+    Ok(Arc::new(Http {
+        spec: spec.normalised(&params),
+        params,
+        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
+        timeout,
+        prefix,
+        suffix,
+        fixed_latency,
+    }))
+}
+
+/// The URL of item i is `prefix + i + suffix`: `{url}/item/{i}?{mock parameters}`, or the
+/// user's template with `{i}` replaced.
+fn url_parts(url: &str, params: &HttpParams) -> (String, String) {
+    match url.split_once("{i}") {
+        Some((before, after)) => (before.to_owned(), after.to_owned()),
+        None => (
+            format!("{url}/item/"),
+            format!(
+                "?latency={}&size={}&fail={}&reset={}&stall={}&seed={}",
+                params.latency, params.size, params.fail, params.reset, params.stall, params.seed
+            ),
+        ),
+    }
+}
+
+impl Http {
+    fn url(&self, index: usize) -> String {
+        format!("{}{index}{}", self.prefix, self.suffix)
+    }
+
+    /// Turns a status and body into the task's result.
+    fn check(&self, index: usize, status: u16, body: &[u8]) -> TaskResult {
+        if status != 200 {
+            return Err(TaskError::failed(format!(
+                "GET {} answered HTTP {status}",
+                self.url(index)
+            )));
+        }
+        if self.params.verify && body != item_body(index as u64, self.params.size).as_slice() {
+            return Err(TaskError::failed(format!(
+                "GET {}: body of {} bytes does not match item {index}",
+                self.url(index),
+                body.len()
+            )));
+        }
+        Ok(TaskOutput {
+            checksum: mix(index, fnv1a(body)),
+        })
+    }
+
+    fn timed_out(&self) -> TaskError {
+        TaskError::TimedOut {
+            seconds: self.timeout.as_secs_f64(),
+        }
+    }
+
+    fn agent(&self) -> ureq::Agent {
+        AGENTS.with(|agents| {
+            let (owner, agents) = &mut *agents.borrow_mut();
+            if *owner != std::process::id() {
+                // A forked child inherited its parent's pooled connections: the same sockets.
+                // Using them would interleave two processes' requests, and closing them could
+                // shut the parent's down, so they are abandoned untouched.
+                std::mem::forget(std::mem::take(agents));
+                *owner = std::process::id();
+            }
+            agents
+                .entry(self.id)
+                .or_insert_with(|| {
+                    ureq::Agent::new_with_config(
+                        ureq::Agent::config_builder()
+                            .timeout_global(Some(self.timeout))
+                            .http_status_as_error(false)
+                            .max_idle_connections_per_host(4)
+                            .build(),
+                    )
+                })
+                .clone()
+        })
+    }
+}
+
+impl Workload for Http {
+    fn spec(&self) -> &WorkloadSpec {
+        &self.spec
+    }
+
+    fn kind(&self) -> WorkKind {
+        WorkKind::Io
+    }
+
+    fn run_blocking(&self, index: usize) -> TaskResult {
+        let url = self.url(index);
+        let response = self.agent().get(&url).call();
+        let mut response = response.map_err(|e| match e {
+            ureq::Error::Timeout(_) => self.timed_out(),
+            e => TaskError::failed(format!("GET {url}: {e}")),
+        })?;
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(self.params.size as u64 + (1 << 20))
+            .read_to_vec()
+            .map_err(|e| match e {
+                ureq::Error::Timeout(_) => self.timed_out(),
+                e => TaskError::failed(format!("GET {url}: reading the body: {e}")),
+            })?;
+        self.check(index, status, &body)
+    }
+
+    fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
+        Some(Box::pin(async move {
+            let url = self.url(index);
+            let uri: hyper::Uri = url
+                .parse()
+                .map_err(|e| TaskError::failed(format!("bad url {url}: {e}")))?;
+            let client = CLIENT.with(Clone::clone);
+            let exchange = async {
+                let response = client
+                    .get(uri)
+                    .await
+                    .map_err(|e| format!("GET {url}: {e}"))?;
+                let status = response.status().as_u16();
+                let body = response
+                    .into_body()
+                    .collect()
+                    .await
+                    .map_err(|e| format!("GET {url}: reading the body: {e}"))?
+                    .to_bytes();
+                Ok::<_, String>((status, body))
+            };
+            match tokio::time::timeout(self.timeout, exchange).await {
+                Err(_) => Err(self.timed_out()),
+                Ok(Err(message)) => Err(TaskError::failed(message)),
+                Ok(Ok((status, body))) => self.check(index, status, &body),
+            }
+        }))
+    }
+
+    /// ⌈N/W⌉ rounds of the server's fixed latency; none for random latencies.
+    fn ideal(&self, input: IdealInput) -> Option<Duration> {
+        Some(io_bound_ideal(
+            self.tasks(),
+            input.workers,
+            self.fixed_latency?,
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(url: &str) -> WorkloadSpec {
+        WorkloadSpec::new("http", 3).with("url", url)
+    }
+
+    #[test]
+    fn urls_are_validated_with_clear_messages() {
+        let ctx = BuildContext::default();
+        for (url, expected) in [
+            ("", "needs url="),
+            ("https://example.com", "must start with http://"),
+            ("ftp://x", "must start with http://"),
+            ("http://", "no valid HOST:PORT"),
+        ] {
+            let err = build(&spec(url), &ctx).err().unwrap().to_string();
+            assert!(err.contains(expected), "{url}: {err}");
+        }
+        let err = build(&spec("http://127.0.0.1:1").with("fail", 2.0), &ctx)
+            .err()
+            .unwrap();
+        assert!(err.to_string().contains("between 0 and 1"));
+    }
+
+    #[test]
+    fn urls_carry_the_mock_parameters_or_follow_a_template() {
+        let params = HttpParams {
+            latency: "5".into(),
+            ..HttpParams::default()
+        };
+        let (prefix, suffix) = url_parts("http://127.0.0.1:8080", &params);
+        assert_eq!(prefix, "http://127.0.0.1:8080/item/");
+        assert_eq!(suffix, "?latency=5&size=256&fail=0&reset=0&stall=0&seed=0");
+        let (prefix, suffix) = url_parts("http://h:1/files/{i}.txt", &params);
+        assert_eq!(format!("{prefix}7{suffix}"), "http://h:1/files/7.txt");
+        let ctx = BuildContext::default();
+        let w = build(&spec("http://127.0.0.1:8080/").with("latency", "5"), &ctx).unwrap();
+        let ideal = w.ideal(IdealInput {
+            workers: 2,
+            cores: 2,
+            serial: None,
+        });
+        assert_eq!(
+            ideal,
+            Some(Duration::from_millis(10)),
+            "3 tasks, 2 workers: 2 rounds of 5 ms"
+        );
+    }
+}
