@@ -109,7 +109,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
         workload: spec.name.clone(),
         message,
     };
-    let url = params.url.trim_end_matches('/');
+    let url = params.url.as_str();
     if url.is_empty() {
         return Err(bad(
             "needs url=http://HOST:PORT (poolbench run sets it to its mock server)".into(),
@@ -120,6 +120,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             "url '{url}' must start with http:// (https is not supported)"
         ))
     })?;
+    let url = format!("http://{}", rest.trim_end_matches('/'));
     let authority = rest.split('/').next().unwrap_or("");
     if authority.is_empty() || authority.parse::<hyper::Uri>().is_err() {
         return Err(bad(format!("url '{url}' has no valid HOST:PORT")));
@@ -144,7 +145,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             )));
         }
     }
-    let (prefix, suffix) = url_parts(url, &params);
+    let (prefix, suffix) = url_parts(&url, &params);
     let fixed_latency = params
         .latency
         .strip_prefix("fixed:")
