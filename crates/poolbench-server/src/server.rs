@@ -93,6 +93,14 @@ pub async fn serve(listener: TcpListener, config: Arc<ServerConfig>, stats: Arc<
 
 type Reply = Result<Response<Full<Bytes>>, ResetConnection>;
 
+/// Waits `latency`; zero returns at once (tokio would round even a zero sleep up to its
+/// next 1 ms timer tick).
+async fn wait(latency: Duration) {
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+}
+
 fn text(status: StatusCode, body: impl Into<Bytes>) -> Reply {
     let mut response = Response::new(Full::new(body.into()));
     *response.status_mut() = status;
@@ -136,7 +144,7 @@ async fn respond(request: Request<Incoming>, config: &ServerConfig, stats: &Stat
     };
     match behaviour.plan(index) {
         Plan::Respond { latency } => {
-            tokio::time::sleep(latency).await;
+            wait(latency).await;
             stats.count(Event::ItemOk);
             text(
                 StatusCode::OK,
@@ -144,12 +152,12 @@ async fn respond(request: Request<Incoming>, config: &ServerConfig, stats: &Stat
             )
         }
         Plan::Fail { latency } => {
-            tokio::time::sleep(latency).await;
+            wait(latency).await;
             stats.count(Event::ItemFailed);
             text(StatusCode::INTERNAL_SERVER_ERROR, "injected failure\n")
         }
         Plan::Reset { latency } => {
-            tokio::time::sleep(latency).await;
+            wait(latency).await;
             stats.count(Event::Reset);
             Err(ResetConnection)
         }

@@ -46,6 +46,7 @@ struct HttpParams {
     /// Base URL (`http://HOST:PORT`); `poolbench run` fills it in with its mock server's.
     url: String,
     /// Server-side latency per request: `MS`, `uniform:LOW:HIGH` or `exp:MEAN`.
+    #[serde(deserialize_with = "number_or_text")]
     latency: String,
     /// Body size in bytes.
     size: usize,
@@ -75,6 +76,20 @@ impl Default for HttpParams {
             verify: true,
         }
     }
+}
+
+/// Accepts `5` as well as `"5"` or `"uniform:5:15"` (what `--set http.latency=5` gives).
+fn number_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum NumberOrText {
+        Number(f64),
+        Text(String),
+    }
+    Ok(match NumberOrText::deserialize(deserializer)? {
+        NumberOrText::Number(n) => n.to_string(),
+        NumberOrText::Text(t) => t,
+    })
 }
 
 /// Distinguishes workload instances in the per-thread client caches.
@@ -294,13 +309,16 @@ impl Workload for Http {
         }))
     }
 
-    /// ⌈N/W⌉ rounds of the server's fixed latency; none for random latencies.
+    /// ⌈N/W⌉ rounds of one request's time: the sequential run's time per request when known
+    /// (it includes the server's timer overshoot and the loopback round trip, which no
+    /// scheduler can remove), else the server's nominal fixed latency.
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        Some(io_bound_ideal(
-            self.tasks(),
-            input.workers,
-            self.fixed_latency?,
-        ))
+        let tasks = self.tasks().max(1);
+        let per_request = match input.serial {
+            Some(serial) => serial.div_f64(tasks as f64),
+            None => self.fixed_latency?,
+        };
+        Some(io_bound_ideal(tasks, input.workers, per_request))
     }
 }
 
@@ -328,6 +346,22 @@ mod tests {
             .err()
             .unwrap();
         assert!(err.to_string().contains("between 0 and 1"));
+    }
+
+    #[test]
+    fn latency_takes_numbers_or_text() {
+        let ctx = BuildContext::default();
+        for latency in [
+            serde_json::json!(5),
+            serde_json::json!("5"),
+            serde_json::json!("uniform:1:2"),
+        ] {
+            let w = build(
+                &spec("http://127.0.0.1:1").with("latency", latency.clone()),
+                &ctx,
+            );
+            assert!(w.is_ok(), "{latency}");
+        }
     }
 
     #[test]
