@@ -164,14 +164,14 @@ fn slowloris_clients_are_cut_off_while_others_are_served() {
 }
 
 #[test]
-fn a_thousand_open_connections_do_not_stop_it() {
+fn hundreds_of_open_connections_do_not_stop_it() {
     let server = start(ServerConfig::default());
-    let idle: Vec<TcpStream> = (0..1000)
+    let idle: Vec<TcpStream> = (0..500)
         .map(|_| TcpStream::connect(server.addr()).unwrap())
         .collect();
     assert_eq!(get(&server, "/item/9").unwrap().0, 200);
     // Some of the idle connections now send a request each and get an answer.
-    for (i, mut conn) in idle.into_iter().enumerate().filter(|(i, _)| i % 100 == 0) {
+    for (i, mut conn) in idle.into_iter().enumerate().filter(|(i, _)| i % 50 == 0) {
         conn.set_read_timeout(Some(Duration::from_secs(10)))
             .unwrap();
         write!(
@@ -183,5 +183,5 @@ fn a_thousand_open_connections_do_not_stop_it() {
         conn.read_to_end(&mut answer).unwrap();
         assert!(answer.starts_with(b"HTTP/1.1 200"), "connection {i}");
     }
-    assert!(server.stats().connections >= 1001);
+    assert!(server.stats().connections >= 501);
 }
