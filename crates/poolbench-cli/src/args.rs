@@ -76,7 +76,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "BASE")]
     pub url: Option<String>,
 
-    /// Folder where generated inputs (thumbnail photos) are cached between runs.
+    /// Folder where generated inputs (thumbnail photos) are cached between runs
+    /// [default: $POOLBENCH_CACHE_DIR, else poolbench-cache in the temporary folder].
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 

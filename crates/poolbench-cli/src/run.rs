@@ -23,12 +23,12 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // Kept alive until the run ends; dropping it stops the server.
     let _mock_server = point_http_at_a_server(&mut plan, args.url.as_deref())?;
     let results_path = prepare_out_dir(&args.out)?;
-    let ctx = BuildContext {
-        cache_dir: args
-            .cache_dir
-            .clone()
-            .unwrap_or_else(|| BuildContext::default().cache_dir),
-    };
+    if let Some(dir) = &args.cache_dir {
+        // Through the environment, so worker processes build from the same cache. This
+        // process is still single-threaded here, which makes changing it safe.
+        std::env::set_var(poolbench_workloads::CACHE_DIR_VAR, dir);
+    }
+    let ctx = BuildContext::default();
     if !args.quiet {
         eprintln!("preparing inputs in {} ...", ctx.cache_dir.display());
     }

@@ -42,11 +42,16 @@ pub struct BuildContext {
     pub cache_dir: PathBuf,
 }
 
+/// Environment variable naming the input cache folder (inherited by worker processes).
+pub const CACHE_DIR_VAR: &str = "POOLBENCH_CACHE_DIR";
+
 impl Default for BuildContext {
+    /// `$POOLBENCH_CACHE_DIR`, else `poolbench-cache` in the system's temporary folder.
     fn default() -> Self {
-        Self {
-            cache_dir: std::env::temp_dir().join("poolbench-cache"),
-        }
+        let cache_dir = std::env::var_os(CACHE_DIR_VAR)
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join("poolbench-cache"));
+        Self { cache_dir }
     }
 }
 
