@@ -28,6 +28,19 @@ pub enum Command {
     List,
     /// Run the mock HTTP server in the foreground (`run` starts its own when it needs one).
     Serve(ServeArgs),
+    /// Re-render the report (HTML, Markdown, CSV, charts) from a saved results.json.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The results file written by `poolbench run`.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+
+    /// Folder for the report (default: the folder of RESULTS.json).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

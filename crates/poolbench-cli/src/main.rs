@@ -7,6 +7,7 @@
 mod args;
 mod list;
 mod mock;
+mod report;
 mod run;
 mod serve;
 
@@ -48,6 +49,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run::run(*args),
         Command::List => list::list(),
         Command::Serve(args) => serve::serve(args),
+        Command::Report(args) => report::report(args),
     };
     match result {
         Ok(code) => code,

@@ -60,12 +60,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("cannot save {}", results_path.display()))?;
         Ok(())
     });
+    let out_dir = results_path.parent().unwrap_or(Path::new("."));
     let cells = match outcome {
         Err(RunError::Interrupted { finished }) => {
             eprintln!(
                 "\npoolbench: interrupted; {finished} finished cells are saved in {}",
                 results_path.display()
             );
+            if finished > 0 {
+                crate::report::write_report(&results, out_dir)?;
+            }
             return Ok(ExitCode::from(130));
         }
         other => other.context("run stopped")?,
@@ -83,6 +87,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
              differ; compare with `taskset -c 0` vs `-c 1`)."
         );
     }
+    crate::report::write_report(&results, out_dir)?;
     let unverified: Vec<_> = cells.iter().filter(|c| !c.verified).collect();
     println!(
         "\n{} cells in {:.1} s; {} verified against the sequential oracle; results in {}",

@@ -151,12 +151,51 @@ fn tiny_run_writes_a_complete_verified_results_file() {
         .unwrap();
     assert_eq!(sleep_rayon_w2["params"]["delay_ms"], 1.0);
     assert!(sleep_rayon_w2["max_in_flight"].as_u64().unwrap() <= 2);
-    // No temporary files are left beside the results.
-    let names: Vec<_> = std::fs::read_dir(&out)
+    // The report sits beside the results, and nothing temporary is left.
+    let mut names: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
-        .map(|e| e.unwrap().file_name())
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
-    assert_eq!(names, ["results.json"]);
+    names.sort();
+    assert_eq!(
+        names,
+        [
+            "README.md",
+            "charts",
+            "index.html",
+            "results.csv",
+            "results.json"
+        ]
+    );
+    let charts = std::fs::read_dir(out.join("charts")).unwrap().count();
+    assert!(
+        charts >= 4 * 2 * 3,
+        "time, speedup and bar charts per workload, SVG and PNG: {charts}"
+    );
+
+    // `report` re-renders from the saved results elsewhere; bad input exits 2.
+    let again = dir.path().join("again");
+    poolbench()
+        .arg("report")
+        .arg(out.join("results.json"))
+        .arg("--out")
+        .arg(&again)
+        .assert()
+        .success();
+    assert!(again.join("index.html").is_file() && again.join("charts").is_dir());
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"schema\": \"poolbench/1\", \"results\": [").unwrap();
+    poolbench()
+        .arg("report")
+        .arg(&broken)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a poolbench results file"));
+    poolbench()
+        .args(["report", "no-such-results.json"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read no-such-results.json"));
 }
 
 /// Each bad input: exit code 2, one clear message, and an earlier results.json untouched.

@@ -1,0 +1,115 @@
+//! The seed articles' "performance comparison chart", done carefully: every model's median at
+//! one worker count, with the 95 % confidence interval of the median as an error bar.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{fonts, header, model_colour, seconds_label, Figure};
+use crate::data::{Point, WorkloadGroup};
+
+/// Chart (3): one bar per model at W = `workers` (the sequential bar is at W = 1).
+#[derive(Debug)]
+pub struct BarsAtW<'a> {
+    pub group: &'a WorkloadGroup,
+    pub workers: usize,
+    pub conditions: String,
+}
+
+impl BarsAtW<'_> {
+    fn bars(&self) -> Vec<(&str, &Point)> {
+        self.group
+            .series
+            .iter()
+            .filter_map(|s| {
+                let wanted = if s.model == "sequential" {
+                    1
+                } else {
+                    self.workers
+                };
+                Some((
+                    s.model.as_str(),
+                    s.points.iter().find(|p| p.workers == wanted)?,
+                ))
+            })
+            .collect()
+    }
+}
+
+impl Figure for BarsAtW<'_> {
+    fn name(&self) -> String {
+        format!("models-at-w{}-{}", self.workers, self.group.workload)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let title = format!("All models at W = {}: {}", self.workers, g.workload);
+        let area = header(root, &title, g, &self.conditions)?;
+        let bars = self.bars();
+        let top = bars
+            .iter()
+            .map(|(_, p)| p.ci.1.max(p.median))
+            .fold(0.0f64, f64::max);
+        let (_, axis_font, label_font) = fonts();
+        let names: Vec<String> = bars
+            .iter()
+            .map(|(m, _)| {
+                if *m == "sequential" {
+                    "sequential (W=1)".to_owned()
+                } else {
+                    m.to_string()
+                }
+            })
+            .collect();
+        // Horizontal bars: model names stay readable on a slide.
+        let n = bars.len() as f64;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(24)
+            .x_label_area_size(60)
+            .y_label_area_size(190)
+            .build_cartesian_2d(0.0..top * 1.12, -0.5f64..n - 0.5)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(bars.len().max(1))
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 0.01 && i >= 0.0 {
+                    names
+                        .get(bars.len() - 1 - i as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc("median batch time (bar) with the 95% interval of the median (whisker)")
+            .x_label_formatter(&|t| seconds_label(*t))
+            .axis_desc_style(axis_font)
+            .label_style(label_font)
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (model, point)) in bars.iter().enumerate() {
+            // The first model on top.
+            let y = n - 1.0 - i as f64;
+            let colour = model_colour(model);
+            chart
+                .draw_series([Rectangle::new(
+                    [(0.0, y - 0.35), (point.median, y + 0.35)],
+                    colour.filled(),
+                )])
+                .map_err(|e| e.to_string())?;
+            let whisker = BLACK.stroke_width(2);
+            let (lo, hi) = point.ci;
+            chart
+                .draw_series([
+                    PathElement::new([(lo, y), (hi, y)], whisker),
+                    PathElement::new([(lo, y - 0.15), (lo, y + 0.15)], whisker),
+                    PathElement::new([(hi, y - 0.15), (hi, y + 0.15)], whisker),
+                ])
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,108 @@
+//! CPU time against wall time for every cell of one workload: who burns cores while waiting.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{draw_markers, fonts, header, model_colour, seconds_label, Figure};
+use crate::data::WorkloadGroup;
+
+/// Chart (6): CPU seconds (this process and its workers) vs wall seconds per batch.
+#[derive(Debug)]
+pub struct CpuVsWall<'a> {
+    pub group: &'a WorkloadGroup,
+    pub cores: usize,
+    pub conditions: String,
+}
+
+impl Figure for CpuVsWall<'_> {
+    fn name(&self) -> String {
+        format!("cpu-vs-wall-{}", self.group.workload)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let area = header(
+            root,
+            &format!("CPU time vs wall time: {}", g.workload),
+            g,
+            &self.conditions,
+        )?;
+        let points: Vec<(&str, f64, f64)> = g
+            .series
+            .iter()
+            .flat_map(|s| {
+                s.points
+                    .iter()
+                    .filter_map(|p| Some((s.model.as_str(), p.median, p.cpu?)))
+            })
+            .collect();
+        let wall_hi = points.iter().map(|p| p.1).fold(1e-6f64, f64::max) * 1.1;
+        let cpu_hi = points
+            .iter()
+            .map(|p| p.2)
+            .fold(1e-6f64, f64::max)
+            .max(wall_hi * 0.05)
+            * 1.1;
+        let (_, axis_font, label_font) = fonts();
+        let mut chart = ChartBuilder::on(&area)
+            .margin(24)
+            .x_label_area_size(60)
+            .y_label_area_size(100)
+            .build_cartesian_2d(0.0..wall_hi, 0.0..cpu_hi)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("wall time per batch (median)")
+            .y_desc("CPU time per batch (all threads and worker processes)")
+            .x_label_formatter(&|t| seconds_label(*t))
+            .y_label_formatter(&|t| seconds_label(*t))
+            .axis_desc_style(axis_font)
+            .label_style(label_font.clone())
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (busy, text) in [(1.0, "1 core busy"), (self.cores as f64, "all cores busy")] {
+            let style = RGBColor(150, 150, 150).stroke_width(1);
+            chart
+                // Stop the line where it leaves the plot: plotters would clamp the end point.
+                .draw_series(DashedLineSeries::new(
+                    [
+                        (0.0, 0.0),
+                        (wall_hi.min(cpu_hi / busy), (wall_hi * busy).min(cpu_hi)),
+                    ],
+                    6,
+                    6,
+                    style,
+                ))
+                .map_err(|e| e.to_string())?
+                .label(text)
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        }
+        for series in &g.series {
+            let mine: Vec<(f64, f64)> = points
+                .iter()
+                .filter(|p| p.0 == series.model)
+                .map(|p| (p.1, p.2))
+                .collect();
+            if mine.is_empty() {
+                continue;
+            }
+            let colour = model_colour(&series.model);
+            // An invisible series carries the legend entry; the markers follow.
+            chart
+                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
+                .map_err(|e| e.to_string())?
+                .label(series.model.as_str())
+                .legend(move |(x, y)| Circle::new((x + 12, y), 6, colour.filled()));
+            draw_markers(&mut chart, &series.model, &mine)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperLeft)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(label_font)
+            .draw()
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,206 @@
+//! Charts: one file per kind, each a [`Figure`] rendered to both SVG and PNG.
+//!
+//! Text is drawn with the DejaVu Sans font embedded in the binary (registered once with
+//! plotters' `ab_glyph` backend), so charts render the same on a machine with no fonts at all.
+//! Every model keeps one colour and marker in every chart (its place in the model registry).
+
+mod bars;
+mod cpu;
+mod overhead;
+mod scaling;
+mod speedup;
+
+use std::sync::Once;
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+pub use bars::BarsAtW;
+pub use cpu::CpuVsWall;
+pub use overhead::Overhead;
+pub use scaling::TimeVsWorkers;
+pub use speedup::SpeedupVsWorkers;
+
+/// Pixel size of every chart: 16:10, readable on a projector.
+pub const SIZE: (u32, u32) = (1120, 700);
+
+/// Why a chart could not be drawn.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot draw chart '{chart}': {message}")]
+pub struct ChartError {
+    pub chart: String,
+    pub message: String,
+}
+
+/// A chart that can draw itself on any plotters backend.
+pub trait Figure {
+    /// File stem, e.g. `time-vs-workers-sleep`.
+    fn name(&self) -> String;
+    /// Draws the whole chart.
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
+}
+
+/// A rendered chart.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub name: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// Renders `figure` as SVG and PNG.
+pub fn render(figure: &impl Figure) -> Result<Rendered, ChartError> {
+    register_font();
+    let name = figure.name();
+    let fail = |message: String| ChartError {
+        chart: name.clone(),
+        message,
+    };
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut pixels = vec![0u8; SIZE.0 as usize * SIZE.1 as usize * 3];
+    {
+        let root = BitMapBackend::with_buffer(&mut pixels, SIZE).into_drawing_area();
+        figure.draw(&root).map_err(fail)?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let mut png = Vec::new();
+    image::ImageEncoder::write_image(
+        image::codecs::png::PngEncoder::new(&mut png),
+        &pixels,
+        SIZE.0,
+        SIZE.1,
+        image::ExtendedColorType::Rgb8,
+    )
+    .map_err(|e| fail(e.to_string()))?;
+    Ok(Rendered { name, svg, png })
+}
+
+fn register_font() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        // The bytes are a valid TrueType font shipped by the dejavu crate.
+        let _ = plotters::style::register_font(
+            "sans-serif",
+            FontStyle::Normal,
+            dejavu::sans::regular(),
+        );
+        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
+    });
+}
+
+/// The fixed colour of a model (by its registry position), so a model looks the same everywhere.
+pub fn model_colour(model: &str) -> RGBColor {
+    const PALETTE: [RGBColor; 12] = [
+        RGBColor(80, 80, 80),    // sequential: grey
+        RGBColor(214, 39, 40),   // thread-per-task: red
+        RGBColor(31, 119, 180),  // handrolled: blue
+        RGBColor(255, 127, 14),  // threadpool: orange
+        RGBColor(44, 160, 44),   // rayon: green
+        RGBColor(148, 103, 189), // crossbeam: purple
+        RGBColor(23, 190, 207),  // tokio: cyan
+        RGBColor(140, 86, 75),   // tokio-blocking: brown
+        RGBColor(227, 119, 194), // process: pink
+        RGBColor(188, 189, 34),  // process-fork: olive
+        RGBColor(0, 0, 128),     // process-spawn: navy
+        RGBColor(0, 0, 0),
+    ];
+    PALETTE[model_index(model).min(PALETTE.len() - 1)]
+}
+
+/// The model's place in the registry (unknown models, e.g. from a future version, go last).
+pub fn model_index(model: &str) -> usize {
+    const ORDER: [&str; 11] = [
+        "sequential",
+        "thread-per-task",
+        "handrolled",
+        "threadpool",
+        "rayon",
+        "crossbeam",
+        "tokio",
+        "tokio-blocking",
+        "process",
+        "process-fork",
+        "process-spawn",
+    ];
+    ORDER
+        .iter()
+        .position(|m| *m == model)
+        .unwrap_or(ORDER.len())
+}
+
+/// Draws `points` with the marker of `model`: filled circle, triangle, hollow circle or
+/// cross, by registry position, in the model's colour.
+pub fn draw_markers<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    points: &[(X::ValueType, Y::ValueType)],
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
+{
+    let colour = model_colour(model);
+    let points = points.iter().cloned();
+    let drawn = match model_index(model) % 4 {
+        0 => chart
+            .draw_series(points.map(|p| Circle::new(p, 6, colour.filled())))
+            .map(|_| ()),
+        1 => chart
+            .draw_series(points.map(|p| TriangleMarker::new(p, 8, colour.filled())))
+            .map(|_| ()),
+        2 => chart
+            .draw_series(points.map(|p| Circle::new(p, 6, colour.stroke_width(3))))
+            .map(|_| ()),
+        _ => chart
+            .draw_series(points.map(|p| Cross::new(p, 6, colour.stroke_width(3))))
+            .map(|_| ()),
+    };
+    drawn.map_err(|e| e.to_string())
+}
+
+/// Title font, axis-title font, label font.
+pub fn fonts() -> (TextStyle<'static>, TextStyle<'static>, TextStyle<'static>) {
+    (
+        ("sans-serif", 30, FontStyle::Bold).into_font().into(),
+        ("sans-serif", 20).into_font().into(),
+        ("sans-serif", 17).into_font().into(),
+    )
+}
+
+/// Splits off a 3-line header (title, what was measured, the conditions) and returns the
+/// plotting area below it.
+pub fn header<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    title: &str,
+    group: &crate::data::WorkloadGroup,
+    conditions: &str,
+) -> Result<DrawingArea<DB, Shift>, String> {
+    root.fill(&WHITE).map_err(|e| e.to_string())?;
+    let (title_font, _, label_font) = fonts();
+    let grey = label_font.color(&RGBColor(90, 90, 90));
+    let (top, rest) = root.split_vertically(104);
+    let what = format!(
+        "{} {} tasks · {}",
+        group.workload, group.tasks, group.params
+    );
+    top.draw_text(title, &title_font, (24, 10))
+        .map_err(|e| e.to_string())?;
+    top.draw_text(&what, &label_font, (24, 50))
+        .map_err(|e| e.to_string())?;
+    top.draw_text(conditions, &grey, (24, 76))
+        .map_err(|e| e.to_string())?;
+    Ok(rest)
+}
+
+/// Seconds in the unit that suits the value.
+pub fn seconds_label(s: f64) -> String {
+    poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
+}

@@ -1,0 +1,95 @@
+//! What each model costs per task on work that costs nothing: time per no-op task, log scale.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{fonts, header, model_colour, Figure};
+use crate::data::WorkloadGroup;
+
+/// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
+#[derive(Debug)]
+pub struct Overhead<'a> {
+    pub group: &'a WorkloadGroup,
+    pub workers: usize,
+    pub conditions: String,
+}
+
+impl Figure for Overhead<'_> {
+    fn name(&self) -> String {
+        format!("overhead-per-task-w{}", self.workers)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let title = format!("Per-task overhead at W = {} (no-op tasks)", self.workers);
+        let area = header(root, &title, g, &self.conditions)?;
+        let per_task: Vec<(String, f64)> = g
+            .series
+            .iter()
+            .filter_map(|s| {
+                let wanted = if s.model == "sequential" {
+                    1
+                } else {
+                    self.workers
+                };
+                let p = s.points.iter().find(|p| p.workers == wanted)?;
+                Some((s.model.clone(), p.median / g.tasks.max(1) as f64 * 1e9))
+            })
+            .collect();
+        let lo = per_task
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::MAX, f64::min)
+            .max(1.0);
+        let hi = per_task.iter().map(|p| p.1).fold(1.0f64, f64::max);
+        let (_, axis_font, label_font) = fonts();
+        let names: Vec<String> = per_task.iter().map(|p| p.0.clone()).collect();
+        // Horizontal bars: model names stay readable on a slide.
+        let n = per_task.len() as f64;
+        let mut chart = ChartBuilder::on(&area)
+            .margin(24)
+            .x_label_area_size(60)
+            .y_label_area_size(190)
+            .build_cartesian_2d((lo / 3.0..hi * 3.0).log_scale(), -0.5f64..n - 0.5)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .disable_y_mesh()
+            .y_labels(per_task.len().max(1))
+            .y_label_formatter(&|y| {
+                let i = y.round();
+                if (y - i).abs() < 0.01 && i >= 0.0 {
+                    names
+                        .get(per_task.len() - 1 - i as usize)
+                        .cloned()
+                        .unwrap_or_default()
+                } else {
+                    String::new()
+                }
+            })
+            .x_desc("time per no-op task (ns, log scale)")
+            .x_label_formatter(&|ns| format!("{ns:.0}"))
+            .axis_desc_style(axis_font)
+            .label_style(label_font.clone())
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        for (i, (model, ns)) in per_task.iter().enumerate() {
+            let y = n - 1.0 - i as f64;
+            chart
+                .draw_series([Rectangle::new(
+                    [(lo / 3.0, y - 0.35), (*ns, y + 0.35)],
+                    model_colour(model).filled(),
+                )])
+                .map_err(|e| e.to_string())?;
+            chart
+                .draw_series([Text::new(
+                    format!("{ns:.0} ns"),
+                    (ns * 1.1, y + 0.2),
+                    label_font.clone(),
+                )])
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,131 @@
+//! Time against workers, one line per model, with the ideal curve and the sequential time.
+//! Log–log: the ideal for I/O work halves with each doubling of W, a straight line.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::{draw_markers, fonts, header, model_colour, seconds_label, Figure};
+use crate::data::WorkloadGroup;
+
+/// Chart (1): median batch time vs W for one workload.
+#[derive(Debug)]
+pub struct TimeVsWorkers<'a> {
+    pub group: &'a WorkloadGroup,
+    pub conditions: String,
+}
+
+impl Figure for TimeVsWorkers<'_> {
+    fn name(&self) -> String {
+        format!("time-vs-workers-{}", self.group.workload)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let area = header(
+            root,
+            &format!("Time vs workers: {}", g.workload),
+            g,
+            &self.conditions,
+        )?;
+        let workers = g.worker_counts();
+        let (w_lo, w_hi) = (
+            *workers.first().unwrap_or(&1) as f64,
+            *workers.last().unwrap_or(&1) as f64,
+        );
+        let ideal = ideal_points(g);
+        let times = g
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().map(|p| p.median))
+            .chain(ideal.iter().map(|p| p.1));
+        let (t_lo, t_hi) = times.fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        let (_, axis_font, label_font) = fonts();
+        let mut chart = ChartBuilder::on(&area)
+            .margin(24)
+            .x_label_area_size(60)
+            .y_label_area_size(100)
+            .build_cartesian_2d(
+                (w_lo / 1.25..w_hi * 1.25).log_scale(),
+                (t_lo / 1.6..t_hi * 1.6).log_scale(),
+            )
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("workers W (most tasks in flight at once)")
+            .y_desc("median batch time (log scale)")
+            .x_label_formatter(&|w| format!("{w:.0}"))
+            .y_label_formatter(&|t| seconds_label(*t))
+            .axis_desc_style(axis_font.clone())
+            .label_style(label_font.clone())
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if let Some(seq) = g.sequential() {
+            let style = RGBColor(80, 80, 80).stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new(
+                    [(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)],
+                    4,
+                    6,
+                    style,
+                ))
+                .map_err(|e| e.to_string())?
+                .label("sequential (one at a time)")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        }
+        if !ideal.is_empty() {
+            let style = BLACK.stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
+                .map_err(|e| e.to_string())?
+                .label("ideal (zero overhead)")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        }
+        for series in g.series.iter().filter(|s| s.model != "sequential") {
+            let colour = model_colour(&series.model);
+            let points: Vec<(f64, f64)> = series
+                .points
+                .iter()
+                .map(|p| (p.workers as f64, p.median))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(series.model.as_str())
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x + 12, y))
+                        + PathElement::new(vec![(-12, 0), (12, 0)], colour.stroke_width(2))
+                        + Circle::new((0, 0), 5, colour.filled())
+                });
+            draw_markers(&mut chart, &series.model, &points)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(label_font)
+            .draw()
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// (W, ideal time) for every W where a cell knows its ideal.
+pub(super) fn ideal_points(g: &WorkloadGroup) -> Vec<(f64, f64)> {
+    let mut points: Vec<(f64, f64)> = g
+        .worker_counts()
+        .into_iter()
+        .filter_map(|w| {
+            let ideal = g
+                .series
+                .iter()
+                .filter(|s| s.model != "sequential")
+                .flat_map(|s| s.points.iter())
+                .find(|p| p.workers == w)?
+                .ideal?;
+            Some((w as f64, ideal))
+        })
+        .collect();
+    points.dedup();
+    points
+}

@@ -1,0 +1,102 @@
+//! Speedup over the sequential run against workers, with the ideal speedup.
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use super::scaling::ideal_points;
+use super::{draw_markers, fonts, header, model_colour, Figure};
+use crate::data::WorkloadGroup;
+
+/// Chart (2): speedup vs W for one workload.
+#[derive(Debug)]
+pub struct SpeedupVsWorkers<'a> {
+    pub group: &'a WorkloadGroup,
+    pub conditions: String,
+}
+
+impl Figure for SpeedupVsWorkers<'_> {
+    fn name(&self) -> String {
+        format!("speedup-vs-workers-{}", self.group.workload)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let area = header(
+            root,
+            &format!("Speedup over sequential: {}", g.workload),
+            g,
+            &self.conditions,
+        )?;
+        let workers = g.worker_counts();
+        let (w_lo, w_hi) = (
+            *workers.first().unwrap_or(&1) as f64,
+            *workers.last().unwrap_or(&1) as f64,
+        );
+        let serial = g.sequential().map(|p| p.median);
+        let ideal: Vec<(f64, f64)> = match serial {
+            Some(serial) => ideal_points(g)
+                .into_iter()
+                .map(|(w, t)| (w, serial / t))
+                .collect(),
+            None => Vec::new(),
+        };
+        let top = g
+            .series
+            .iter()
+            .flat_map(|s| s.points.iter().filter_map(|p| p.speedup))
+            .chain(ideal.iter().map(|p| p.1))
+            .fold(1.0f64, f64::max);
+        let (_, axis_font, label_font) = fonts();
+        let mut chart = ChartBuilder::on(&area)
+            .margin(24)
+            .x_label_area_size(60)
+            .y_label_area_size(80)
+            .build_cartesian_2d((w_lo / 1.25..w_hi * 1.25).log_scale(), 0.0..top * 1.12)
+            .map_err(|e| e.to_string())?;
+        chart
+            .configure_mesh()
+            .x_desc("workers W (most tasks in flight at once)")
+            .y_desc("speedup (sequential time / time)")
+            .x_label_formatter(&|w| format!("{w:.0}"))
+            .y_label_formatter(&|s| format!("{s:.1}x"))
+            .axis_desc_style(axis_font)
+            .label_style(label_font.clone())
+            .light_line_style(RGBColor(235, 235, 235))
+            .draw()
+            .map_err(|e| e.to_string())?;
+        if !ideal.is_empty() {
+            let style = BLACK.stroke_width(2);
+            chart
+                .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
+                .map_err(|e| e.to_string())?
+                .label("ideal")
+                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        }
+        for series in g.series.iter().filter(|s| s.model != "sequential") {
+            let colour = model_colour(&series.model);
+            let points: Vec<(f64, f64)> = series
+                .points
+                .iter()
+                .filter_map(|p| Some((p.workers as f64, p.speedup?)))
+                .collect();
+            chart
+                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+                .map_err(|e| e.to_string())?
+                .label(series.model.as_str())
+                .legend(move |(x, y)| {
+                    EmptyElement::at((x + 12, y))
+                        + PathElement::new(vec![(-12, 0), (12, 0)], colour.stroke_width(2))
+                        + Circle::new((0, 0), 5, colour.filled())
+                });
+            draw_markers(&mut chart, &series.model, &points)?;
+        }
+        chart
+            .configure_series_labels()
+            .position(SeriesLabelPosition::LowerRight)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(label_font)
+            .draw()
+            .map_err(|e| e.to_string())
+    }
+}

@@ -1,0 +1,156 @@
+//! "Which model for which work", computed from the data and never claimed inside the noise.
+//!
+//! For each workload: each model's best cell (its fastest verified median over W), the fastest
+//! of those, and every model whose best cell's 95 % interval overlaps the fastest one's — those
+//! are reported as indistinguishable, not as losers. The reason sentence follows from the kind
+//! of work and where the best W lies relative to the cores.
+
+use poolbench_core::WorkKind;
+
+use crate::data::{Point, WorkloadGroup};
+use crate::stats::overlap;
+
+/// The finding for one workload.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    pub workload: String,
+    pub fastest: String,
+    pub workers: usize,
+    pub median: f64,
+    /// Models whose best cell cannot be told apart from the fastest one.
+    pub indistinguishable: Vec<String>,
+    pub reason: String,
+}
+
+/// One verdict per workload that has verified cells (the `fault` testing aid is left out).
+pub fn verdicts(groups: &[WorkloadGroup], cores: usize) -> Vec<Verdict> {
+    groups
+        .iter()
+        .filter(|g| g.workload != "fault")
+        .filter_map(|g| verdict(g, cores))
+        .collect()
+}
+
+fn best(points: &[Point]) -> Option<&Point> {
+    points
+        .iter()
+        .filter(|p| p.verified)
+        .min_by(|a, b| a.median.total_cmp(&b.median))
+}
+
+fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
+    let bests: Vec<(&str, &Point)> = g
+        .series
+        .iter()
+        .filter_map(|s| Some((s.model.as_str(), best(&s.points)?)))
+        .collect();
+    let &(fastest, winner) = bests
+        .iter()
+        .min_by(|a, b| a.1.median.total_cmp(&b.1.median))?;
+    let indistinguishable = bests
+        .iter()
+        .filter(|(model, p)| *model != fastest && overlap(p.ci, winner.ci))
+        .map(|(model, _)| model.to_string())
+        .collect();
+    let reason = match g.kind {
+        WorkKind::Io => format!(
+            "I/O-bound: tasks wait rather than compute, so up to W = {} workers overlap their waits \
+             on {cores} cores; what differs between models is what each waiting task costs \
+             (a thread, an async task or a process).",
+            winner.workers
+        ),
+        WorkKind::Cpu if g.workload == "noop" => {
+            "No work at all: this measures each model's dispatch cost per task; the sequential \
+             loop has none, and among the others the cheapest dispatch wins."
+                .to_owned()
+        }
+        WorkKind::Cpu if winner.workers > cores => format!(
+            "CPU-bound: only {cores} cores compute at once, so W = {} is no better than W = {cores} \
+             in principle; the difference here is within the per-task costs.",
+            winner.workers
+        ),
+        WorkKind::Cpu => format!(
+            "CPU-bound: the best is at W = {} on {cores} cores; more workers than cores gives \
+             nothing.",
+            winner.workers
+        ),
+    };
+    Some(Verdict {
+        workload: g.label(),
+        fastest: fastest.to_owned(),
+        workers: winner.workers,
+        median: winner.median,
+        indistinguishable,
+        reason,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Series;
+
+    fn point(workers: usize, median: f64, ci: (f64, f64)) -> Point {
+        Point {
+            workers,
+            median,
+            min: ci.0,
+            max: ci.1,
+            ci,
+            speedup: None,
+            efficiency: None,
+            ideal: None,
+            cpu: None,
+            verified: true,
+            failed: 0,
+        }
+    }
+
+    fn group(series: Vec<(&str, Vec<Point>)>) -> WorkloadGroup {
+        WorkloadGroup {
+            workload: "sum".into(),
+            kind: WorkKind::Cpu,
+            params: "n=1".into(),
+            tasks: 8,
+            series: series
+                .into_iter()
+                .map(|(m, points)| Series {
+                    model: m.into(),
+                    points,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn overlapping_intervals_are_reported_as_indistinguishable() {
+        let g = group(vec![
+            ("sequential", vec![point(1, 10.0, (9.5, 10.5))]),
+            (
+                "rayon",
+                vec![point(1, 10.0, (9.8, 10.2)), point(2, 5.0, (4.8, 5.3))],
+            ),
+            ("tokio", vec![point(2, 5.1, (5.0, 5.4))]),
+            ("crossbeam", vec![point(2, 6.0, (5.9, 6.1))]),
+        ]);
+        let v = &verdicts(&[g], 2)[0];
+        assert_eq!((v.fastest.as_str(), v.workers), ("rayon", 2));
+        assert_eq!(
+            v.indistinguishable,
+            ["tokio"],
+            "crossbeam is clearly slower"
+        );
+        assert!(v.reason.contains("CPU-bound"));
+    }
+
+    #[test]
+    fn unverified_cells_never_win() {
+        let mut fast = point(2, 1.0, (0.9, 1.1));
+        fast.verified = false;
+        let g = group(vec![
+            ("rayon", vec![fast]),
+            ("tokio", vec![point(2, 5.0, (4.9, 5.1))]),
+        ]);
+        assert_eq!(verdicts(&[g], 2)[0].fastest, "tokio");
+    }
+}

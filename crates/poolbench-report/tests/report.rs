@@ -1,0 +1,161 @@
+//! A report from a fixture results file: every file, every chart kind, readable SVG and PNG.
+
+use poolbench_core::WorkKind;
+use poolbench_runner::{CellResult, Environment, ResultsFile};
+
+const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
+
+fn cell(
+    workload: &str,
+    kind: WorkKind,
+    model: &str,
+    workers: usize,
+    samples: &[f64],
+) -> CellResult {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    CellResult {
+        workload: workload.into(),
+        kind,
+        params: serde_json::Map::new(),
+        model: model.into(),
+        workers,
+        tasks: 8,
+        cores: 2,
+        warmup: 1,
+        repeat: samples.len(),
+        samples_s: samples.to_vec(),
+        median_s: Some(median),
+        min_s: Some(sorted[0]),
+        max_s: Some(sorted[sorted.len() - 1]),
+        mean_s: Some(median),
+        stddev_s: Some(0.0),
+        ideal_s: (workload != "noop").then_some(0.08 / workers as f64),
+        speedup: Some(0.08 / median),
+        efficiency: Some(0.08 / workers as f64 / median),
+        verified: true,
+        failed_tasks: 0,
+        mismatched_tasks: 0,
+        errors: Vec::new(),
+        startup_s: Some(0.001),
+        cpu_s: Some(median * 0.1),
+        child_cpu_s: None,
+        peak_rss_bytes: None,
+        peak_threads: Some(workers),
+        max_in_flight: Some(workers),
+        queue_wait_s: None,
+        service_s: None,
+        latency_s: None,
+        model_error: None,
+    }
+}
+
+fn fixture() -> ResultsFile {
+    let mut results = ResultsFile::new(
+        Environment::capture(vec!["poolbench".into(), "run".into()]),
+        None,
+    );
+    for (workload, kind) in [
+        ("sleep", WorkKind::Io),
+        ("sum", WorkKind::Cpu),
+        ("noop", WorkKind::Cpu),
+    ] {
+        results.results.push(cell(
+            workload,
+            kind,
+            "sequential",
+            1,
+            &[0.080, 0.081, 0.082],
+        ));
+        for (i, model) in MODELS.iter().enumerate() {
+            for workers in [1, 2, 4] {
+                let t = 0.08 / workers as f64 * (1.0 + i as f64 * 0.05);
+                results.results.push(cell(
+                    workload,
+                    kind,
+                    model,
+                    workers,
+                    &[t, t * 1.01, t * 1.03],
+                ));
+            }
+        }
+    }
+    results
+}
+
+#[test]
+fn report_has_every_file_and_chart_kind() {
+    let files = poolbench_report::build(&fixture()).unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for expected in [
+        "index.html",
+        "README.md",
+        "results.csv",
+        "charts/time-vs-workers-sleep.svg",
+        "charts/speedup-vs-workers-sum.png",
+        "charts/models-at-w2-sum.svg",
+        "charts/overhead-per-task-w2.png",
+        "charts/cpu-vs-wall-sleep.svg",
+    ] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+    for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
+        let svg = String::from_utf8(file.bytes.clone()).unwrap();
+        assert!(
+            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
+            "{}",
+            file.path
+        );
+        if !file.path.contains("cpu-vs-wall") {
+            for model in MODELS {
+                assert!(svg.contains(model), "{} does not name {model}", file.path);
+            }
+        }
+    }
+    for file in files.iter().filter(|f| f.path.ends_with(".png")) {
+        let png = image::load_from_memory(&file.bytes).unwrap();
+        assert_eq!(
+            (png.width(), png.height()),
+            poolbench_report::SIZE,
+            "{}",
+            file.path
+        );
+    }
+    let csv = &files
+        .iter()
+        .find(|f| f.path == "results.csv")
+        .unwrap()
+        .bytes;
+    let rows = String::from_utf8_lossy(csv).lines().count();
+    assert_eq!(
+        rows,
+        1 + 3 * (1 + 3 * 3) * 3,
+        "header + one row per repetition"
+    );
+    let readme =
+        String::from_utf8_lossy(&files.iter().find(|f| f.path == "README.md").unwrap().bytes)
+            .to_string();
+    assert!(readme.contains("## Which model for which work"));
+    assert!(readme.contains("![time-vs-workers-sleep](charts/time-vs-workers-sleep.png)"));
+}
+
+#[test]
+fn writing_leaves_only_the_report_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = poolbench_report::build(&fixture()).unwrap();
+    poolbench_report::write(dir.path(), &files).unwrap();
+    poolbench_report::write(dir.path(), &files).unwrap();
+    let top = std::fs::read_dir(dir.path()).unwrap().count();
+    let charts = std::fs::read_dir(dir.path().join("charts"))
+        .unwrap()
+        .count();
+    assert_eq!(
+        top + charts,
+        files.len() + 1,
+        "no temporary files, charts/ counted once"
+    );
+}
