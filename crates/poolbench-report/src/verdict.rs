@@ -39,9 +39,12 @@ fn best(points: &[Point]) -> Option<&Point> {
 }
 
 fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
-    let bests: Vec<(&str, &Point)> = g
+    // On no-op tasks the sequential loop trivially wins (it dispatches nothing): compare pools.
+    let contenders = g
         .series
         .iter()
+        .filter(|s| g.workload != "noop" || s.model != "sequential");
+    let bests: Vec<(&str, &Point)> = contenders
         .filter_map(|s| Some((s.model.as_str(), best(&s.points)?)))
         .collect();
     let &(fastest, winner) = bests
@@ -60,13 +63,13 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
             winner.workers
         ),
         WorkKind::Cpu if g.workload == "noop" => {
-            "No work at all: this measures each model's dispatch cost per task; the sequential \
-             loop has none, and among the others the cheapest dispatch wins."
+            "No work at all: this compares the pools' dispatch cost per task (the sequential \
+             loop, which dispatches nothing, is left out)."
                 .to_owned()
         }
         WorkKind::Cpu if winner.workers > cores => format!(
-            "CPU-bound: only {cores} cores compute at once, so W = {} is no better than W = {cores} \
-             in principle; the difference here is within the per-task costs.",
+            "CPU-bound: at most {cores} tasks compute at once, so workers beyond {cores} only \
+             queue; W = {} came out marginally ahead, compare it with W = {cores}.",
             winner.workers
         ),
         WorkKind::Cpu => format!(
@@ -141,6 +144,17 @@ mod tests {
             "crossbeam is clearly slower"
         );
         assert!(v.reason.contains("CPU-bound"));
+    }
+
+    #[test]
+    fn noop_compares_pools_not_the_sequential_loop() {
+        let mut g = group(vec![
+            ("sequential", vec![point(1, 0.1, (0.1, 0.1))]),
+            ("rayon", vec![point(2, 0.4, (0.39, 0.41))]),
+            ("tokio", vec![point(2, 2.0, (1.9, 2.1))]),
+        ]);
+        g.workload = "noop".into();
+        assert_eq!(verdicts(&[g], 2)[0].fastest, "rayon");
     }
 
     #[test]

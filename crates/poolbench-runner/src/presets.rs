@@ -25,7 +25,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "full",
-        summary: "larger batches, W = 1..64: for reference reports (~10 min on 2 cores)",
+        summary: "larger batches, W = 1..64: for reference reports (~6 min on 2 cores)",
         workloads: full_workloads,
         workers: &[1, 2, 4, 8, 16, 32, 64],
         repeat: 5,

@@ -36,24 +36,37 @@ impl Figure for CpuVsWall<'_> {
                     .filter_map(|p| Some((s.model.as_str(), p.median, p.cpu?)))
             })
             .collect();
-        let wall_hi = points.iter().map(|p| p.1).fold(1e-6f64, f64::max) * 1.1;
+        // Log–log: wall times and CPU times both span decades across W.
+        let wall_lo = points
+            .iter()
+            .map(|p| p.1)
+            .fold(f64::MAX, f64::min)
+            .max(1e-6)
+            / 1.5;
+        let wall_hi = points.iter().map(|p| p.1).fold(1e-6f64, f64::max) * 1.5;
+        let cpu_lo = points
+            .iter()
+            .map(|p| p.2)
+            .fold(f64::MAX, f64::min)
+            .max(1e-7)
+            / 1.5;
         let cpu_hi = points
             .iter()
             .map(|p| p.2)
             .fold(1e-6f64, f64::max)
-            .max(wall_hi * 0.05)
-            * 1.1;
+            .max(wall_hi)
+            * 1.5;
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
             .y_label_area_size(100)
-            .build_cartesian_2d(0.0..wall_hi, 0.0..cpu_hi)
+            .build_cartesian_2d((wall_lo..wall_hi).log_scale(), (cpu_lo..cpu_hi).log_scale())
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_desc("wall time per batch (median)")
-            .y_desc("CPU time per batch (all threads and worker processes)")
+            .x_desc("wall time per batch (median, log scale)")
+            .y_desc("CPU time per batch (log scale)")
             .x_label_formatter(&|t| seconds_label(*t))
             .y_label_formatter(&|t| seconds_label(*t))
             .axis_desc_style(axis_font)
@@ -64,10 +77,10 @@ impl Figure for CpuVsWall<'_> {
         for (busy, text) in [(1.0, "1 core busy"), (self.cores as f64, "all cores busy")] {
             let style = RGBColor(150, 150, 150).stroke_width(1);
             chart
-                // Stop the line where it leaves the plot: plotters would clamp the end point.
+                // Where CPU = busy x wall, clipped to the plot (plotters would clamp the ends).
                 .draw_series(DashedLineSeries::new(
                     [
-                        (0.0, 0.0),
+                        (wall_lo.max(cpu_lo / busy), (wall_lo * busy).max(cpu_lo)),
                         (wall_hi.min(cpu_hi / busy), (wall_hi * busy).min(cpu_hi)),
                     ],
                     6,
