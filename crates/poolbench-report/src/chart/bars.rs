@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{fonts, header, model_colour, seconds_label, Figure};
+use super::{fonts, header, model_colour, name_at, seconds_label, Figure};
 use crate::data::{Point, WorkloadGroup};
 
 /// Chart (3): one bar per model at W = `workers` (the sequential bar is at W = 1).
@@ -72,17 +72,7 @@ impl Figure for BarsAtW<'_> {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(bars.len().max(1))
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 0.01 && i >= 0.0 {
-                    names
-                        .get(bars.len() - 1 - i as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| name_at(&names, *y))
             .x_desc("median batch time (bar) with the 95% interval of the median (whisker)")
             .x_label_formatter(&|t| seconds_label(*t))
             .axis_desc_style(axis_font)

@@ -166,6 +166,42 @@ where
     drawn.map_err(|e| e.to_string())
 }
 
+/// Draws one model's line through `points`, its markers and its legend entry.
+pub fn draw_model_line<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    model: &str,
+    points: Vec<(X::ValueType, Y::ValueType)>,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
+{
+    let colour = model_colour(model);
+    chart
+        .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+        .map_err(|e| e.to_string())?
+        .label(model)
+        .legend(move |(x, y)| {
+            EmptyElement::at((x + 12, y))
+                + PathElement::new(vec![(-12, 0), (12, 0)], colour.stroke_width(2))
+                + Circle::new((0, 0), 5, colour.filled())
+        });
+    draw_markers(chart, model, &points)
+}
+
+/// The label of category axis position `at` for `names` drawn top to bottom (the first name
+/// at the top); empty between positions.
+pub fn name_at(names: &[String], at: f64) -> String {
+    let i = at.round();
+    if (at - i).abs() > 0.01 || i < 0.0 || i as usize >= names.len() {
+        return String::new();
+    }
+    names[names.len() - 1 - i as usize].clone()
+}
+
 /// Title font, axis-title font, label font.
 pub fn fonts() -> (TextStyle<'static>, TextStyle<'static>, TextStyle<'static>) {
     (
@@ -203,4 +239,44 @@ pub fn header<DB: DrawingBackend>(
 /// Seconds in the unit that suits the value.
 pub fn seconds_label(s: f64) -> String {
     poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_labels_run_top_to_bottom() {
+        let names: Vec<String> = ["a", "b", "c"].map(String::from).to_vec();
+        assert_eq!(name_at(&names, 2.0), "a");
+        assert_eq!(name_at(&names, 0.0), "c");
+        assert_eq!(name_at(&names, 0.5), "");
+        assert_eq!(name_at(&names, 3.0), "");
+        assert_eq!(name_at(&names, -1.0), "");
+    }
+
+    #[test]
+    fn every_known_model_has_its_own_colour() {
+        let models = [
+            "sequential",
+            "thread-per-task",
+            "handrolled",
+            "threadpool",
+            "rayon",
+            "crossbeam",
+            "tokio",
+            "tokio-blocking",
+            "process",
+            "process-fork",
+            "process-spawn",
+        ];
+        let mut colours: Vec<_> = models
+            .iter()
+            .map(|m| model_colour(m))
+            .map(|c| (c.0, c.1, c.2))
+            .collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), models.len());
+    }
 }

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{fonts, header, model_colour, Figure};
+use super::{fonts, header, model_colour, name_at, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
@@ -56,17 +56,7 @@ impl Figure for Overhead<'_> {
             .configure_mesh()
             .disable_y_mesh()
             .y_labels(per_task.len().max(1))
-            .y_label_formatter(&|y| {
-                let i = y.round();
-                if (y - i).abs() < 0.01 && i >= 0.0 {
-                    names
-                        .get(per_task.len() - 1 - i as usize)
-                        .cloned()
-                        .unwrap_or_default()
-                } else {
-                    String::new()
-                }
-            })
+            .y_label_formatter(&|y| name_at(&names, *y))
             .x_desc("time per no-op task (ns, log scale)")
             .x_label_formatter(&|ns| format!("{ns:.0}"))
             .axis_desc_style(axis_font)

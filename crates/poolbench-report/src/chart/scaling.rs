@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_markers, fonts, header, model_colour, seconds_label, Figure};
+use super::{draw_model_line, fonts, header, seconds_label, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -82,22 +82,12 @@ impl Figure for TimeVsWorkers<'_> {
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
-            let colour = model_colour(&series.model);
-            let points: Vec<(f64, f64)> = series
+            let points = series
                 .points
                 .iter()
                 .map(|p| (p.workers as f64, p.median))
                 .collect();
-            chart
-                .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
-                .map_err(|e| e.to_string())?
-                .label(series.model.as_str())
-                .legend(move |(x, y)| {
-                    EmptyElement::at((x + 12, y))
-                        + PathElement::new(vec![(-12, 0), (12, 0)], colour.stroke_width(2))
-                        + Circle::new((0, 0), 5, colour.filled())
-                });
-            draw_markers(&mut chart, &series.model, &points)?;
+            draw_model_line(&mut chart, &series.model, points)?;
         }
         chart
             .configure_series_labels()
