@@ -51,6 +51,21 @@ impl WorkloadGroup {
             .first()
     }
 
+    /// Each model's cell at W = `workers`, with the sequential oracle's (always at W = 1)
+    /// first, in registry order: the rows of the one-W comparison charts.
+    pub fn at(&self, workers: usize) -> Vec<(&str, &Point)> {
+        self.series
+            .iter()
+            .filter_map(|s| {
+                let wanted = if s.model == "sequential" { 1 } else { workers };
+                Some((
+                    s.model.as_str(),
+                    s.points.iter().find(|p| p.workers == wanted)?,
+                ))
+            })
+            .collect()
+    }
+
     /// Every worker count measured, ascending.
     pub fn worker_counts(&self) -> Vec<usize> {
         let mut all: Vec<usize> = self

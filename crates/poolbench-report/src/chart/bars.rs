@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{fonts, header, model_colour, name_at, seconds_label, Figure};
-use crate::data::{Point, WorkloadGroup};
+use crate::data::WorkloadGroup;
 
 /// Chart (3): one bar per model at W = `workers` (the sequential bar is at W = 1).
 #[derive(Debug)]
@@ -13,26 +13,6 @@ pub struct BarsAtW<'a> {
     pub group: &'a WorkloadGroup,
     pub workers: usize,
     pub conditions: String,
-}
-
-impl BarsAtW<'_> {
-    fn bars(&self) -> Vec<(&str, &Point)> {
-        self.group
-            .series
-            .iter()
-            .filter_map(|s| {
-                let wanted = if s.model == "sequential" {
-                    1
-                } else {
-                    self.workers
-                };
-                Some((
-                    s.model.as_str(),
-                    s.points.iter().find(|p| p.workers == wanted)?,
-                ))
-            })
-            .collect()
-    }
 }
 
 impl Figure for BarsAtW<'_> {
@@ -44,7 +24,7 @@ impl Figure for BarsAtW<'_> {
         let g = self.group;
         let title = format!("All models at W = {}: {}", self.workers, g.workload);
         let area = header(root, &title, g, &self.conditions)?;
-        let bars = self.bars();
+        let bars = g.at(self.workers);
         let top = bars
             .iter()
             .map(|(_, p)| p.ci.1.max(p.median))

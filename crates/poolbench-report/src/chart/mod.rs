@@ -114,23 +114,11 @@ pub fn model_colour(model: &str) -> RGBColor {
 
 /// The model's place in the registry (unknown models, e.g. from a future version, go last).
 pub fn model_index(model: &str) -> usize {
-    const ORDER: [&str; 11] = [
-        "sequential",
-        "thread-per-task",
-        "handrolled",
-        "threadpool",
-        "rayon",
-        "crossbeam",
-        "tokio",
-        "tokio-blocking",
-        "process",
-        "process-fork",
-        "process-spawn",
-    ];
-    ORDER
+    let registry = poolbench_models::MODELS;
+    registry
         .iter()
-        .position(|m| *m == model)
-        .unwrap_or(ORDER.len())
+        .position(|m| m.name() == model)
+        .unwrap_or(registry.len())
 }
 
 /// Draws `points` with the marker of `model`: filled circle, triangle, hollow circle or
@@ -256,20 +244,8 @@ mod tests {
     }
 
     #[test]
-    fn every_known_model_has_its_own_colour() {
-        let models = [
-            "sequential",
-            "thread-per-task",
-            "handrolled",
-            "threadpool",
-            "rayon",
-            "crossbeam",
-            "tokio",
-            "tokio-blocking",
-            "process",
-            "process-fork",
-            "process-spawn",
-        ];
+    fn every_registered_model_has_its_own_colour() {
+        let models: Vec<&str> = poolbench_models::MODELS.iter().map(|m| m.name()).collect();
         let mut colours: Vec<_> = models
             .iter()
             .map(|m| model_colour(m))

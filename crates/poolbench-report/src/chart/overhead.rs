@@ -24,17 +24,9 @@ impl Figure for Overhead<'_> {
         let title = format!("Per-task overhead at W = {} (no-op tasks)", self.workers);
         let area = header(root, &title, g, &self.conditions)?;
         let per_task: Vec<(String, f64)> = g
-            .series
-            .iter()
-            .filter_map(|s| {
-                let wanted = if s.model == "sequential" {
-                    1
-                } else {
-                    self.workers
-                };
-                let p = s.points.iter().find(|p| p.workers == wanted)?;
-                Some((s.model.clone(), p.median / g.tasks.max(1) as f64 * 1e9))
-            })
+            .at(self.workers)
+            .into_iter()
+            .map(|(model, p)| (model.to_owned(), p.median / g.tasks.max(1) as f64 * 1e9))
             .collect();
         let lo = per_task
             .iter()
