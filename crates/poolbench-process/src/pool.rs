@@ -299,18 +299,28 @@ impl ProcessPool {
     /// Makes every worker hold `workload`: `fork` workers are re-forked from this process;
     /// the others are sent `Init` once (and reply when built).
     fn load(&self, st: &mut State, workload: &Arc<dyn Workload>) -> Result<(), ModelError> {
+        // The common case, checked first because `run` calls this inside the timed batch:
+        // the very workload the workers already hold.
+        let held = st
+            .loaded
+            .as_ref()
+            .is_some_and(|l| Arc::ptr_eq(&l.workload, workload));
+        if held && !st.slots.is_empty() {
+            return Ok(());
+        }
         let spec_json =
             serde_json::to_string(workload.spec()).map_err(|e| ModelError::Internal {
                 message: e.to_string(),
             })?;
-        let same = st
-            .loaded
-            .as_ref()
-            .is_some_and(|l| match self.model.method() {
-                StartMethod::Fork => Arc::ptr_eq(&l.workload, workload),
-                _ => l.spec_json == spec_json,
+        // A different instance with the same spec needs no rebuild, except for `fork`
+        // workers, which hold the inherited instance itself.
+        let same_spec = st.loaded.as_ref().is_some_and(|l| l.spec_json == spec_json)
+            && self.model.method() != StartMethod::Fork;
+        if same_spec && !st.slots.is_empty() {
+            st.loaded = Some(Loaded {
+                workload: Arc::clone(workload),
+                spec_json,
             });
-        if same && !st.slots.is_empty() {
             return Ok(());
         }
         st.loaded = Some(Loaded {
