@@ -56,7 +56,7 @@ pub fn run_plan(
     let idle_threads = crate::usage::thread_count();
     let mut cells: Vec<CellResult> = Vec::with_capacity(plan.cell_count());
     for workload in workloads {
-        let (reference_cell, reference) =
+        let (reference_cell, reference_checksums) =
             run_cell(oracle, 1, workload, None, plan, cores, idle_threads);
         let serial = reference_cell.median_s.map(Duration::from_secs_f64);
         let mut pending = Some(reference_cell);
@@ -77,7 +77,7 @@ pub fn run_plan(
                 break;
             };
             let oracle = Oracle {
-                checksums: &reference.checksums,
+                checksums: &reference_checksums,
                 serial,
             };
             pending = Some(
@@ -103,12 +103,6 @@ struct Oracle<'a> {
     /// Per task: the oracle's checksum, or `None` where the oracle's task failed.
     checksums: &'a [Option<u64>],
     serial: Option<Duration>,
-}
-
-/// The checksums a cell produced in its first batch (for the oracle's cell, they become the
-/// reference for the others).
-struct Reference {
-    checksums: Vec<Option<u64>>,
 }
 
 /// Compares every batch of a cell with the oracle (or, for the oracle itself, with its own
@@ -163,6 +157,8 @@ impl Verifier {
 }
 
 /// Runs one cell: start the pool, warm up, time `plan.repeat` batches, verify each.
+/// Returns the cell and the checksums of its first batch (the oracle's become the reference
+/// every other cell of the workload is compared with).
 fn run_cell(
     model: &dyn Model,
     workers: usize,
@@ -171,7 +167,7 @@ fn run_cell(
     plan: &Plan,
     cores: usize,
     idle_threads: Option<usize>,
-) -> (CellResult, Reference) {
+) -> (CellResult, Vec<Option<u64>>) {
     let spec = workload.spec();
     let mut verifier = Verifier::new(oracle.map(|o| o.checksums.to_vec()));
     let mut cell = CellResult {
@@ -296,7 +292,7 @@ fn run_cell(
     cell.mismatched_tasks = verifier.mismatched.len();
     cell.errors = std::mem::take(&mut verifier.errors);
     let checksums = verifier.expected.unwrap_or_else(|| vec![None; spec.tasks]);
-    (cell, Reference { checksums })
+    (cell, checksums)
 }
 
 /// Per-task timing summaries of one batch.
