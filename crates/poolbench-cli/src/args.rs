@@ -28,26 +28,39 @@ pub enum Command {
     List,
     /// Run the mock HTTP server in the foreground (`run` starts its own when it needs one).
     Serve(ServeArgs),
-    /// Re-render the report (HTML, Markdown, CSV, charts) from a saved results.json.
+    /// Re-render a report (HTML, Markdown, CSV, charts) from saved results files; several
+    /// files (e.g. from a laptop and a server) merge into one comparison, labelled by machine.
     Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct ReportArgs {
-    /// The results file written by `poolbench run`.
-    #[arg(value_name = "RESULTS.json")]
-    pub results: PathBuf,
+    /// Results files written by `poolbench run`; with more than one, the report compares
+    /// the machines they came from.
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub results: Vec<PathBuf>,
 
-    /// Folder for the report (default: the folder of RESULTS.json).
+    /// Folder for the report (default: the folder of the first RESULTS.json). Every file is
+    /// rendered before any is written, and written atomically.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+
+    /// Machine labels for the merged report, one per results file, comma-separated
+    /// (default: each file's host name and core count).
+    #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
+    pub labels: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RunArgs {
-    /// Named suite to start from; the flags below override parts of it.
+    /// Named suite to start from (see `poolbench list`); the flags below override parts of it.
     #[arg(long, default_value = "quick", value_parser = parse_preset)]
     pub preset: String,
+
+    /// Your own suite instead of a preset: a TOML file of [[workload]] tables (see
+    /// docs/suite-format.md). Mistakes are reported with their line, before anything runs.
+    #[arg(long, value_name = "FILE.toml", conflicts_with = "preset")]
+    pub suite: Option<PathBuf>,
 
     /// Models to compare, comma-separated (default: all). `sequential` always runs: it is the
     /// oracle every model is verified against and the baseline for speedups.
@@ -94,9 +107,32 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Print only the final summary line, not the table.
-    #[arg(long, short)]
+    /// Cell order after the sequential oracles: `shuffled` (seeded, so a drifting machine
+    /// does not favour the models that ran first) or `fixed` (workload by workload, in
+    /// registry order) [default: shuffled, or the suite file's].
+    #[arg(long, value_enum, value_name = "ORDER")]
+    pub order: Option<OrderArg>,
+
+    /// Seed of the shuffled order (default: taken from the clock; recorded in results.json
+    /// as order_seed, so an order can be repeated).
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+
+    /// Print only the final summary line: no table, no progress bar.
+    #[arg(long, short, conflicts_with = "json")]
     pub quiet: bool,
+
+    /// For machines: print one JSON object per line on stdout ({"event":"cell",...} as each
+    /// cell finishes, then {"event":"finished",...}) instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `--order`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum OrderArg {
+    Shuffled,
+    Fixed,
 }
 
 #[derive(Debug, Args)]
@@ -176,13 +212,10 @@ pub struct Setting {
 fn parse_preset(name: &str) -> Result<String, String> {
     match poolbench_runner::find_preset(name) {
         Some(preset) => Ok(preset.name.to_owned()),
-        None => {
-            let names: Vec<_> = poolbench_runner::PRESETS.iter().map(|p| p.name).collect();
-            Err(format!(
-                "unknown preset '{name}' (accepted: {})",
-                names.join(", ")
-            ))
-        }
+        None => Err(format!(
+            "unknown preset '{name}' (accepted: {})",
+            poolbench_runner::preset_names()
+        )),
     }
 }
 

@@ -6,6 +6,7 @@
 
 mod args;
 mod list;
+mod live;
 mod mock;
 mod report;
 mod run;

@@ -1,4 +1,5 @@
-//! `poolbench run`: build the plan from the preset and flags, run it, print and save results.
+//! `poolbench run`: build the plan from a preset or suite file and the flags, run it, show and
+//! save results, render the report.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,22 +7,30 @@ use std::time::Instant;
 
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
+use poolbench_report::Input;
 use poolbench_runner::{
-    prepare, run_plan, Environment, Plan, Preset, ResultsFile, RunError, Table,
+    prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
 };
 use poolbench_workloads::BuildContext;
 
-use crate::args::{RunArgs, Setting};
+use crate::args::{OrderArg, RunArgs, Setting};
+use crate::live::{Live, Output};
 use crate::mock::{check_url, MockServer};
 use crate::UsageError;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let preset = poolbench_runner::find_preset(&args.preset)
-        .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
-    let mut plan = plan_from(preset, &args)?;
+    let (mut plan, source) = plan_from(&args)?;
     plan.validate()?;
+    let output = if args.json {
+        Output::Json
+    } else if args.quiet {
+        Output::Quiet
+    } else {
+        Output::Table
+    };
+    let chatty = output == Output::Table;
     // Kept alive until the run ends; dropping it stops the server.
-    let _mock_server = point_http_at_a_server(&mut plan, args.url.as_deref())?;
+    let _mock_server = point_http_at_a_server(&mut plan, args.url.as_deref(), chatty)?;
     let results_path = prepare_out_dir(&args.out)?;
     if let Some(dir) = &args.cache_dir {
         // Through the environment, so worker processes build from the same cache. This
@@ -29,37 +38,41 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         std::env::set_var(poolbench_workloads::CACHE_DIR_VAR, dir);
     }
     let ctx = BuildContext::default();
-    if !args.quiet {
+    if chatty {
         eprintln!("preparing inputs in {} ...", ctx.cache_dir.display());
     }
     let workloads = prepare(&plan, &ctx)?;
 
     let environment = Environment::capture(std::env::args().collect());
-    let mut results = ResultsFile::new(environment, Some(preset.name.to_owned()));
-    let table = Table;
-    if !args.quiet {
+    let mut results = ResultsFile::new(environment, Some(source.clone()));
+    if let CellOrder::Shuffled { seed } = plan.order {
+        results.order_seed = Some(seed);
+    }
+    if chatty {
         println!("{}", results.environment.headline());
+        let order = match plan.order {
+            CellOrder::Shuffled { seed } => format!("shuffled order (--seed {seed})"),
+            CellOrder::Fixed => "fixed order".to_owned(),
+        };
         println!(
-            "preset {}: {} cells, {} timed repetitions each after {} warm-up\n",
-            preset.name,
+            "{source}: {} cells, {} timed repetitions each after {} warm-up, {order}\n",
             plan.cell_count(),
             plan.repeat,
             plan.warmup
         );
-        println!("{}", table.header());
     }
     stop_on_ctrl_c()?;
     let started = Instant::now();
-    let outcome = run_plan(&plan, &workloads, |cell| {
-        if !args.quiet {
-            println!("{}", table.row(cell));
-        }
-        results.results.push(cell.clone());
-        results
-            .save(&results_path)
-            .with_context(|| format!("cannot save {}", results_path.display()))?;
-        Ok(())
-    });
+    let mut live = Live::new(
+        output,
+        results,
+        &results_path,
+        plan.cell_count(),
+        plan.warmup + plan.repeat,
+    );
+    let outcome = run_plan(&plan, &workloads, &mut live);
+    live.finish();
+    let results = live.results;
     let out_dir = results_path.parent().unwrap_or(Path::new("."));
     let cells = match outcome {
         Err(RunError::Interrupted { finished }) => {
@@ -68,7 +81,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 results_path.display()
             );
             if finished > 0 {
-                crate::report::write_report(&results, out_dir)?;
+                crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
             }
             return Ok(ExitCode::from(130));
         }
@@ -79,7 +92,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|c| c.efficiency.is_some_and(|e| e > 1.05))
         .count();
-    if beat_ideal > 0 {
+    if beat_ideal > 0 && chatty {
         println!(
             "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
              sequential reference was slow for its work. Usual causes: CPU frequency ramping up \
@@ -87,15 +100,29 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
              differ; compare with `taskset -c 0` vs `-c 1`)."
         );
     }
-    crate::report::write_report(&results, out_dir)?;
+    crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
     let unverified: Vec<_> = cells.iter().filter(|c| !c.verified).collect();
-    println!(
-        "\n{} cells in {:.1} s; {} verified against the sequential oracle; results in {}",
-        cells.len(),
-        started.elapsed().as_secs_f64(),
-        cells.len() - unverified.len(),
-        results_path.display()
-    );
+    let seconds = started.elapsed().as_secs_f64();
+    if output == Output::Json {
+        println!(
+            "{}",
+            serde_json::json!({
+                "event": "finished",
+                "cells": cells.len(),
+                "verified": cells.len() - unverified.len(),
+                "seconds": seconds,
+                "results": results_path,
+                "report": out_dir.join("index.html"),
+            })
+        );
+    } else {
+        println!(
+            "\n{} cells in {seconds:.1} s; {} verified against the sequential oracle; results in {}",
+            cells.len(),
+            cells.len() - unverified.len(),
+            results_path.display()
+        );
+    }
     if unverified.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -112,64 +139,125 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// The preset, with the command line's overrides applied.
-fn plan_from(preset: &Preset, args: &RunArgs) -> anyhow::Result<Plan> {
-    let preset_specs = (preset.workloads)();
-    let mut workloads: Vec<WorkloadSpec> = if args.workloads.is_empty() {
-        preset_specs
-    } else {
-        args.workloads
-            .iter()
-            .map(|name| {
-                preset_specs
-                    .iter()
-                    .find(|s| &s.name == name)
-                    .cloned()
-                    .unwrap_or_else(|| {
-                        // Validated by the argument parser: the workload exists.
-                        poolbench_workloads::find_workload(name)
-                            .map(|info| info.default_spec())
-                            .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1))
-                    })
-            })
-            .collect()
+/// The preset or suite file, with the command line's overrides applied, and its name for
+/// the results file.
+fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
+    let (source, mut entries, default_workers, models, repeat, warmup, shuffled) = match &args.suite
+    {
+        Some(path) => {
+            let suite = Suite::load(path).map_err(|e| UsageError(e.to_string()))?;
+            let workers = suite
+                .entries
+                .first()
+                .map(|e| e.workers.clone())
+                .unwrap_or_default();
+            (
+                format!("suite {}", path.display()),
+                suite.entries,
+                workers,
+                suite.models,
+                suite.repeat,
+                suite.warmup,
+                suite.shuffled,
+            )
+        }
+        None => {
+            let preset = poolbench_runner::find_preset(&args.preset)
+                .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
+            (
+                format!("preset {}", preset.name),
+                (preset.entries)(),
+                preset.workers.to_vec(),
+                None,
+                preset.repeat,
+                preset.warmup,
+                true,
+            )
+        }
     };
-    for spec in &mut workloads {
+    if !args.workloads.is_empty() {
+        entries = args
+            .workloads
+            .iter()
+            .flat_map(|name| {
+                let listed: Vec<PlanEntry> = entries
+                    .iter()
+                    .filter(|e| &e.spec.name == name)
+                    .cloned()
+                    .collect();
+                if listed.is_empty() {
+                    // Validated by the argument parser: the workload exists.
+                    let spec = poolbench_workloads::find_workload(name)
+                        .map(|info| info.default_spec())
+                        .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1));
+                    vec![PlanEntry::new(spec, &default_workers)]
+                } else {
+                    listed
+                }
+            })
+            .collect();
+    }
+    for entry in &mut entries {
         if let Some(tasks) = args.tasks {
-            spec.tasks = tasks;
+            entry.spec.tasks = tasks;
+        }
+        if !args.workers.is_empty() {
+            entry.workers.clone_from(&args.workers);
         }
     }
-    apply_settings(&mut workloads, &args.settings)?;
-    Ok(Plan {
-        workloads,
-        models: if args.models.is_empty() {
-            poolbench_models::MODELS.to_vec()
-        } else {
+    apply_settings(&mut entries, &args.settings)?;
+    let shuffled = match args.order {
+        Some(order) => order == OrderArg::Shuffled,
+        None => shuffled,
+    };
+    let order = if shuffled {
+        CellOrder::Shuffled {
+            seed: args.seed.unwrap_or_else(clock_seed),
+        }
+    } else {
+        CellOrder::Fixed
+    };
+    let plan = Plan {
+        entries,
+        models: if !args.models.is_empty() {
             args.models.clone()
-        },
-        workers: if args.workers.is_empty() {
-            preset.workers.to_vec()
         } else {
-            args.workers.clone()
+            models.unwrap_or_else(|| poolbench_models::MODELS.to_vec())
         },
-        repeat: args.repeat.unwrap_or(preset.repeat),
-        warmup: args.warmup.unwrap_or(preset.warmup),
-    })
+        repeat: args.repeat.unwrap_or(repeat),
+        warmup: args.warmup.unwrap_or(warmup),
+        order,
+    };
+    Ok((plan, source))
 }
 
-fn apply_settings(workloads: &mut [WorkloadSpec], settings: &[Setting]) -> anyhow::Result<()> {
+/// A seed for the cell order when the user gave none: different on every run, and recorded.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64 % 1_000_000_007)
+}
+
+/// Applies every `--set` to every entry of its workload.
+fn apply_settings(entries: &mut [PlanEntry], settings: &[Setting]) -> anyhow::Result<()> {
     for setting in settings {
-        let spec = workloads
+        let mut targets = entries
             .iter_mut()
-            .find(|s| s.name == setting.workload)
-            .ok_or_else(|| {
-                UsageError(format!(
-                    "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
-                    setting.workload, setting.key, setting.workload
-                ))
-            })?;
-        spec.params
-            .insert(setting.key.clone(), setting.value.clone());
+            .filter(|e| e.spec.name == setting.workload)
+            .peekable();
+        if targets.peek().is_none() {
+            return Err(UsageError(format!(
+                "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
+                setting.workload, setting.key, setting.workload
+            ))
+            .into());
+        }
+        for entry in targets {
+            entry
+                .spec
+                .params
+                .insert(setting.key.clone(), setting.value.clone());
+        }
     }
     Ok(())
 }
@@ -204,10 +292,12 @@ fn stop_on_ctrl_c() -> anyhow::Result<()> {
 fn point_http_at_a_server(
     plan: &mut Plan,
     url: Option<&str>,
+    chatty: bool,
 ) -> anyhow::Result<Option<MockServer>> {
     let mut http: Vec<&mut WorkloadSpec> = plan
-        .workloads
+        .entries
         .iter_mut()
+        .map(|e| &mut e.spec)
         .filter(|s| s.name == "http")
         .collect();
     if http.is_empty() {
@@ -227,7 +317,9 @@ fn point_http_at_a_server(
         None if http.iter().all(|s| s.params.contains_key("url")) => return Ok(None),
         None => {
             let server = MockServer::start()?;
-            eprintln!("started the mock HTTP server at {}", server.url);
+            if chatty {
+                eprintln!("started the mock HTTP server at {}", server.url);
+            }
             (server.url.clone(), Some(server))
         }
     };

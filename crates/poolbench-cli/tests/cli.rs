@@ -55,6 +55,7 @@ fn list_names_every_model_workload_and_preset() {
     }
     assert
         .stdout(predicate::str::contains("quick"))
+        .stdout(predicate::str::contains("seeds"))
         .stdout(predicate::str::contains("delay_ms=10"));
 }
 
@@ -71,6 +72,10 @@ fn run_help_explains_the_flags() {
         "--out",
         "--preset",
         "--set",
+        "--suite",
+        "--order",
+        "--seed",
+        "--json",
     ] {
         assert = assert.stdout(predicate::str::contains(flag));
     }
@@ -460,4 +465,168 @@ fn serve_prints_its_address_and_serves_items() {
     let _ = child.wait();
     assert!(url.is_some(), "first line: {line:?}");
     assert_eq!(body.unwrap(), poolbench_core::item_body(3, 64));
+}
+
+const TINY_SUITE: &str = r#"
+repeat = 2
+warmup = 0
+workers = [1, 2]
+models = ["rayon", "tokio"]
+
+[[workload]]
+name = "sleep"
+tasks = 3
+experiment = "S6-like"
+params = { delay_ms = 1 }
+
+[[workload]]
+name = "noop"
+tasks = 5
+workers = [2]
+"#;
+
+/// Runs `suite` with `--json` into `out`; returns the stdout lines as JSON.
+fn run_suite(suite: &Path, out: &Path, extra: &[&str]) -> Vec<Value> {
+    let assert = poolbench()
+        .args(["run", "--json", "--suite"])
+        .arg(suite)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .assert()
+        .success();
+    String::from_utf8_lossy(&assert.get_output().stdout)
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{line}: {e}")))
+        .collect()
+}
+
+#[test]
+fn a_suite_file_runs_with_json_lines_and_a_recorded_shuffled_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let suite = dir.path().join("tiny.toml");
+    std::fs::write(&suite, TINY_SUITE).unwrap();
+    let out = dir.path().join("out");
+    let lines = run_suite(&suite, &out, &["--seed", "11"]);
+    // sleep: oracle + 2 models x 2 W; noop: oracle + 2 models x 1 W.
+    assert_eq!(lines.len(), 5 + 3 + 1, "{lines:?}");
+    let (cells, last) = lines.split_at(lines.len() - 1);
+    assert!(cells.iter().all(|l| l["event"] == "cell"));
+    assert_eq!(last[0]["event"], "finished");
+    assert_eq!(last[0]["verified"], 8);
+    let order: Vec<String> = cells
+        .iter()
+        .map(|l| {
+            let c = &l["cell"];
+            format!("{} {} {}", c["workload"], c["model"], c["workers"])
+        })
+        .collect();
+    assert!(order[0].contains("sequential") && order[1].contains("sequential"));
+
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    assert_eq!(json["order_seed"], 11);
+    assert_eq!(json["preset"], format!("suite {}", suite.display()));
+    let saved = json["results"].as_array().unwrap();
+    for (i, cell) in saved.iter().enumerate() {
+        assert_eq!(cell["run_index"], i);
+    }
+    assert!(saved
+        .iter()
+        .filter(|c| c["workload"] == "sleep")
+        .all(|c| c["experiment"] == "S6-like" && c["latency_samples_s"].is_array()));
+    assert!(saved
+        .iter()
+        .all(|c| c["model"] != "sequential" || c["workers"] == 1));
+
+    // The same seed gives the same order.
+    let again = run_suite(&suite, &dir.path().join("again"), &["--seed", "11"]);
+    let order_again: Vec<String> = again[..again.len() - 1]
+        .iter()
+        .map(|l| {
+            let c = &l["cell"];
+            format!("{} {} {}", c["workload"], c["model"], c["workers"])
+        })
+        .collect();
+    assert_eq!(order, order_again);
+
+    // Two results files merge into one report labelled by machine.
+    let merged = dir.path().join("merged");
+    poolbench()
+        .arg("report")
+        .arg(out.join("results.json"))
+        .arg(dir.path().join("again/results.json"))
+        .args(["--labels", "first,second", "--out"])
+        .arg(&merged)
+        .assert()
+        .success();
+    let md = std::fs::read_to_string(merged.join("README.md")).unwrap();
+    assert!(md.contains("on first: fastest median") && md.contains("on second: fastest median"));
+    assert!(md.contains("rayon · second"));
+    assert!(merged
+        .join("charts/time-vs-workers-s6-like-sleep.svg")
+        .is_file());
+    assert!(merged
+        .join("charts/latency-cdf-s6-like-sleep.png")
+        .is_file());
+
+    // A bad --out leaves the earlier report intact.
+    let index = std::fs::read(merged.join("index.html")).unwrap();
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "").unwrap();
+    poolbench()
+        .arg("report")
+        .arg(out.join("results.json"))
+        .arg("--out")
+        .arg(a_file.join("report"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot write to --out"));
+    assert_eq!(std::fs::read(merged.join("index.html")).unwrap(), index);
+    poolbench()
+        .arg("report")
+        .arg(out.join("results.json"))
+        .args(["--labels", "a,b"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("2 labels for 1 results files"));
+}
+
+#[test]
+fn a_malformed_suite_file_exits_2_naming_its_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("repeat = 2\nworkers = [1,\n", ":2:"),
+        (
+            "[[workload]]\nname = \"sleep\"\nparams = { delay = 1 }\n",
+            ":3:",
+        ),
+        (
+            "[[workload]]\nname = \"fibonacci\"\n",
+            "unknown workload 'fibonacci'",
+        ),
+        (
+            "models = [\"gevent\"]\n[[workload]]\nname = \"noop\"\n",
+            ":1:",
+        ),
+    ];
+    for (i, (text, message)) in cases.iter().enumerate() {
+        let suite = dir.path().join(format!("bad{i}.toml"));
+        std::fs::write(&suite, text).unwrap();
+        poolbench()
+            .args(["run", "--suite"])
+            .arg(&suite)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("bad{i}.toml")))
+            .stderr(predicate::str::contains(*message));
+    }
+    assert!(!dir.path().join("out/results.json").exists());
+    poolbench()
+        .args(["run", "--suite", "no-such-suite.toml"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot read the suite file"));
 }

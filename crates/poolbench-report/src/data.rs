@@ -1,9 +1,51 @@
-//! The results file reshaped for reporting: workloads, each with one series per model.
+//! The results files reshaped for reporting: workloads, each with one series per model and
+//! machine.
+//!
+//! A report usually shows one results file. Given several (a laptop and a server, say), it
+//! merges them: cells of the same workload, parameters and task count fall in one group, and
+//! each (model, machine) pair becomes its own series, labelled `model · machine`, so one chart
+//! compares machines as well as models.
 
 use poolbench_core::WorkKind;
-use poolbench_runner::{CellResult, ResultsFile};
+use poolbench_runner::{CellResult, Percentiles, ResultsFile};
 
 use crate::stats::median_ci;
+
+/// One results file and the name its machine goes by in a merged report.
+#[derive(Debug, Clone)]
+pub struct Input {
+    pub label: String,
+    pub results: ResultsFile,
+}
+
+impl Input {
+    /// Labels each results file with `labels` (by position), else with its machine's host
+    /// name and core count; repeated labels get `#2`, `#3`, … so every input stays apart.
+    pub fn label_all(results: Vec<ResultsFile>, labels: &[String]) -> Vec<Input> {
+        let mut inputs: Vec<Input> = Vec::with_capacity(results.len());
+        for (i, results) in results.into_iter().enumerate() {
+            let base = labels
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| results.environment.machine_label());
+            let mut label = base.clone();
+            let mut n = 1;
+            while inputs.iter().any(|input| input.label == label) {
+                n += 1;
+                label = format!("{base} #{n}");
+            }
+            inputs.push(Input { label, results });
+        }
+        inputs
+    }
+}
+
+/// A machine whose cells a group holds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Machine {
+    pub label: String,
+    pub cores: usize,
+}
 
 /// One cell as the charts and tables see it (seconds).
 #[derive(Debug, Clone)]
@@ -21,12 +63,27 @@ pub struct Point {
     pub cpu: Option<f64>,
     pub verified: bool,
     pub failed: usize,
+    /// Tasks per second at the median.
+    pub throughput: f64,
+    /// (median − ideal) / tasks: what each task cost beyond the work itself.
+    pub overhead_per_task: Option<f64>,
+    pub queue_wait: Option<Percentiles>,
+    pub service: Option<Percentiles>,
+    /// I/O workloads: every request's latency, ascending.
+    pub latency: Option<Vec<f64>>,
+    pub startup: Option<f64>,
+    pub peak_threads: Option<usize>,
+    pub peak_rss_bytes: Option<u64>,
 }
 
-/// One model's cells for a workload, by increasing worker count.
+/// One model's cells on one machine, by increasing worker count.
 #[derive(Debug, Clone)]
 pub struct Series {
     pub model: String,
+    /// Index into the group's machines.
+    pub machine: usize,
+    /// The model's name, followed by ` · machine` in a merged report.
+    pub label: String,
     pub points: Vec<Point>,
 }
 
@@ -35,96 +92,222 @@ pub struct Series {
 pub struct WorkloadGroup {
     pub workload: String,
     pub kind: WorkKind,
+    /// The experiment the cells replicate, e.g. `S6 (scaled 10x)`.
+    pub experiment: Option<String>,
     /// `key=value, …` of the parameters, for subtitles and tables.
     pub params: String,
     pub tasks: usize,
+    /// Unique among a report's groups; names its chart files.
+    pub slug: String,
+    pub machines: Vec<Machine>,
     pub series: Vec<Series>,
 }
 
 impl WorkloadGroup {
-    /// The sequential oracle's cell, the reference line of the charts.
-    pub fn sequential(&self) -> Option<&Point> {
+    /// Whether the group compares more than one machine.
+    pub fn is_merged(&self) -> bool {
+        self.machines.len() > 1
+    }
+
+    /// The sequential oracle's cell on `machine`, the reference line of the charts.
+    pub fn sequential(&self, machine: usize) -> Option<&Point> {
         self.series
             .iter()
-            .find(|s| s.model == "sequential")?
+            .find(|s| s.model == "sequential" && s.machine == machine)?
             .points
             .first()
     }
 
-    /// Each model's cell at W = `workers`, with the sequential oracle's (always at W = 1)
-    /// first, in registry order: the rows of the one-W comparison charts.
-    pub fn at(&self, workers: usize) -> Vec<(&str, &Point)> {
+    /// Each series' cell at the worker count `workers_for` picks for its machine, the
+    /// sequential oracle's (always at W = 1) included, in registry order: the rows of the
+    /// one-W comparison charts.
+    pub fn at(&self, workers_for: impl Fn(usize) -> usize) -> Vec<(&Series, &Point)> {
         self.series
             .iter()
             .filter_map(|s| {
-                let wanted = if s.model == "sequential" { 1 } else { workers };
-                Some((
-                    s.model.as_str(),
-                    s.points.iter().find(|p| p.workers == wanted)?,
-                ))
+                let wanted = if s.model == "sequential" {
+                    1
+                } else {
+                    workers_for(s.machine)
+                };
+                Some((s, s.points.iter().find(|p| p.workers == wanted)?))
             })
             .collect()
     }
 
-    /// Every worker count measured, ascending.
-    pub fn worker_counts(&self) -> Vec<usize> {
-        let mut all: Vec<usize> = self
-            .series
+    /// The worker count to compare models at on `machine`: its core count if measured, else
+    /// the largest measured count below it, else the smallest measured.
+    pub fn comparison_workers(&self, machine: usize) -> usize {
+        let cores = self.machines.get(machine).map_or(1, |m| m.cores);
+        let counts = self.worker_counts_on(machine);
+        if counts.contains(&cores) {
+            return cores;
+        }
+        counts
             .iter()
-            .flat_map(|s| s.points.iter().map(|p| p.workers))
-            .collect();
-        all.sort_unstable();
-        all.dedup();
-        all
+            .copied()
+            .filter(|&w| w <= cores)
+            .max()
+            .or_else(|| counts.first().copied())
+            .unwrap_or(1)
     }
 
-    /// A short title like `http · 16 tasks · latency=5, size=256`.
+    /// Every worker count measured, ascending.
+    pub fn worker_counts(&self) -> Vec<usize> {
+        counts(self.series.iter())
+    }
+
+    /// Every worker count measured on `machine`, ascending.
+    pub fn worker_counts_on(&self, machine: usize) -> Vec<usize> {
+        counts(self.series.iter().filter(|s| s.machine == machine))
+    }
+
+    /// A short title like `S6 (scaled 10x): sleep · 5 tasks · delay_ms=200`.
     pub fn label(&self) -> String {
-        format!("{} · {} tasks · {}", self.workload, self.tasks, self.params)
+        let what = format!("{} · {} tasks · {}", self.workload, self.tasks, self.params);
+        match &self.experiment {
+            Some(experiment) => format!("{experiment}: {what}"),
+            None => what,
+        }
+    }
+
+    /// The same group with only `machine`'s series (and that machine alone).
+    pub fn for_machine(&self, machine: usize) -> WorkloadGroup {
+        let mut one = self.clone();
+        one.series = self
+            .series
+            .iter()
+            .filter(|s| s.machine == machine)
+            .cloned()
+            .map(|mut s| {
+                s.machine = 0;
+                s.label.clone_from(&s.model);
+                s
+            })
+            .collect();
+        one.machines = self.machines.get(machine).cloned().into_iter().collect();
+        one
     }
 }
 
-/// Groups the cells that have timings, keeping the order in which workloads and models ran.
-pub fn group(results: &ResultsFile) -> Vec<WorkloadGroup> {
+fn counts<'a>(series: impl Iterator<Item = &'a Series>) -> Vec<usize> {
+    let mut all: Vec<usize> = series
+        .flat_map(|s| s.points.iter().map(|p| p.workers))
+        .collect();
+    all.sort_unstable();
+    all.dedup();
+    all
+}
+
+/// Groups the cells that have timings: workloads in the order they first ran (each oracle
+/// runs before its workload's other cells, so this is the plan's order), series in model
+/// registry order and then machine order.
+pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
+    let machines: Vec<Machine> = inputs
+        .iter()
+        .map(|input| Machine {
+            label: input.label.clone(),
+            cores: input.results.environment.logical_cores.max(1),
+        })
+        .collect();
+    let merged = inputs.len() > 1;
     let mut groups: Vec<WorkloadGroup> = Vec::new();
-    for (index, cell) in results.results.iter().enumerate() {
-        let Some(point) = point(cell, index as u64) else {
-            continue;
-        };
-        let params = params_text(cell);
-        let group = match groups.iter_mut().position(|g| {
-            g.workload == cell.workload && g.params == params && g.tasks == cell.tasks
-        }) {
-            Some(i) => &mut groups[i],
-            None => {
-                groups.push(WorkloadGroup {
-                    workload: cell.workload.clone(),
-                    kind: cell.kind,
-                    params,
-                    tasks: cell.tasks,
-                    series: Vec::new(),
-                });
-                groups.last_mut().expect("just pushed")
+    for (machine, input) in inputs.iter().enumerate() {
+        for (index, cell) in input.results.results.iter().enumerate() {
+            let Some(point) = point(cell, index as u64) else {
+                continue;
+            };
+            let params = params_text(cell);
+            let same = |g: &WorkloadGroup| {
+                g.workload == cell.workload
+                    && g.params == params
+                    && g.tasks == cell.tasks
+                    && g.experiment == cell.experiment
+            };
+            let group = match groups.iter().position(same) {
+                Some(i) => &mut groups[i],
+                None => {
+                    groups.push(WorkloadGroup {
+                        workload: cell.workload.clone(),
+                        kind: cell.kind,
+                        experiment: cell.experiment.clone(),
+                        params,
+                        tasks: cell.tasks,
+                        slug: String::new(),
+                        machines: machines.clone(),
+                        series: Vec::new(),
+                    });
+                    groups.last_mut().expect("just pushed")
+                }
+            };
+            match group
+                .series
+                .iter_mut()
+                .find(|s| s.model == cell.model && s.machine == machine)
+            {
+                Some(series) => series.points.push(point),
+                None => group.series.push(Series {
+                    model: cell.model.clone(),
+                    machine,
+                    label: if merged {
+                        format!("{} · {}", cell.model, input.label)
+                    } else {
+                        cell.model.clone()
+                    },
+                    points: vec![point],
+                }),
             }
-        };
-        match group.series.iter_mut().find(|s| s.model == cell.model) {
-            Some(series) => series.points.push(point),
-            None => group.series.push(Series {
-                model: cell.model.clone(),
-                points: vec![point],
-            }),
         }
     }
-    for series in groups.iter_mut().flat_map(|g| g.series.iter_mut()) {
-        series.points.sort_by_key(|p| p.workers);
+    for g in &mut groups {
+        g.series
+            .sort_by_key(|s| (crate::chart::model_index(&s.model), s.machine));
+        for series in &mut g.series {
+            series.points.sort_by_key(|p| p.workers);
+        }
     }
+    assign_slugs(&mut groups);
     groups
 }
 
+/// File-name-safe, unique names: the workload's name, prefixed by its experiment if any,
+/// with `-2`, `-3`, … where two groups would still share one.
+fn assign_slugs(groups: &mut [WorkloadGroup]) {
+    let mut taken: Vec<String> = Vec::new();
+    for g in groups.iter_mut() {
+        let base = match &g.experiment {
+            Some(experiment) => slugify(&format!("{experiment} {}", g.workload)),
+            None => slugify(&g.workload),
+        };
+        let mut slug = base.clone();
+        let mut n = 1;
+        while taken.contains(&slug) {
+            n += 1;
+            slug = format!("{base}-{n}");
+        }
+        taken.push(slug.clone());
+        g.slug = slug;
+    }
+}
+
+fn slugify(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    slug.trim_end_matches('-').to_owned()
+}
+
 fn point(cell: &CellResult, seed: u64) -> Option<Point> {
+    let median = cell.median_s?;
+    let tasks = cell.tasks.max(1) as f64;
     Some(Point {
         workers: cell.workers,
-        median: cell.median_s?,
+        median,
         min: cell.min_s?,
         max: cell.max_s?,
         ci: median_ci(&cell.samples_s, seed)?,
@@ -134,6 +317,14 @@ fn point(cell: &CellResult, seed: u64) -> Option<Point> {
         cpu: cell.cpu_s.map(|own| own + cell.child_cpu_s.unwrap_or(0.0)),
         verified: cell.verified,
         failed: cell.failed_tasks + cell.mismatched_tasks,
+        throughput: tasks / median,
+        overhead_per_task: cell.ideal_s.map(|ideal| (median - ideal) / tasks),
+        queue_wait: cell.queue_wait_s,
+        service: cell.service_s,
+        latency: cell.latency_samples_s.clone(),
+        startup: cell.startup_s,
+        peak_threads: cell.peak_threads,
+        peak_rss_bytes: cell.peak_rss_bytes,
     })
 }
 
@@ -152,5 +343,34 @@ fn params_text(cell: &CellResult) -> String {
         "no parameters".to_owned()
     } else {
         parts.join(", ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_are_safe_and_unique() {
+        assert_eq!(slugify("S1 (scaled 20x) http"), "s1-scaled-20x-http");
+        assert_eq!(slugify("sum-mem"), "sum-mem");
+        let group = |workload: &str, experiment: Option<&str>| WorkloadGroup {
+            workload: workload.into(),
+            kind: WorkKind::Io,
+            experiment: experiment.map(str::to_owned),
+            params: String::new(),
+            tasks: 1,
+            slug: String::new(),
+            machines: Vec::new(),
+            series: Vec::new(),
+        };
+        let mut groups = vec![
+            group("http", None),
+            group("http", None),
+            group("http", Some("S4 (3 pages)")),
+        ];
+        assign_slugs(&mut groups);
+        let slugs: Vec<&str> = groups.iter().map(|g| g.slug.as_str()).collect();
+        assert_eq!(slugs, ["http", "http-2", "s4-3-pages-http"]);
     }
 }

@@ -3,8 +3,11 @@
 //! A report is a folder: `index.html` (self-contained, charts inline), `README.md` (the same in
 //! Markdown, so a report folder renders on a code-hosting site), `results.csv` (one row per
 //! repetition) and `charts/` with every chart as SVG and PNG. Everything is rendered in memory
-//! first and then each file is written atomically, so a failed report never leaves a
-//! half-written file behind.
+//! first, then staged beside its destination and only then renamed into place, so a failed
+//! report never leaves a half-written file or a half-replaced report behind.
+//!
+//! Several results files (e.g. a 2-core laptop and a 16-core server) make one merged report:
+//! each (model, machine) pair is a series of its own, labelled by machine.
 
 mod chart;
 mod data;
@@ -12,12 +15,11 @@ mod stats;
 mod text;
 mod verdict;
 
+use std::io::Write;
 use std::path::Path;
 
-use poolbench_runner::{write_atomic, ResultsFile};
-
 pub use chart::{render, Figure, Rendered, SIZE};
-pub use data::{group, Point, Series, WorkloadGroup};
+pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
 pub use stats::{median_ci, overlap};
 pub use verdict::{verdicts, Verdict};
 
@@ -40,78 +42,40 @@ pub struct ReportFile {
     pub bytes: Vec<u8>,
 }
 
-/// Renders every file of the report for `results`.
-pub fn build(results: &ResultsFile) -> Result<Vec<ReportFile>, ReportError> {
-    let groups = group(results);
-    let cores = results.environment.logical_cores.max(1);
-    let conditions = text::conditions(results);
-    let mut charts = Vec::new();
+/// A workload's part of the report: its group and its charts.
+#[derive(Debug)]
+pub struct Section<'a> {
+    pub group: &'a WorkloadGroup,
+    pub charts: Vec<Rendered>,
+}
+
+/// Renders every file of the report for `inputs` (one results file, or several to merge).
+pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
+    let groups = group(inputs);
+    let conditions = text::conditions(inputs);
+    let mut sections = Vec::with_capacity(groups.len());
     for g in &groups {
-        let workers = g.worker_counts();
-        if workers.is_empty() || g.workload == "fault" {
-            continue;
-        }
-        let conditions = conditions.clone();
-        charts.push(render(&chart::TimeVsWorkers {
+        sections.push(Section {
             group: g,
-            conditions: conditions.clone(),
-        })?);
-        if g.workload == "noop" {
-            let w = workers
-                .iter()
-                .copied()
-                .find(|&w| w >= 2)
-                .unwrap_or(workers[0]);
-            charts.push(render(&chart::Overhead {
-                group: g,
-                workers: w,
-                conditions,
-            })?);
-            continue;
-        }
-        charts.push(render(&chart::SpeedupVsWorkers {
-            group: g,
-            conditions: conditions.clone(),
-        })?);
-        let at = if workers.contains(&cores) {
-            cores
-        } else {
-            workers
-                .iter()
-                .copied()
-                .filter(|&w| w <= cores)
-                .max()
-                .unwrap_or(workers[0])
-        };
-        charts.push(render(&chart::BarsAtW {
-            group: g,
-            workers: at,
-            conditions: conditions.clone(),
-        })?);
-        if g.kind == poolbench_core::WorkKind::Io {
-            charts.push(render(&chart::CpuVsWall {
-                group: g,
-                cores,
-                conditions,
-            })?);
-        }
+            charts: charts_for(g, &conditions)?,
+        });
     }
-    let verdicts = verdicts(&groups, cores);
+    let verdicts = verdicts(&groups);
     let mut files = vec![
         ReportFile {
             path: "index.html".into(),
-            bytes: text::html(results, &groups, &verdicts, &charts).into_bytes(),
+            bytes: text::html(inputs, &sections, &verdicts).into_bytes(),
         },
         ReportFile {
             path: "README.md".into(),
-            bytes: text::markdown(results, &groups, &verdicts, &charts).into_bytes(),
+            bytes: text::markdown(inputs, &sections, &verdicts).into_bytes(),
         },
         ReportFile {
             path: "results.csv".into(),
-            bytes: text::csv(results).into_bytes(),
+            bytes: text::csv(inputs).into_bytes(),
         },
     ];
-    for chart in charts {
+    for chart in sections.into_iter().flat_map(|s| s.charts) {
         files.push(ReportFile {
             path: format!("charts/{}.svg", chart.name),
             bytes: chart.svg.into_bytes(),
@@ -124,18 +88,79 @@ pub fn build(results: &ResultsFile) -> Result<Vec<ReportFile>, ReportError> {
     Ok(files)
 }
 
-/// Writes `files` into `dir` (creating `dir/charts`), each file atomically.
+/// The charts of one workload: time and speedup against W, the one-W comparison (or, for
+/// no-op tasks, the per-task overhead), and for I/O work the latency distribution and CPU
+/// against wall time.
+fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, ReportError> {
+    if g.worker_counts().is_empty() || g.workload == "fault" {
+        return Ok(Vec::new());
+    }
+    let conditions = conditions.to_owned();
+    let mut charts = vec![render(&chart::TimeVsWorkers {
+        group: g,
+        conditions: conditions.clone(),
+    })?];
+    if g.workload == "noop" {
+        charts.push(render(&chart::Overhead {
+            group: g,
+            conditions,
+        })?);
+        return Ok(charts);
+    }
+    charts.push(render(&chart::SpeedupVsWorkers {
+        group: g,
+        conditions: conditions.clone(),
+    })?);
+    charts.push(render(&chart::BarsAtW {
+        group: g,
+        conditions: conditions.clone(),
+    })?);
+    if g.kind == poolbench_core::WorkKind::Io {
+        let has_latency = g
+            .series
+            .iter()
+            .any(|s| s.points.iter().any(|p| p.latency.is_some()));
+        if has_latency {
+            charts.push(render(&chart::LatencyCdf {
+                group: g,
+                conditions: conditions.clone(),
+            })?);
+        }
+        charts.push(render(&chart::CpuVsWall {
+            group: g,
+            conditions,
+        })?);
+    }
+    Ok(charts)
+}
+
+/// Writes `files` into `dir` (creating `dir/charts`) so that an earlier report is never
+/// half-overwritten: every file is first written in full to a temporary file beside its
+/// destination and flushed; only when all of them are ready are they renamed into place.
+/// A failure before that point removes the temporary files and leaves the old report as it was.
 pub fn write(dir: &Path, files: &[ReportFile]) -> Result<(), ReportError> {
+    let mut staged = Vec::with_capacity(files.len());
     for file in files {
         let path = dir.join(&file.path);
         let fail = |source| ReportError::Write {
             path: path.display().to_string(),
             source,
         };
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(fail)?;
-        }
-        write_atomic(&path, &file.bytes).map_err(fail)?;
+        let parent = path.parent().unwrap_or(dir);
+        std::fs::create_dir_all(parent).map_err(fail)?;
+        let mut tmp = tempfile::Builder::new()
+            .prefix(".poolbench-")
+            .tempfile_in(parent)
+            .map_err(fail)?;
+        tmp.write_all(&file.bytes).map_err(fail)?;
+        tmp.as_file().sync_all().map_err(fail)?;
+        staged.push((tmp, path));
+    }
+    for (tmp, path) in staged {
+        tmp.persist(&path).map_err(|e| ReportError::Write {
+            path: path.display().to_string(),
+            source: e.error,
+        })?;
     }
     Ok(())
 }

@@ -2,31 +2,89 @@
 
 use std::fmt::Write;
 
-use poolbench_runner::{format_duration, ResultsFile};
+use poolbench_runner::format_duration;
 
-use crate::chart::Rendered;
-use crate::data::WorkloadGroup;
+use crate::data::{Input, WorkloadGroup};
 use crate::verdict::Verdict;
+use crate::Section;
 
 fn secs(s: f64) -> String {
     format_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
 }
 
-/// One line with the conditions of every figure.
-pub fn conditions(results: &ResultsFile) -> String {
-    let env = &results.environment;
-    let first = results.results.first();
+/// One line with the conditions of every figure: the machine (or machines), build, date and
+/// repetitions.
+pub fn conditions(inputs: &[Input]) -> String {
+    let Some(first) = inputs.first() else {
+        return String::new();
+    };
+    let env = &first.results.environment;
+    let cell = first.results.results.first();
+    let runs = format!(
+        "median of {} runs after {} warm-up",
+        cell.map_or(0, |c| c.repeat),
+        cell.map_or(0, |c| c.warmup)
+    );
+    if inputs.len() > 1 {
+        let machines: Vec<String> = inputs
+            .iter()
+            .map(|i| {
+                let cpu = i.results.environment.cpu_model.as_deref();
+                format!("{} ({})", i.label, cpu.unwrap_or("unknown CPU"))
+            })
+            .collect();
+        return format!("{} · {runs}", machines.join(" vs "));
+    }
     format!(
-        "{} logical cores · {} · {} · poolbench {} ({}) · {} · median of {} runs after {} warm-up",
+        "{} logical cores · {} · {} · poolbench {} ({}) · {} · {runs}",
         env.logical_cores,
         env.cpu_model.as_deref().unwrap_or("unknown CPU"),
         env.os,
         env.poolbench_version,
         env.build_profile,
         env.started_at.get(..10).unwrap_or(&env.started_at),
-        first.map_or(0, |c| c.repeat),
-        first.map_or(0, |c| c.warmup),
     )
+}
+
+/// A few sentences on what was run and whether it all checked out.
+fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for input in inputs {
+        let r = &input.results;
+        let cells = r.results.len();
+        let unverified = r.results.iter().filter(|c| !c.verified).count();
+        let mut models: Vec<&str> = r.results.iter().map(|c| c.model.as_str()).collect();
+        models.sort_unstable();
+        models.dedup();
+        let checked = if unverified == 0 {
+            "every cell's outputs matched the sequential oracle".to_owned()
+        } else {
+            format!("{unverified} cells did NOT match the sequential oracle or had failed tasks (marked below)")
+        };
+        let order = match r.order_seed {
+            Some(seed) => format!("cells ran in a shuffled order (seed {seed})"),
+            None => "cells ran in the fixed order".to_owned(),
+        };
+        lines.push(format!(
+            "{}{} cells ({} models) from {}, on {} logical cores; {checked}; {order}.",
+            if inputs.len() > 1 {
+                format!("{}: ", input.label)
+            } else {
+                String::new()
+            },
+            cells,
+            models.len(),
+            r.preset.as_deref().unwrap_or("a custom run"),
+            r.environment.logical_cores,
+        ));
+    }
+    lines.push(format!(
+        "{} workloads; times are medians of the timed repetitions with 95% bootstrap intervals \
+         of the median; speedup is against the sequential run of the same workload on the same \
+         machine.",
+        sections.len()
+    ));
+    lines
 }
 
 fn verdict_line(v: &Verdict) -> String {
@@ -38,8 +96,13 @@ fn verdict_line(v: &Verdict) -> String {
             v.indistinguishable.join(", ")
         )
     };
+    let on = v
+        .machine
+        .as_deref()
+        .map(|m| format!("on {m}: "))
+        .unwrap_or_default();
     format!(
-        "fastest median: {} at W = {} ({}); {}. {}",
+        "{on}fastest median: {} at W = {} ({}); {}. {}",
         v.fastest,
         v.workers,
         secs(v.median),
@@ -48,13 +111,13 @@ fn verdict_line(v: &Verdict) -> String {
     )
 }
 
-fn table_rows(g: &WorkloadGroup) -> Vec<[String; 8]> {
+fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     g.series
         .iter()
         .flat_map(|s| {
             s.points.iter().map(move |p| {
-                [
-                    s.model.clone(),
+                vec![
+                    s.label.clone(),
                     p.workers.to_string(),
                     secs(p.median),
                     format!("{} – {}", secs(p.ci.0), secs(p.ci.1)),
@@ -84,49 +147,137 @@ const HEADINGS: [&str; 8] = [
     "verified",
 ];
 
+/// The per-task view of each cell: throughput, overhead, waits, run times, resources.
+fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
+    let dash = || "–".to_owned();
+    let pair = |p: Option<poolbench_runner::Percentiles>| {
+        p.map_or_else(dash, |p| format!("{} / {}", secs(p.p50), secs(p.p99)))
+    };
+    g.series
+        .iter()
+        .flat_map(|s| {
+            s.points.iter().map(move |p| {
+                vec![
+                    s.label.clone(),
+                    p.workers.to_string(),
+                    format!("{:.0}", p.throughput),
+                    p.overhead_per_task.map_or_else(dash, signed_secs),
+                    pair(p.queue_wait),
+                    pair(p.service),
+                    p.cpu.map_or_else(dash, secs),
+                    p.peak_threads.map_or_else(dash, |t| t.to_string()),
+                    p.startup.map_or_else(dash, secs),
+                    p.peak_rss_bytes
+                        .map_or_else(dash, |b| format!("{:.1} MiB", b as f64 / 1048576.0)),
+                ]
+            })
+        })
+        .collect()
+}
+
+const DETAIL_HEADINGS: [&str; 10] = [
+    "model",
+    "W",
+    "tasks/s",
+    "overhead per task",
+    "queue wait p50 / p99",
+    "run time p50 / p99",
+    "CPU per batch",
+    "threads added",
+    "startup",
+    "worker peak RSS",
+];
+
+/// A duration that may be negative (a cell faster than its ideal).
+fn signed_secs(s: f64) -> String {
+    if s < 0.0 {
+        format!("−{}", secs(-s))
+    } else {
+        secs(s)
+    }
+}
+
+fn chart_names<'a>(section: &'a Section<'_>) -> impl Iterator<Item = &'a str> {
+    section.charts.iter().map(|c| c.name.as_str())
+}
+
 /// `README.md`: the report in Markdown, charts as PNG beside it.
-pub fn markdown(
-    results: &ResultsFile,
-    groups: &[WorkloadGroup],
-    verdicts: &[Verdict],
-    charts: &[Rendered],
-) -> String {
+pub fn markdown(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> String {
     let mut md = String::new();
-    let env = &results.environment;
-    let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(results));
-    let _ = writeln!(md, "Command: `{}`\n", env.command_line.join(" "));
+    let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(inputs));
+    for line in summary(inputs, sections) {
+        let _ = writeln!(md, "{line}\n");
+    }
+    for input in inputs {
+        let _ = writeln!(
+            md,
+            "Command{}: `{}`\n",
+            merged_suffix(inputs, input),
+            input.results.environment.command_line.join(" ")
+        );
+    }
     let _ = writeln!(md, "## Which model for which work\n");
     for v in verdicts {
         let _ = writeln!(md, "- **{}** — {}", v.workload, verdict_line(v));
     }
-    for g in groups {
+    for section in sections {
+        let g = section.group;
         let _ = writeln!(md, "\n## {}\n", g.label());
-        for chart in charts
-            .iter()
-            .filter(|c| c.name.ends_with(&format!("-{}", g.workload)))
-        {
-            let _ = writeln!(md, "![{0}](charts/{0}.png)\n", chart.name);
+        for name in chart_names(section) {
+            let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
         }
-        if g.workload == "noop" {
-            for chart in charts.iter().filter(|c| c.name.starts_with("overhead-")) {
-                let _ = writeln!(md, "![{0}](charts/{0}.png)\n", chart.name);
-            }
-        }
-        let _ = writeln!(md, "| {} |", HEADINGS.join(" | "));
-        let _ = writeln!(md, "|{}", "---|".repeat(HEADINGS.len()));
-        for row in table_rows(g) {
-            let _ = writeln!(md, "| {} |", row.join(" | "));
-        }
+        markdown_table(&mut md, &HEADINGS, &table_rows(g));
+        let _ = writeln!(md, "\nPer task:\n");
+        markdown_table(&mut md, &DETAIL_HEADINGS, &detail_rows(g));
     }
-    let env_json = serde_json::to_string_pretty(env).unwrap_or_default();
-    let _ = writeln!(md, "\n## Environment\n\n```json\n{env_json}\n```\n");
+    let _ = writeln!(md, "\n## Environment\n");
+    for input in inputs {
+        let env_json = serde_json::to_string_pretty(&input.results.environment).unwrap_or_default();
+        let _ = writeln!(
+            md,
+            "{}```json\n{env_json}\n```\n",
+            merged_heading(inputs, input)
+        );
+    }
     let _ = writeln!(
         md,
-        "Raw data: [results.json](results.json) (every sample, schema `{}`) and \
-         [results.csv](results.csv) (one row per timed repetition). Charts are in `charts/` as SVG and PNG.",
-        results.schema
+        "Raw data: [results.csv](results.csv) (one row per timed repetition){}. Charts are in \
+         `charts/` as SVG and PNG.",
+        if inputs.len() == 1 {
+            format!(
+                " and [results.json](results.json) (every sample, schema `{}`)",
+                inputs[0].results.schema
+            )
+        } else {
+            String::new()
+        }
     );
     md
+}
+
+fn markdown_table(md: &mut String, headings: &[&str], rows: &[Vec<String>]) {
+    let _ = writeln!(md, "| {} |", headings.join(" | "));
+    let _ = writeln!(md, "|{}", "---|".repeat(headings.len()));
+    for row in rows {
+        let _ = writeln!(md, "| {} |", row.join(" | "));
+    }
+}
+
+/// ` (machine)` in a merged report, nothing otherwise.
+fn merged_suffix(inputs: &[Input], input: &Input) -> String {
+    if inputs.len() > 1 {
+        format!(" ({})", input.label)
+    } else {
+        String::new()
+    }
+}
+
+fn merged_heading(inputs: &[Input], input: &Input) -> String {
+    if inputs.len() > 1 {
+        format!("### {}\n\n", input.label)
+    } else {
+        String::new()
+    }
 }
 
 fn escape(text: &str) -> String {
@@ -137,32 +288,45 @@ fn escape(text: &str) -> String {
 }
 
 /// `index.html`: self-contained (charts inline as SVG), readable on a projector.
-pub fn html(
-    results: &ResultsFile,
-    groups: &[WorkloadGroup],
-    verdicts: &[Verdict],
-    charts: &[Rendered],
-) -> String {
+pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>poolbench report</title>\
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>poolbench report</title>\
          <style>body{{font-family:sans-serif;font-size:20px;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}}\
          table{{border-collapse:collapse;margin:1em 0;font-size:17px}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}\
          td:first-child,th:first-child{{text-align:left}}svg{{max-width:100%;height:auto}}code,pre{{background:#f4f4f4}}\
-         li{{margin:.5em 0}}</style></head><body>"
+         pre{{overflow-x:auto;font-size:15px}}li{{margin:.5em 0}}summary{{cursor:pointer;margin:.5em 0}}\
+         nav a{{margin-right:1em}}</style></head><body>"
     );
     let _ = write!(
         h,
         "<h1>poolbench report</h1><p>{}</p>",
-        escape(&conditions(results))
+        escape(&conditions(inputs))
     );
-    let _ = write!(
-        h,
-        "<p>Command: <code>{}</code></p>",
-        escape(&results.environment.command_line.join(" "))
-    );
-    let _ = write!(h, "<h2>Which model for which work</h2><ul>");
+    for line in summary(inputs, sections) {
+        let _ = write!(h, "<p>{}</p>", escape(&line));
+    }
+    for input in inputs {
+        let _ = write!(
+            h,
+            "<p>Command{}: <code>{}</code></p>",
+            escape(&merged_suffix(inputs, input)),
+            escape(&input.results.environment.command_line.join(" "))
+        );
+    }
+    let _ = write!(h, "<nav>");
+    for section in sections {
+        let _ = write!(
+            h,
+            "<a href=\"#{}\">{}</a>",
+            section.group.slug,
+            escape(&section.group.slug)
+        );
+    }
+    let _ = write!(h, "</nav><h2>Which model for which work</h2><ul>");
     for v in verdicts {
         let _ = write!(
             h,
@@ -172,37 +336,54 @@ pub fn html(
         );
     }
     let _ = write!(h, "</ul>");
-    for g in groups {
-        let _ = write!(h, "<h2>{}</h2>", escape(&g.label()));
-        let wanted = |c: &&Rendered| {
-            c.name.ends_with(&format!("-{}", g.workload))
-                || (g.workload == "noop" && c.name.starts_with("overhead-"))
-        };
-        for chart in charts.iter().filter(wanted) {
+    for section in sections {
+        let g = section.group;
+        let _ = write!(h, "<h2 id=\"{}\">{}</h2>", g.slug, escape(&g.label()));
+        for chart in &section.charts {
             let _ = write!(h, "<figure>{}</figure>", chart.svg);
         }
-        let _ = write!(h, "<table><tr>");
-        for heading in HEADINGS {
-            let _ = write!(h, "<th>{heading}</th>");
-        }
-        let _ = write!(h, "</tr>");
-        for row in table_rows(g) {
-            let _ = write!(h, "<tr>");
-            for cell in row {
-                let _ = write!(h, "<td>{}</td>", escape(&cell));
-            }
-            let _ = write!(h, "</tr>");
-        }
-        let _ = write!(h, "</table>");
+        html_table(&mut h, &HEADINGS, &table_rows(g));
+        let _ = write!(
+            h,
+            "<details><summary>Per task: throughput, overhead, waits, resources</summary>"
+        );
+        html_table(&mut h, &DETAIL_HEADINGS, &detail_rows(g));
+        let _ = write!(h, "</details>");
     }
-    let env_json = serde_json::to_string_pretty(&results.environment).unwrap_or_default();
+    let _ = write!(h, "<h2>Environment</h2>");
+    for input in inputs {
+        if inputs.len() > 1 {
+            let _ = write!(h, "<h3>{}</h3>", escape(&input.label));
+        }
+        let env_json = serde_json::to_string_pretty(&input.results.environment).unwrap_or_default();
+        let _ = write!(h, "<pre>{}</pre>", escape(&env_json));
+    }
     let _ = writeln!(
         h,
-        "<h2>Environment</h2><pre>{}</pre><p>Raw data: <a href=\"results.json\">results.json</a>, \
-         <a href=\"results.csv\">results.csv</a>.</p></body></html>",
-        escape(&env_json)
+        "<p>Raw data: {}<a href=\"results.csv\">results.csv</a>.</p></body></html>",
+        if inputs.len() == 1 {
+            "<a href=\"results.json\">results.json</a>, "
+        } else {
+            ""
+        }
     );
     h
+}
+
+fn html_table(h: &mut String, headings: &[&str], rows: &[Vec<String>]) {
+    let _ = write!(h, "<table><tr>");
+    for heading in headings {
+        let _ = write!(h, "<th>{}</th>", escape(heading));
+    }
+    let _ = write!(h, "</tr>");
+    for row in rows {
+        let _ = write!(h, "<tr>");
+        for cell in row {
+            let _ = write!(h, "<td>{}</td>", escape(cell));
+        }
+        let _ = write!(h, "</tr>");
+    }
+    let _ = write!(h, "</table>");
 }
 
 fn csv_field(text: &str) -> String {
@@ -213,27 +394,31 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-/// `results.csv`: one row per timed repetition, with the cell's parameters.
-pub fn csv(results: &ResultsFile) -> String {
+/// `results.csv`: one row per timed repetition, with the cell's machine and parameters.
+pub fn csv(inputs: &[Input]) -> String {
     let mut out = String::from(
-        "workload,params,model,workers,tasks,repetition,seconds,verified,failed_tasks\n",
+        "machine,experiment,workload,params,model,workers,tasks,repetition,seconds,verified,failed_tasks\n",
     );
-    for cell in &results.results {
-        let params = serde_json::to_string(&cell.params).unwrap_or_default();
-        for (repetition, seconds) in cell.samples_s.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{},{},{}",
-                csv_field(&cell.workload),
-                csv_field(&params),
-                csv_field(&cell.model),
-                cell.workers,
-                cell.tasks,
-                repetition + 1,
-                seconds,
-                cell.verified,
-                cell.failed_tasks
-            );
+    for input in inputs {
+        for cell in &input.results.results {
+            let params = serde_json::to_string(&cell.params).unwrap_or_default();
+            for (repetition, seconds) in cell.samples_s.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    csv_field(&input.label),
+                    csv_field(cell.experiment.as_deref().unwrap_or("")),
+                    csv_field(&cell.workload),
+                    csv_field(&params),
+                    csv_field(&cell.model),
+                    cell.workers,
+                    cell.tasks,
+                    repetition + 1,
+                    seconds,
+                    cell.verified,
+                    cell.failed_tasks
+                );
+            }
         }
     }
     out

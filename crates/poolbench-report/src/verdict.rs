@@ -14,6 +14,8 @@ use crate::stats::overlap;
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict {
     pub workload: String,
+    /// The machine, in a merged report (each machine gets its own verdict).
+    pub machine: Option<String>,
     pub fastest: String,
     pub workers: usize,
     pub median: f64,
@@ -22,12 +24,23 @@ pub struct Verdict {
     pub reason: String,
 }
 
-/// One verdict per workload that has verified cells (the `fault` testing aid is left out).
-pub fn verdicts(groups: &[WorkloadGroup], cores: usize) -> Vec<Verdict> {
+/// One verdict per workload and machine that has verified cells (the `fault` testing aid is
+/// left out).
+pub fn verdicts(groups: &[WorkloadGroup]) -> Vec<Verdict> {
     groups
         .iter()
         .filter(|g| g.workload != "fault")
-        .filter_map(|g| verdict(g, cores))
+        .flat_map(|g| {
+            (0..g.machines.len()).filter_map(move |machine| {
+                let one = g.for_machine(machine);
+                let cores = one.machines.first().map_or(1, |m| m.cores);
+                let mut v = verdict(&one, cores)?;
+                if g.is_merged() {
+                    v.machine = Some(one.machines[0].label.clone());
+                }
+                Some(v)
+            })
+        })
         .collect()
 }
 
@@ -80,6 +93,7 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
     };
     Some(Verdict {
         workload: g.label(),
+        machine: None,
         fastest: fastest.to_owned(),
         workers: winner.workers,
         median: winner.median,
@@ -106,6 +120,14 @@ mod tests {
             cpu: None,
             verified: true,
             failed: 0,
+            throughput: 0.0,
+            overhead_per_task: None,
+            queue_wait: None,
+            service: None,
+            latency: None,
+            startup: None,
+            peak_threads: None,
+            peak_rss_bytes: None,
         }
     }
 
@@ -113,12 +135,20 @@ mod tests {
         WorkloadGroup {
             workload: "sum".into(),
             kind: WorkKind::Cpu,
+            experiment: None,
             params: "n=1".into(),
             tasks: 8,
+            slug: "sum".into(),
+            machines: vec![crate::data::Machine {
+                label: "here".into(),
+                cores: 2,
+            }],
             series: series
                 .into_iter()
                 .map(|(m, points)| Series {
                     model: m.into(),
+                    machine: 0,
+                    label: m.into(),
                     points,
                 })
                 .collect(),
@@ -136,7 +166,7 @@ mod tests {
             ("tokio", vec![point(2, 5.1, (5.0, 5.4))]),
             ("crossbeam", vec![point(2, 6.0, (5.9, 6.1))]),
         ]);
-        let v = &verdicts(&[g], 2)[0];
+        let v = &verdicts(&[g])[0];
         assert_eq!((v.fastest.as_str(), v.workers), ("rayon", 2));
         assert_eq!(
             v.indistinguishable,
@@ -154,7 +184,7 @@ mod tests {
             ("tokio", vec![point(2, 2.0, (1.9, 2.1))]),
         ]);
         g.workload = "noop".into();
-        assert_eq!(verdicts(&[g], 2)[0].fastest, "rayon");
+        assert_eq!(verdicts(&[g])[0].fastest, "rayon");
     }
 
     #[test]
@@ -165,6 +195,6 @@ mod tests {
             ("rayon", vec![fast]),
             ("tokio", vec![point(2, 5.0, (4.9, 5.1))]),
         ]);
-        assert_eq!(verdicts(&[g], 2)[0].fastest, "tokio");
+        assert_eq!(verdicts(&[g])[0].fastest, "tokio");
     }
 }

@@ -1,6 +1,7 @@
 //! A report from a fixture results file: every file, every chart kind, readable SVG and PNG.
 
 use poolbench_core::WorkKind;
+use poolbench_report::{Input, ReportFile};
 use poolbench_runner::{CellResult, Environment, ResultsFile};
 
 const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
@@ -47,7 +48,14 @@ fn cell(
         queue_wait_s: None,
         service_s: None,
         latency_s: None,
+        latency_samples_s: (kind == WorkKind::Io).then(|| {
+            (0..24)
+                .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
+                .collect()
+        }),
         model_error: None,
+        experiment: None,
+        run_index: None,
     }
 }
 
@@ -84,9 +92,19 @@ fn fixture() -> ResultsFile {
     results
 }
 
+/// One machine's fixture as report input.
+fn one(results: ResultsFile) -> Vec<Input> {
+    Input::label_all(vec![results], &[])
+}
+
+fn text_of<'a>(files: &'a [ReportFile], path: &str) -> std::borrow::Cow<'a, str> {
+    let file = files.iter().find(|f| f.path == path);
+    String::from_utf8_lossy(&file.unwrap_or_else(|| panic!("{path} missing")).bytes)
+}
+
 #[test]
 fn report_has_every_file_and_chart_kind() {
-    let files = poolbench_report::build(&fixture()).unwrap();
+    let files = poolbench_report::build(&one(fixture())).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
     for expected in [
         "index.html",
@@ -95,7 +113,8 @@ fn report_has_every_file_and_chart_kind() {
         "charts/time-vs-workers-sleep.svg",
         "charts/speedup-vs-workers-sum.png",
         "charts/models-at-w2-sum.svg",
-        "charts/overhead-per-task-w2.png",
+        "charts/overhead-per-task-w2-noop.png",
+        "charts/latency-cdf-sleep.svg",
         "charts/cpu-vs-wall-sleep.svg",
     ] {
         assert!(
@@ -146,7 +165,7 @@ fn report_has_every_file_and_chart_kind() {
 #[test]
 fn writing_leaves_only_the_report_files() {
     let dir = tempfile::tempdir().unwrap();
-    let files = poolbench_report::build(&fixture()).unwrap();
+    let files = poolbench_report::build(&one(fixture())).unwrap();
     poolbench_report::write(dir.path(), &files).unwrap();
     poolbench_report::write(dir.path(), &files).unwrap();
     let top = std::fs::read_dir(dir.path()).unwrap().count();
@@ -158,4 +177,88 @@ fn writing_leaves_only_the_report_files() {
         files.len() + 1,
         "no temporary files, charts/ counted once"
     );
+}
+
+#[test]
+fn html_and_markdown_hold_every_section_and_the_per_task_table() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let html = text_of(&files, "index.html");
+    assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
+    assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
+    for needle in [
+        "Which model for which work",
+        "tasks/s",
+        "queue wait p50 / p99",
+        "every cell&#39;s outputs matched",
+        "Environment",
+    ] {
+        let needle = needle.replace("&#39;", "'");
+        assert!(html.contains(&needle), "index.html lacks {needle}");
+    }
+    let md = text_of(&files, "README.md");
+    assert!(md.contains("Per task:"));
+    assert!(md.contains("![latency-cdf-sleep](charts/latency-cdf-sleep.png)"));
+}
+
+#[test]
+fn a_merged_report_labels_every_machine() {
+    let laptop = fixture();
+    let mut server = fixture();
+    server.environment.logical_cores = 16;
+    for cell in &mut server.results {
+        cell.cores = 16;
+    }
+    let inputs = Input::label_all(vec![laptop, server], &["laptop".into(), "server".into()]);
+    let files = poolbench_report::build(&inputs).unwrap();
+    let md = text_of(&files, "README.md");
+    assert!(md.contains("on laptop: fastest median"), "{md}");
+    assert!(md.contains("on server: fastest median"));
+    assert!(md.contains("| rayon · server |"));
+    let svg = text_of(&files, "charts/time-vs-workers-sleep.svg");
+    for label in ["rayon · laptop", "rayon · server", "tokio · server"] {
+        assert!(svg.contains(label), "the chart does not name {label}");
+    }
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == "charts/models-at-cores-sum.png"),
+        "bars compare each machine at its own core count"
+    );
+    let csv = text_of(&files, "results.csv");
+    assert!(csv.lines().skip(1).any(|l| l.starts_with("server,")));
+    assert!(csv.lines().skip(1).any(|l| l.starts_with("laptop,")));
+}
+
+#[test]
+fn same_machine_twice_gets_distinct_labels() {
+    let inputs = Input::label_all(vec![fixture(), fixture()], &[]);
+    assert_ne!(inputs[0].label, inputs[1].label);
+    assert!(inputs[1].label.ends_with("#2"), "{}", inputs[1].label);
+}
+
+#[test]
+fn a_failed_write_leaves_the_earlier_report_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    poolbench_report::write(dir.path(), &files).unwrap();
+    let before = std::fs::read(dir.path().join("index.html")).unwrap();
+    // A new report whose last file cannot be written (its folder is a plain file).
+    let mut newer = files.clone();
+    newer[0].bytes = b"<!doctype html>newer".to_vec();
+    newer.push(ReportFile {
+        path: "index.html/impossible".into(),
+        bytes: Vec::new(),
+    });
+    assert!(poolbench_report::write(dir.path(), &newer).is_err());
+    assert_eq!(
+        std::fs::read(dir.path().join("index.html")).unwrap(),
+        before
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .chain(std::fs::read_dir(dir.path().join("charts")).unwrap())
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".poolbench-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 /// Where and how a run happened.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Environment {
+    /// The machine's host name: the default label of its results in a merged report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hostname: Option<String>,
     pub cpu_model: Option<String>,
     pub logical_cores: usize,
     pub memory_bytes: Option<u64>,
@@ -30,6 +33,10 @@ impl Environment {
     pub fn capture(command_line: Vec<String>) -> Self {
         let non_empty = |s: &'static str| (!s.is_empty()).then(|| s.to_owned());
         Self {
+            hostname: std::fs::read_to_string("/proc/sys/kernel/hostname")
+                .ok()
+                .map(|s| s.trim().to_owned())
+                .filter(|s| !s.is_empty()),
             cpu_model: read_field("/proc/cpuinfo", "model name", ':'),
             logical_cores: poolbench_core::logical_cores(),
             memory_bytes: read_field("/proc/meminfo", "MemTotal", ':')
@@ -58,6 +65,15 @@ impl Environment {
             command_line,
             started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
         }
+    }
+
+    /// A short name for this machine in a merged report: `host (N cores)`.
+    pub fn machine_label(&self) -> String {
+        format!(
+            "{} ({} cores)",
+            self.hostname.as_deref().unwrap_or("machine"),
+            self.logical_cores
+        )
     }
 
     /// One line for the top of the terminal table.

@@ -2,7 +2,8 @@
 //!
 //! For each workload of a [`Plan`] the runner first runs the `sequential` model: its outputs
 //! are the oracle every other model must reproduce, and its median time is the reference for
-//! speedups and CPU-bound ideal times. Then, for each model and worker count, it starts the
+//! speedups and CPU-bound ideal times. Then, cell by cell (in a seeded shuffled order unless
+//! the plan asks for the fixed one, see [`CellOrder`]), it starts the
 //! model's pool (outside the timed region, its cost recorded as `startup_s`), runs warm-up
 //! batches (untimed, watched for the peak thread count), then R timed repetitions, comparing
 //! every repetition's checksums with the oracle. Each finished cell is handed to a callback at
@@ -14,13 +15,15 @@ mod presets;
 mod results;
 mod run;
 mod stats;
+mod suite;
 mod table;
 mod usage;
 
 pub use environment::Environment;
-pub use plan::{Plan, PlanError};
-pub use presets::{find_preset, Preset, PRESETS};
+pub use plan::{CellId, CellOrder, Plan, PlanEntry, PlanError};
+pub use presets::{find_preset, preset_names, Preset, PRESETS};
 pub use results::{write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
-pub use run::{prepare, run_plan, RunError};
+pub use run::{prepare, run_plan, BoxError, Observer, RunError};
 pub use stats::{percentile, Summary};
+pub use suite::{Suite, SuiteError};
 pub use table::{format_duration, Table};

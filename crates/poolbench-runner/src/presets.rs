@@ -2,12 +2,15 @@
 
 use poolbench_core::WorkloadSpec;
 
+use crate::plan::PlanEntry;
+
 /// A named suite of workloads and worker counts.
 #[derive(Debug, Clone, Copy)]
 pub struct Preset {
     pub name: &'static str,
     pub summary: &'static str,
-    pub workloads: fn() -> Vec<WorkloadSpec>,
+    pub entries: fn() -> Vec<PlanEntry>,
+    /// Worker counts for a workload the preset does not list (`--workloads` adds it).
     pub workers: &'static [usize],
     pub repeat: usize,
     pub warmup: usize,
@@ -17,43 +20,58 @@ pub struct Preset {
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "quick",
-        summary: "every model x sleep, http, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~40 s on 2 cores)",
-        workloads: quick_workloads,
-        workers: &[1, 2, 4, 8],
+        summary: "every model x sleep, http, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~45 s on 2 cores)",
+        entries: quick,
+        workers: QUICK_WORKERS,
         repeat: 5,
         warmup: 1,
     },
     Preset {
         name: "full",
         summary: "larger batches, W = 1..64: for reference reports (~6 min on 2 cores)",
-        workloads: full_workloads,
-        workers: &[1, 2, 4, 8, 16, 32, 64],
+        entries: full,
+        workers: FULL_WORKERS,
         repeat: 5,
+        warmup: 1,
+    },
+    Preset {
+        name: "seeds",
+        summary: "the seed articles' experiments S1, S2, S4-S7 with their pool sizes, scaled to run in ~2 min on 2 cores",
+        entries: seeds,
+        workers: QUICK_WORKERS,
+        repeat: 3,
         warmup: 1,
     },
     Preset {
         name: "s1",
         summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13",
-        workloads: s1_workloads,
-        workers: &[1, 4, 8, 13],
+        entries: s1,
+        workers: S1_WORKERS,
         repeat: 3,
         warmup: 1,
     },
 ];
 
-/// Seed S1 scaled down 10x: the article fetched a list of pages in 14.4 s on one thread and
-/// 3.1 / 1.4 / 1.3 s with 4 / 8 / 13 threads. 16 requests of 90 ms make 1.44 s on one thread.
-fn s1_workloads() -> Vec<WorkloadSpec> {
-    vec![WorkloadSpec::new("http", 16).with("latency", "90")]
-}
+const QUICK_WORKERS: &[usize] = &[1, 2, 4, 8];
+const FULL_WORKERS: &[usize] = &[1, 2, 4, 8, 16, 32, 64];
+const S1_WORKERS: &[usize] = &[1, 4, 8, 13];
 
 /// The preset called `name`.
 pub fn find_preset(name: &str) -> Option<&'static Preset> {
     PRESETS.iter().find(|p| p.name == name)
 }
 
-fn quick_workloads() -> Vec<WorkloadSpec> {
-    vec![
+/// Names of all presets, comma-separated, for error messages.
+pub fn preset_names() -> String {
+    PRESETS
+        .iter()
+        .map(|p| p.name)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn quick() -> Vec<PlanEntry> {
+    [
         WorkloadSpec::new("sleep", 8).with("delay_ms", 10.0),
         WorkloadSpec::new("http", 16).with("latency", "5"),
         WorkloadSpec::new("sum", 32).with("n", 1_000_000),
@@ -61,10 +79,13 @@ fn quick_workloads() -> Vec<WorkloadSpec> {
         WorkloadSpec::new("thumbnail", 16),
         WorkloadSpec::new("noop", 2_000),
     ]
+    .into_iter()
+    .map(|spec| PlanEntry::new(spec, QUICK_WORKERS))
+    .collect()
 }
 
-fn full_workloads() -> Vec<WorkloadSpec> {
-    vec![
+fn full() -> Vec<PlanEntry> {
+    [
         WorkloadSpec::new("sleep", 64).with("delay_ms", 10.0),
         WorkloadSpec::new("http", 64).with("latency", "10"),
         WorkloadSpec::new("sum", 64).with("n", 4_000_000),
@@ -74,4 +95,82 @@ fn full_workloads() -> Vec<WorkloadSpec> {
         WorkloadSpec::new("thumbnail", 64),
         WorkloadSpec::new("noop", 10_000),
     ]
+    .into_iter()
+    .map(|spec| PlanEntry::new(spec, FULL_WORKERS))
+    .collect()
+}
+
+/// Seed S1 scaled down 10x: the article fetched a list of pages in 14.4 s on one thread and
+/// 3.1 / 1.4 / 1.3 s with 4 / 8 / 13 threads. 16 requests of 90 ms make 1.44 s on one thread.
+fn s1() -> Vec<PlanEntry> {
+    vec![PlanEntry::new(
+        WorkloadSpec::new("http", 16).with("latency", "90"),
+        S1_WORKERS,
+    )
+    .experiment("S1 (scaled 10x)")]
+}
+
+/// The experiments of `../shared/seeds/EXPERIMENTS.md` that have a measurable claim, with the
+/// articles' pool sizes. Times are scaled down so the preset stays short; the label says by
+/// how much. Not here: S3 (completion order, no timing: the process pool's `run_unordered`
+/// tests cover it), S8 (download-then-write has no workload yet) and S9 (exceptions and
+/// timeouts: the fault tests cover them, and failing tasks are not a timing experiment).
+fn seeds() -> Vec<PlanEntry> {
+    vec![
+        // S1: 16 URLs, 14.4 s on one thread in the article; 45 ms each makes 0.72 s (20x less).
+        PlanEntry::new(
+            WorkloadSpec::new("http", 16).with("latency", "45"),
+            S1_WORKERS,
+        )
+        .experiment("S1 (scaled 20x)"),
+        // S2: 75x75 antialiased thumbnails; 64 synthetic 640x480 photos instead of 6,000.
+        PlanEntry::new(
+            WorkloadSpec::new("thumbnail", 64).with("max_side", 75),
+            &[1, 2, 4, 8],
+        )
+        .experiment("S2 (64 of 6,000 images)"),
+        // S4: download 3 pages with 3 threads; square 5 numbers with 4 processes.
+        PlanEntry::new(WorkloadSpec::new("http", 3).with("latency", "100"), &[1, 3])
+            .experiment("S4 (3 pages, 3 threads)"),
+        PlanEntry::new(WorkloadSpec::new("sum", 5).with("n", 1_000), &[1, 4])
+            .experiment("S4 (5 tiny tasks, 4 workers)"),
+        // S5: one worker per core for CPU-bound work, more for I/O-bound work.
+        PlanEntry::new(
+            WorkloadSpec::new("sum", 16).with("n", 2_000_000),
+            &[1, 2, 4, 8, 16],
+        )
+        .experiment("S5 (CPU-bound: workers vs cores)"),
+        PlanEntry::new(
+            WorkloadSpec::new("sleep", 16).with("delay_ms", 10.0),
+            &[1, 2, 4, 8, 16],
+        )
+        .experiment("S5 (I/O-bound: workers vs cores)"),
+        // S6: 5 tasks of sleep(2) on 3 workers, ideal 4 s; 200 ms each makes 0.4 s (10x less).
+        PlanEntry::new(WorkloadSpec::new("sleep", 5).with("delay_ms", 200.0), &[3])
+            .experiment("S6 (scaled 10x)"),
+        // S7: sum(range(1_000_000)) x 3 tasks on 3 workers, as in the article.
+        PlanEntry::new(WorkloadSpec::new("sum", 3).with("n", 1_000_000), &[3]).experiment("S7"),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_preset_names_known_workloads_with_known_parameters() {
+        for preset in PRESETS {
+            let entries = (preset.entries)();
+            assert!(!entries.is_empty(), "{}", preset.name);
+            for entry in entries {
+                let info = poolbench_workloads::find_workload(&entry.spec.name).unwrap();
+                let known = info.default_params();
+                for key in entry.spec.params.keys() {
+                    assert!(known.contains_key(key), "{}: {key}", preset.name);
+                }
+                assert!(!entry.workers.is_empty() && !entry.workers.contains(&0));
+            }
+        }
+        assert_eq!(PRESETS[0].name, "quick", "the default preset");
+    }
 }

@@ -20,8 +20,12 @@ pub const SCHEMA: &str = "poolbench/1";
 pub struct ResultsFile {
     pub schema: String,
     pub environment: Environment,
-    /// The preset the run started from, if any.
+    /// The preset the run started from, if any (`suite FILE` for a suite file).
     pub preset: Option<String>,
+    /// The seed of the shuffled cell order; absent when cells ran in the fixed order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_seed: Option<u64>,
+    /// Finished cells, in the order they ran.
     pub results: Vec<CellResult>,
 }
 
@@ -32,6 +36,7 @@ impl ResultsFile {
             schema: SCHEMA.to_owned(),
             environment,
             preset,
+            order_seed: None,
             results: Vec::new(),
         }
     }
@@ -108,9 +113,19 @@ pub struct CellResult {
     /// over every timed batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_s: Option<Percentiles>,
+    /// I/O workloads only: every request's latency over every timed batch, ascending
+    /// (the latency distribution chart's data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_samples_s: Option<Vec<f64>>,
     /// Set when the model itself failed (not a task): the cell stopped there.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub model_error: Option<String>,
+    /// The experiment this cell replicates (e.g. `S6`), from the preset or suite.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<String>,
+    /// The cell's position in the run (0 = first); cells may run in a shuffled order.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_index: Option<usize>,
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the new one, never a

@@ -11,6 +11,7 @@ use poolbench_core::{
 use poolbench_workloads::BuildContext;
 
 use crate::plan::ORACLE;
+use crate::plan::{CellId, PlanEntry};
 use crate::results::{CellResult, Percentiles};
 use crate::stats::{percentile, Summary};
 use crate::usage::{process_cpu_seconds, settle_threads, ThreadWatcher};
@@ -37,67 +38,125 @@ pub enum RunError {
 pub fn prepare(plan: &Plan, ctx: &BuildContext) -> Result<Vec<Arc<dyn Workload>>, RunError> {
     plan.validate()?;
     Ok(plan
-        .workloads
+        .entries
         .iter()
-        .map(|spec| poolbench_workloads::build(spec, ctx))
+        .map(|entry| poolbench_workloads::build(&entry.spec, ctx))
         .collect::<Result<Vec<_>, _>>()?)
 }
 
-/// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`]), calling `on_cell`
-/// as soon as each cell finishes (to print it and save results so far); returns all cells.
+/// What [`run_plan`] tells its caller while it works: a progress display, the live table,
+/// the file that must be saved after every cell.
+pub trait Observer {
+    /// The cell at `position` (counting from 0, of `total`) is starting.
+    fn cell_started(
+        &mut self,
+        _position: usize,
+        _total: usize,
+        _cell: &CellId,
+        _entry: &PlanEntry,
+    ) {
+    }
+    /// Batch `done` of the current cell's `of` (warm-ups included) has finished.
+    fn batch_finished(&mut self, _done: usize, _of: usize) {}
+    /// A cell has finished; an error stops the run.
+    fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError>;
+}
+
+/// An error from an [`Observer`].
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// A closure is an observer that only wants finished cells.
+impl<F: FnMut(&CellResult) -> Result<(), BoxError>> Observer for F {
+    fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError> {
+        self(cell)
+    }
+}
+
+/// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`], one per entry):
+/// first each entry's sequential oracle, then the other cells in the plan's order, telling
+/// `observer` as each starts and finishes; returns all finished cells in run order.
 pub fn run_plan(
     plan: &Plan,
     workloads: &[Arc<dyn Workload>],
-    mut on_cell: impl FnMut(&CellResult) -> Result<(), Box<dyn std::error::Error + Send + Sync>>,
+    observer: &mut dyn Observer,
 ) -> Result<Vec<CellResult>, RunError> {
     plan.validate()?;
-    let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
+    let oracle_model =
+        poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
     let cores = logical_cores();
     let idle_threads = crate::usage::thread_count();
-    let mut cells: Vec<CellResult> = Vec::with_capacity(plan.cell_count());
-    for workload in workloads {
-        let (reference_cell, reference_checksums) =
-            run_cell(oracle, 1, workload, None, plan, cores, idle_threads);
-        let serial = reference_cell.median_s.map(Duration::from_secs_f64);
-        let mut pending = Some(reference_cell);
-        let others = plan.models.iter().filter(|m| m.name() != ORACLE);
-        let mut cells_to_run = others.flat_map(|m| plan.workers.iter().map(move |&w| (*m, w)));
-        loop {
-            // A cell cut short by a stop request is dropped, not reported as a failure.
-            if stop_requested() {
-                return Err(RunError::Interrupted {
-                    finished: cells.len(),
-                });
-            }
-            if let Some(cell) = pending.take() {
-                on_cell(&cell).map_err(RunError::Callback)?;
-                cells.push(cell);
-            }
-            let Some((model, workers)) = cells_to_run.next() else {
-                break;
-            };
-            let oracle = Oracle {
-                checksums: &reference_checksums,
-                serial,
-            };
-            pending = Some(
-                run_cell(
-                    model,
-                    workers,
-                    workload,
-                    Some(oracle),
-                    plan,
-                    cores,
-                    idle_threads,
-                )
-                .0,
-            );
+    let total = plan.cell_count();
+    let oracle_cells = (0..plan.entries.len()).map(|entry| CellId {
+        entry,
+        model: oracle_model,
+        workers: 1,
+    });
+    let measured = plan.measured_cells();
+    let mut references: Vec<Option<Reference>> = vec![None; plan.entries.len()];
+    let mut cells: Vec<CellResult> = Vec::with_capacity(total);
+    for (position, id) in oracle_cells.chain(measured).enumerate() {
+        // A cell cut short by a stop request is dropped, not reported as a failure.
+        if stop_requested() {
+            return Err(RunError::Interrupted {
+                finished: cells.len(),
+            });
         }
+        let entry = &plan.entries[id.entry];
+        observer.cell_started(position, total, &id, entry);
+        let oracle = references[id.entry].as_ref().map(|r| Oracle {
+            checksums: &r.checksums,
+            serial: r.serial,
+        });
+        let context = CellContext {
+            plan,
+            entry,
+            cores,
+            idle_threads,
+            run_index: position,
+        };
+        let (cell, checksums) = run_cell(
+            id.model,
+            id.workers,
+            &workloads[id.entry],
+            oracle,
+            &context,
+            &mut |done, of| observer.batch_finished(done, of),
+        );
+        if stop_requested() {
+            return Err(RunError::Interrupted {
+                finished: cells.len(),
+            });
+        }
+        if references[id.entry].is_none() {
+            references[id.entry] = Some(Reference {
+                checksums,
+                serial: cell.median_s.map(Duration::from_secs_f64),
+            });
+        }
+        observer.cell_finished(&cell).map_err(RunError::Callback)?;
+        cells.push(cell);
     }
     Ok(cells)
 }
 
-/// What the sequential run established for a workload.
+/// What every cell of a run shares.
+#[derive(Clone, Copy)]
+struct CellContext<'a> {
+    plan: &'a Plan,
+    entry: &'a PlanEntry,
+    cores: usize,
+    idle_threads: Option<usize>,
+    run_index: usize,
+}
+
+/// What the sequential oracle's cell established for a workload, kept for the later cells.
+#[derive(Clone)]
+struct Reference {
+    checksums: Vec<Option<u64>>,
+    serial: Option<Duration>,
+}
+
+/// What the sequential run established for a workload, as one cell sees it.
 #[derive(Clone, Copy)]
 struct Oracle<'a> {
     /// Per task: the oracle's checksum, or `None` where the oracle's task failed.
@@ -164,10 +223,17 @@ fn run_cell(
     workers: usize,
     workload: &Arc<dyn Workload>,
     oracle: Option<Oracle<'_>>,
-    plan: &Plan,
-    cores: usize,
-    idle_threads: Option<usize>,
+    context: &CellContext<'_>,
+    batch_finished: &mut dyn FnMut(usize, usize),
 ) -> (CellResult, Vec<Option<u64>>) {
+    let CellContext {
+        plan,
+        entry,
+        cores,
+        idle_threads,
+        run_index,
+    } = *context;
+    let batches = plan.warmup + plan.repeat;
     let spec = workload.spec();
     let mut verifier = Verifier::new(oracle.map(|o| o.checksums.to_vec()));
     let mut cell = CellResult {
@@ -203,6 +269,9 @@ fn run_cell(
         service_s: None,
         latency_s: None,
         model_error: None,
+        latency_samples_s: None,
+        experiment: entry.experiment.clone(),
+        run_index: Some(run_index),
     };
     let mut batches_checked = 0;
     let mut cpu_samples = Vec::with_capacity(plan.repeat);
@@ -230,6 +299,7 @@ fn run_cell(
                     }
                     verifier.check(&outcomes);
                     batches_checked += 1;
+                    batch_finished(batches_checked, batches);
                 }
                 for _ in 0..plan.repeat {
                     if stop_requested() {
@@ -249,6 +319,7 @@ fn run_cell(
                     verifier.check(&outcomes);
                     batches_checked += 1;
                     record_timing(&mut cell, &outcomes);
+                    batch_finished(batches_checked, batches);
                     service_times.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
                 }
                 Ok(())
@@ -271,7 +342,9 @@ fn run_cell(
     cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
     cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
     if cell.kind == WorkKind::Io {
-        cell.latency_s = percentiles_of(service_times);
+        service_times.sort_by(f64::total_cmp);
+        cell.latency_s = percentiles_of(service_times.clone());
+        cell.latency_samples_s = (!service_times.is_empty()).then_some(service_times);
     }
     let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
     cell.ideal_s = workload

@@ -7,24 +7,34 @@ use plotters::prelude::*;
 use super::{fonts, header, model_colour, name_at, seconds_label, Figure};
 use crate::data::WorkloadGroup;
 
-/// Chart (3): one bar per model at W = `workers` (the sequential bar is at W = 1).
+/// Chart (3): one bar per model at W = each machine's comparison worker count (its cores
+/// where measured, see [`WorkloadGroup::comparison_workers`]); the sequential bar is at W = 1.
 #[derive(Debug)]
 pub struct BarsAtW<'a> {
     pub group: &'a WorkloadGroup,
-    pub workers: usize,
     pub conditions: String,
+}
+
+/// `w4` on one machine, `cores` when a merged report compares each machine at its own W.
+pub(super) fn at_what(g: &WorkloadGroup) -> (String, String) {
+    if g.is_merged() {
+        ("cores".to_owned(), "each machine's core count".to_owned())
+    } else {
+        let w = g.comparison_workers(0);
+        (format!("w{w}"), format!("W = {w}"))
+    }
 }
 
 impl Figure for BarsAtW<'_> {
     fn name(&self) -> String {
-        format!("models-at-w{}-{}", self.workers, self.group.workload)
+        format!("models-at-{}-{}", at_what(self.group).0, self.group.slug)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let g = self.group;
-        let title = format!("All models at W = {}: {}", self.workers, g.workload);
+        let title = format!("All models at {}: {}", at_what(g).1, g.workload);
         let area = header(root, &title, g, &self.conditions)?;
-        let bars = g.at(self.workers);
+        let bars = g.at(|machine| g.comparison_workers(machine));
         let top = bars
             .iter()
             .map(|(_, p)| p.ci.1.max(p.median))
@@ -32,11 +42,11 @@ impl Figure for BarsAtW<'_> {
         let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = bars
             .iter()
-            .map(|(m, _)| {
-                if *m == "sequential" {
-                    "sequential (W=1)".to_owned()
+            .map(|(s, p)| {
+                if s.model == "sequential" || g.is_merged() {
+                    format!("{} (W={})", s.label, p.workers)
                 } else {
-                    m.to_string()
+                    s.label.clone()
                 }
             })
             .collect();
@@ -45,7 +55,7 @@ impl Figure for BarsAtW<'_> {
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
-            .y_label_area_size(190)
+            .y_label_area_size(if g.is_merged() { 380 } else { 190 })
             .build_cartesian_2d(0.0..top * 1.12, -0.5f64..n - 0.5)
             .map_err(|e| e.to_string())?;
         chart
@@ -60,10 +70,10 @@ impl Figure for BarsAtW<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (i, (model, point)) in bars.iter().enumerate() {
+        for (i, (series, point)) in bars.iter().enumerate() {
             // The first model on top.
             let y = n - 1.0 - i as f64;
-            let colour = model_colour(model);
+            let colour = model_colour(&series.model);
             chart
                 .draw_series([Rectangle::new(
                     [(0.0, y - 0.35), (point.median, y + 0.35)],

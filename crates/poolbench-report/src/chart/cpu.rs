@@ -10,13 +10,12 @@ use crate::data::WorkloadGroup;
 #[derive(Debug)]
 pub struct CpuVsWall<'a> {
     pub group: &'a WorkloadGroup,
-    pub cores: usize,
     pub conditions: String,
 }
 
 impl Figure for CpuVsWall<'_> {
     fn name(&self) -> String {
-        format!("cpu-vs-wall-{}", self.group.workload)
+        format!("cpu-vs-wall-{}", self.group.slug)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -33,7 +32,7 @@ impl Figure for CpuVsWall<'_> {
             .flat_map(|s| {
                 s.points
                     .iter()
-                    .filter_map(|p| Some((s.model.as_str(), p.median, p.cpu?)))
+                    .filter_map(|p| Some((s.label.as_str(), p.median, p.cpu?)))
             })
             .collect();
         // Log–log: wall times and CPU times both span decades across W.
@@ -74,7 +73,14 @@ impl Figure for CpuVsWall<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (busy, text) in [(1.0, "1 core busy"), (self.cores as f64, "all cores busy")] {
+        let mut lines = vec![(1.0, "1 core busy".to_owned())];
+        let mut core_counts: Vec<usize> = g.machines.iter().map(|m| m.cores).collect();
+        core_counts.sort_unstable();
+        core_counts.dedup();
+        for cores in core_counts.into_iter().filter(|&c| c > 1) {
+            lines.push((cores as f64, format!("all {cores} cores busy")));
+        }
+        for (busy, text) in lines {
             let style = RGBColor(150, 150, 150).stroke_width(1);
             chart
                 // Where CPU = busy x wall, clipped to the plot (plotters would clamp the ends).
@@ -94,7 +100,7 @@ impl Figure for CpuVsWall<'_> {
         for series in &g.series {
             let mine: Vec<(f64, f64)> = points
                 .iter()
-                .filter(|p| p.0 == series.model)
+                .filter(|p| p.0 == series.label)
                 .map(|p| (p.1, p.2))
                 .collect();
             if mine.is_empty() {
@@ -105,7 +111,7 @@ impl Figure for CpuVsWall<'_> {
             chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
                 .map_err(|e| e.to_string())?
-                .label(series.model.as_str())
+                .label(series.label.as_str())
                 .legend(move |(x, y)| Circle::new((x + 12, y), 6, colour.filled()));
             draw_markers(&mut chart, &series.model, &mine)?;
         }

@@ -6,6 +6,7 @@
 
 mod bars;
 mod cpu;
+mod latency;
 mod overhead;
 mod scaling;
 mod speedup;
@@ -15,8 +16,11 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::data::Series;
+
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
+pub use latency::LatencyCdf;
 pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
@@ -154,10 +158,11 @@ where
     drawn.map_err(|e| e.to_string())
 }
 
-/// Draws one model's line through `points`, its markers and its legend entry.
+/// Draws one series' line through `points`, its markers and its legend entry: solid for the
+/// first machine of a merged report, dashed for the others.
 pub fn draw_model_line<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    model: &str,
+    series: &Series,
     points: Vec<(X::ValueType, Y::ValueType)>,
 ) -> Result<(), String>
 where
@@ -167,17 +172,29 @@ where
     X::ValueType: Clone + 'static,
     Y::ValueType: Clone + 'static,
 {
-    let colour = model_colour(model);
-    chart
-        .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
+    let colour = model_colour(&series.model);
+    let style = colour.stroke_width(2);
+    let dashed = series.machine % 2 == 1;
+    let drawn = if dashed {
+        chart.draw_series(DashedLineSeries::new(points.clone(), 10, 6, style))
+    } else {
+        chart.draw_series(LineSeries::new(points.clone(), style))
+    };
+    let legend_line: Vec<(i32, i32)> = if dashed {
+        vec![(-12, 0), (-4, 0)]
+    } else {
+        vec![(-12, 0), (12, 0)]
+    };
+    drawn
         .map_err(|e| e.to_string())?
-        .label(model)
+        .label(series.label.as_str())
         .legend(move |(x, y)| {
             EmptyElement::at((x + 12, y))
-                + PathElement::new(vec![(-12, 0), (12, 0)], colour.stroke_width(2))
+                + PathElement::new(legend_line.clone(), style)
+                + PathElement::new(vec![(4, 0), (12, 0)], style)
                 + Circle::new((0, 0), 5, colour.filled())
         });
-    draw_markers(chart, model, &points)
+    draw_markers(chart, &series.model, &points)
 }
 
 /// The label of category axis position `at` for `names` drawn top to bottom (the first name
@@ -211,10 +228,7 @@ pub fn header<DB: DrawingBackend>(
     let (title_font, _, label_font) = fonts();
     let grey = label_font.color(&RGBColor(90, 90, 90));
     let (top, rest) = root.split_vertically(104);
-    let what = format!(
-        "{} {} tasks · {}",
-        group.workload, group.tasks, group.params
-    );
+    let what = group.label();
     top.draw_text(title, &title_font, (24, 10))
         .map_err(|e| e.to_string())?;
     top.draw_text(&what, &label_font, (24, 50))

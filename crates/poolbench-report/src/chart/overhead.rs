@@ -3,6 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use super::bars::at_what;
 use super::{fonts, header, model_colour, name_at, Figure};
 use crate::data::WorkloadGroup;
 
@@ -10,23 +11,37 @@ use crate::data::WorkloadGroup;
 #[derive(Debug)]
 pub struct Overhead<'a> {
     pub group: &'a WorkloadGroup,
-    pub workers: usize,
     pub conditions: String,
 }
 
 impl Figure for Overhead<'_> {
     fn name(&self) -> String {
-        format!("overhead-per-task-w{}", self.workers)
+        format!(
+            "overhead-per-task-{}-{}",
+            at_what(self.group).0,
+            self.group.slug
+        )
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let g = self.group;
-        let title = format!("Per-task overhead at W = {} (no-op tasks)", self.workers);
+        let title = format!("Per-task overhead at {} (no-op tasks)", at_what(g).1);
         let area = header(root, &title, g, &self.conditions)?;
-        let per_task: Vec<(String, f64)> = g
-            .at(self.workers)
+        let per_task: Vec<(String, f64, String)> = g
+            .at(|machine| g.comparison_workers(machine))
             .into_iter()
-            .map(|(model, p)| (model.to_owned(), p.median / g.tasks.max(1) as f64 * 1e9))
+            .map(|(s, p)| {
+                let label = if g.is_merged() {
+                    format!("{} (W={})", s.label, p.workers)
+                } else {
+                    s.label.clone()
+                };
+                (
+                    s.model.clone(),
+                    p.median / g.tasks.max(1) as f64 * 1e9,
+                    label,
+                )
+            })
             .collect();
         let lo = per_task
             .iter()
@@ -35,13 +50,13 @@ impl Figure for Overhead<'_> {
             .max(1.0);
         let hi = per_task.iter().map(|p| p.1).fold(1.0f64, f64::max);
         let (_, axis_font, label_font) = fonts();
-        let names: Vec<String> = per_task.iter().map(|p| p.0.clone()).collect();
+        let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
         // Horizontal bars: model names stay readable on a slide.
         let n = per_task.len() as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
-            .y_label_area_size(190)
+            .y_label_area_size(if g.is_merged() { 380 } else { 190 })
             .build_cartesian_2d((lo / 3.0..hi * 3.0).log_scale(), -0.5f64..n - 0.5)
             .map_err(|e| e.to_string())?;
         chart
@@ -56,7 +71,7 @@ impl Figure for Overhead<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (i, (model, ns)) in per_task.iter().enumerate() {
+        for (i, (model, ns, _)) in per_task.iter().enumerate() {
             let y = n - 1.0 - i as f64;
             chart
                 .draw_series([Rectangle::new(

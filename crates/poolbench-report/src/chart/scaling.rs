@@ -16,7 +16,7 @@ pub struct TimeVsWorkers<'a> {
 
 impl Figure for TimeVsWorkers<'_> {
     fn name(&self) -> String {
-        format!("time-vs-workers-{}", self.group.workload)
+        format!("time-vs-workers-{}", self.group.slug)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -32,12 +32,13 @@ impl Figure for TimeVsWorkers<'_> {
             *workers.first().unwrap_or(&1) as f64,
             *workers.last().unwrap_or(&1) as f64,
         );
-        let ideal = ideal_points(g);
+        let machines = 0..g.machines.len().max(1);
+        let ideals: Vec<Vec<(f64, f64)>> = machines.clone().map(|m| ideal_points(g, m)).collect();
         let times = g
             .series
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.median))
-            .chain(ideal.iter().map(|p| p.1));
+            .chain(ideals.iter().flatten().map(|p| p.1));
         let (t_lo, t_hi) = times.fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
@@ -60,26 +61,29 @@ impl Figure for TimeVsWorkers<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        if let Some(seq) = g.sequential() {
-            let style = RGBColor(80, 80, 80).stroke_width(2);
-            chart
-                .draw_series(DashedLineSeries::new(
-                    [(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)],
-                    4,
-                    6,
-                    style,
-                ))
-                .map_err(|e| e.to_string())?
-                .label("sequential (one at a time)")
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
-        }
-        if !ideal.is_empty() {
-            let style = BLACK.stroke_width(2);
-            chart
-                .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
-                .map_err(|e| e.to_string())?
-                .label("ideal (zero overhead)")
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+        for (machine, ideal) in machines.zip(ideals) {
+            let on = machine_suffix(g, machine);
+            if let Some(seq) = g.sequential(machine) {
+                let style = RGBColor(80, 80, 80).stroke_width(2);
+                chart
+                    .draw_series(DashedLineSeries::new(
+                        [(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)],
+                        4,
+                        6,
+                        style,
+                    ))
+                    .map_err(|e| e.to_string())?
+                    .label(format!("sequential (one at a time){on}"))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+            }
+            if !ideal.is_empty() {
+                let style = BLACK.stroke_width(2);
+                chart
+                    .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
+                    .map_err(|e| e.to_string())?
+                    .label(format!("ideal (zero overhead){on}"))
+                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+            }
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
             let points = series
@@ -87,7 +91,7 @@ impl Figure for TimeVsWorkers<'_> {
                 .iter()
                 .map(|p| (p.workers as f64, p.median))
                 .collect();
-            draw_model_line(&mut chart, &series.model, points)?;
+            draw_model_line(&mut chart, series, points)?;
         }
         chart
             .configure_series_labels()
@@ -100,16 +104,24 @@ impl Figure for TimeVsWorkers<'_> {
     }
 }
 
-/// (W, ideal time) for every W where a cell knows its ideal.
-pub(super) fn ideal_points(g: &WorkloadGroup) -> Vec<(f64, f64)> {
+/// ` · machine` after a reference line's name in a merged report; nothing otherwise.
+pub(super) fn machine_suffix(g: &WorkloadGroup, machine: usize) -> String {
+    match g.machines.get(machine) {
+        Some(m) if g.is_merged() => format!(" · {}", m.label),
+        _ => String::new(),
+    }
+}
+
+/// (W, ideal time) on `machine` for every W where a cell knows its ideal.
+pub(super) fn ideal_points(g: &WorkloadGroup, machine: usize) -> Vec<(f64, f64)> {
     let mut points: Vec<(f64, f64)> = g
-        .worker_counts()
+        .worker_counts_on(machine)
         .into_iter()
         .filter_map(|w| {
             let ideal = g
                 .series
                 .iter()
-                .filter(|s| s.model != "sequential")
+                .filter(|s| s.model != "sequential" && s.machine == machine)
                 .flat_map(|s| s.points.iter())
                 .find(|p| p.workers == w)?
                 .ideal?;

@@ -3,7 +3,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::scaling::ideal_points;
+use super::scaling::{ideal_points, machine_suffix};
 use super::{draw_model_line, fonts, header, Figure};
 use crate::data::WorkloadGroup;
 
@@ -16,7 +16,7 @@ pub struct SpeedupVsWorkers<'a> {
 
 impl Figure for SpeedupVsWorkers<'_> {
     fn name(&self) -> String {
-        format!("speedup-vs-workers-{}", self.group.workload)
+        format!("speedup-vs-workers-{}", self.group.slug)
     }
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
@@ -32,19 +32,20 @@ impl Figure for SpeedupVsWorkers<'_> {
             *workers.first().unwrap_or(&1) as f64,
             *workers.last().unwrap_or(&1) as f64,
         );
-        let serial = g.sequential().map(|p| p.median);
-        let ideal: Vec<(f64, f64)> = match serial {
-            Some(serial) => ideal_points(g)
-                .into_iter()
-                .map(|(w, t)| (w, serial / t))
-                .collect(),
-            None => Vec::new(),
-        };
+        let ideals: Vec<Vec<(f64, f64)>> = (0..g.machines.len().max(1))
+            .map(|machine| match g.sequential(machine) {
+                Some(serial) => ideal_points(g, machine)
+                    .into_iter()
+                    .map(|(w, t)| (w, serial.median / t))
+                    .collect(),
+                None => Vec::new(),
+            })
+            .collect();
         let top = g
             .series
             .iter()
             .flat_map(|s| s.points.iter().filter_map(|p| p.speedup))
-            .chain(ideal.iter().map(|p| p.1))
+            .chain(ideals.iter().flatten().map(|p| p.1))
             .fold(1.0f64, f64::max);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
@@ -64,12 +65,15 @@ impl Figure for SpeedupVsWorkers<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        if !ideal.is_empty() {
+        for (machine, ideal) in ideals.into_iter().enumerate() {
+            if ideal.is_empty() {
+                continue;
+            }
             let style = BLACK.stroke_width(2);
             chart
                 .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
                 .map_err(|e| e.to_string())?
-                .label("ideal")
+                .label(format!("ideal{}", machine_suffix(g, machine)))
                 .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
@@ -78,7 +82,7 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .iter()
                 .filter_map(|p| Some((p.workers as f64, p.speedup?)))
                 .collect();
-            draw_model_line(&mut chart, &series.model, points)?;
+            draw_model_line(&mut chart, series, points)?;
         }
         chart
             .configure_series_labels()

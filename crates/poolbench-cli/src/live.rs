@@ -1,0 +1,125 @@
+//! What a user sees while a run goes on: the table, a progress bar, or JSON lines, and the
+//! results file saved after every cell.
+//!
+//! The progress bar is drawn on stderr only when both stdout and stderr are terminals (so a
+//! redirected or piped run, and CI logs, get plain rows), and never with `--quiet` or
+//! `--json`. It is redrawn from the runner's own thread on every batch: indicatif's steady
+//! tick would start a thread, and the `process-fork` model needs a single-threaded process.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use poolbench_runner::{BoxError, CellId, CellResult, Observer, PlanEntry, ResultsFile, Table};
+use serde_json::json;
+
+/// How results are shown as they come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Output {
+    /// The table, with a progress bar on a terminal.
+    Table,
+    /// Nothing until the final line.
+    Quiet,
+    /// One JSON object per line on stdout.
+    Json,
+}
+
+/// The run's observer: shows each cell and saves the results file after each one.
+#[derive(Debug)]
+pub struct Live {
+    output: Output,
+    bar: Option<ProgressBar>,
+    batches_per_cell: u64,
+    position: u64,
+    pub results: ResultsFile,
+    path: PathBuf,
+}
+
+impl Live {
+    /// Starts showing a run of `cells` cells of `batches_per_cell` batches each.
+    pub fn new(
+        output: Output,
+        results: ResultsFile,
+        path: &Path,
+        cells: usize,
+        batches_per_cell: usize,
+    ) -> Self {
+        let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
+        let bar = (output == Output::Table && terminal).then(|| {
+            let bar = ProgressBar::with_draw_target(
+                Some((cells * batches_per_cell) as u64),
+                ProgressDrawTarget::stderr(),
+            );
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:30.cyan/blue} {percent:>3}% · ETA {eta:<4} · {msg}",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            bar
+        });
+        if output == Output::Table && bar.is_none() {
+            println!("{}", Table.header());
+        }
+        Self {
+            output,
+            bar,
+            batches_per_cell: batches_per_cell as u64,
+            position: 0,
+            results,
+            path: path.to_owned(),
+        }
+    }
+
+    /// Clears the progress bar before the final lines.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Prints `line` on stdout above the progress bar.
+    fn print(&self, line: &str) {
+        match &self.bar {
+            Some(bar) => bar.suspend(|| println!("{line}")),
+            None => println!("{line}"),
+        }
+    }
+}
+
+impl Observer for Live {
+    fn cell_started(&mut self, position: usize, total: usize, cell: &CellId, entry: &PlanEntry) {
+        self.position = position as u64;
+        if let Some(bar) = &self.bar {
+            if position == 0 {
+                bar.suspend(|| println!("{}", Table.header()));
+            }
+            bar.set_position(self.position * self.batches_per_cell);
+            bar.set_message(format!(
+                "cell {}/{total}: {} on {} W={}",
+                position + 1,
+                entry.spec.name,
+                cell.model.name(),
+                cell.workers
+            ));
+        }
+    }
+
+    fn batch_finished(&mut self, done: usize, _of: usize) {
+        if let Some(bar) = &self.bar {
+            bar.set_position(self.position * self.batches_per_cell + done as u64);
+        }
+    }
+
+    fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError> {
+        match self.output {
+            Output::Table => self.print(&Table.row(cell)),
+            Output::Json => println!("{}", json!({ "event": "cell", "cell": cell })),
+            Output::Quiet => {}
+        }
+        self.results.results.push(cell.clone());
+        self.results
+            .save(&self.path)
+            .map_err(|e| format!("cannot save {}: {e}", self.path.display()).into())
+    }
+}

@@ -1,0 +1,149 @@
+//! How long each request took, as a distribution: the median alone hides the slow tail a user
+//! waits on. One cumulative curve per model at the widest worker count measured, where models
+//! differ most (many requests in flight at once).
+
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+
+use super::{draw_model_line, fonts, header, seconds_label, Figure};
+use crate::data::{Series, WorkloadGroup};
+
+/// Chart (5): the cumulative distribution of per-request latency (each task's run time, every
+/// timed batch) for every model at the largest W of an I/O workload; the sequential curve is
+/// at W = 1.
+#[derive(Debug)]
+pub struct LatencyCdf<'a> {
+    pub group: &'a WorkloadGroup,
+    pub conditions: String,
+}
+
+impl LatencyCdf<'_> {
+    /// The worker count the chart shows: the largest measured.
+    pub fn workers(&self) -> usize {
+        self.group.worker_counts().last().copied().unwrap_or(1)
+    }
+}
+
+impl Figure for LatencyCdf<'_> {
+    fn name(&self) -> String {
+        format!("latency-cdf-{}", self.group.slug)
+    }
+
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
+        let g = self.group;
+        let w = self.workers();
+        let title = format!(
+            "Request latency at W = {w} (sequential: W = 1): {}",
+            g.workload
+        );
+        let area = header(root, &title, g, &self.conditions)?;
+        let curves: Vec<_> = g
+            .at(|machine| {
+                let counts = g.worker_counts_on(machine);
+                counts.last().copied().unwrap_or(w)
+            })
+            .into_iter()
+            .filter_map(|(series, p)| Some((series, p.latency.as_deref()?)))
+            .filter(|(_, samples)| !samples.is_empty())
+            .collect();
+        if curves.is_empty() {
+            return Err("no latency samples at this worker count".to_owned());
+        }
+        let all = curves
+            .iter()
+            .flat_map(|(_, samples)| samples.iter().copied());
+        let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        let (lo, hi) = (lo.max(1e-6), hi.max(1e-6));
+        // A log axis only where latencies span more than a decade; otherwise a linear one
+        // gets readable tick labels.
+        if hi / lo > 10.0 {
+            let x = (lo / 1.3..hi * 1.3).log_scale();
+            draw_curves(&area, x, "latency of one request (log scale)", &curves)
+        } else {
+            let pad = (hi - lo).max(hi * 0.05) * 0.08;
+            let x = (lo - pad).max(0.0)..hi + pad;
+            draw_curves(&area, x, "latency of one request", &curves)
+        }
+    }
+}
+
+/// Draws the axes and one cumulative curve per series on an x axis of `x`'s kind.
+fn draw_curves<DB, X>(
+    area: &DrawingArea<DB, Shift>,
+    x: X,
+    x_desc: &str,
+    curves: &[(&Series, &[f64])],
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let (_, axis_font, label_font) = fonts();
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(60)
+        .y_label_area_size(80)
+        .build_cartesian_2d(x, 0.0..1.02f64)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .x_desc(x_desc)
+        .y_desc("fraction of requests at most this slow")
+        .x_label_formatter(&|t| seconds_label(*t))
+        .y_label_formatter(&|f| format!("{:.0}%", f * 100.0))
+        .axis_desc_style(axis_font)
+        .label_style(label_font.clone())
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (series, samples) in curves {
+        draw_model_line(&mut chart, series, cdf_steps(samples))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .label_font(label_font)
+        .draw()
+        .map_err(|e| e.to_string())
+}
+
+/// Most points a curve is drawn through (each gets a marker).
+const MAX_STEPS: usize = 25;
+
+/// The empirical CDF of ascending `samples` as a staircase, thinned to at most ~[`MAX_STEPS`] steps so
+/// markers stay readable: (value, fraction of samples ≤ value).
+fn cdf_steps(samples: &[f64]) -> Vec<(f64, f64)> {
+    let n = samples.len();
+    let stride = n.div_ceil(MAX_STEPS).max(1);
+    let mut points: Vec<(f64, f64)> = (0..n)
+        .step_by(stride)
+        .map(|i| (samples[i], (i + 1) as f64 / n as f64))
+        .collect();
+    if points.last().is_some_and(|p| p.1 < 1.0) {
+        points.push((samples[n - 1], 1.0));
+    }
+    points
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cdf_rises_to_one_and_never_falls() {
+        let samples: Vec<f64> = (1..=237).map(f64::from).collect();
+        let steps = cdf_steps(&samples);
+        assert!(steps.len() <= MAX_STEPS + 1);
+        assert_eq!(steps.last(), Some(&(237.0, 1.0)));
+        assert_eq!(steps[0], (1.0, 1.0 / 237.0));
+        assert!(steps
+            .windows(2)
+            .all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        assert_eq!(cdf_steps(&[5.0]), [(5.0, 1.0)]);
+    }
+}

@@ -1,0 +1,313 @@
+//! `--suite FILE.toml`: a user's own matrix of workloads, worker counts and models.
+//!
+//! A suite file is the same thing as a preset, written by hand:
+//!
+//! ```toml
+//! repeat = 5                  # timed repetitions per cell (default 5)
+//! warmup = 1                  # untimed batches first (default 1)
+//! workers = [1, 2, 4, 8]      # default worker counts for every workload
+//! models = ["rayon", "tokio"] # default: every model
+//! order = "shuffled"          # or "fixed" (default: shuffled)
+//!
+//! [[workload]]
+//! name = "sleep"
+//! tasks = 8
+//! workers = [1, 8]            # optional, overrides the default
+//! experiment = "my question"  # optional label in reports
+//! params = { delay_ms = 10 }
+//! ```
+//!
+//! Every mistake a file can hold — bad TOML, an unknown key, workload, model or parameter, a
+//! zero worker count — is reported once, with the file, line and column, before anything runs.
+
+use std::ops::Range;
+use std::path::Path;
+
+use poolbench_core::{Model, WorkloadSpec};
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::plan::PlanEntry;
+
+/// Defaults for what a suite file leaves out.
+const DEFAULT_WORKERS: &[usize] = &[1, 2, 4, 8];
+const DEFAULT_REPEAT: usize = 5;
+const DEFAULT_WARMUP: usize = 1;
+
+/// A suite read from a file.
+#[derive(Debug, Clone)]
+pub struct Suite {
+    pub entries: Vec<PlanEntry>,
+    /// `None`: every model.
+    pub models: Option<Vec<&'static dyn Model>>,
+    pub repeat: usize,
+    pub warmup: usize,
+    /// `Some(false)` for `order = "fixed"`.
+    pub shuffled: bool,
+}
+
+/// A suite file that cannot be used, with where the problem is.
+#[derive(Debug, thiserror::Error)]
+#[error("{path}:{line}:{column}: {message}")]
+pub struct SuiteError {
+    pub path: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SuiteFile {
+    repeat: Option<Spanned<usize>>,
+    warmup: Option<usize>,
+    workers: Option<Spanned<Vec<usize>>>,
+    models: Option<Vec<Spanned<String>>>,
+    order: Option<Spanned<String>>,
+    #[serde(rename = "workload", default)]
+    workloads: Vec<Spanned<WorkloadTable>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkloadTable {
+    name: Spanned<String>,
+    tasks: Option<Spanned<usize>>,
+    workers: Option<Spanned<Vec<usize>>>,
+    experiment: Option<String>,
+    params: Option<Spanned<toml::Table>>,
+}
+
+impl Suite {
+    /// Reads and checks the suite file at `path`.
+    pub fn load(path: &Path) -> Result<Self, SuiteError> {
+        let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
+            path: path.display().to_string(),
+            line: 0,
+            column: 0,
+            message: format!("cannot read the suite file: {e}"),
+        })?;
+        Self::parse(&text, &path.display().to_string())
+    }
+
+    /// Parses and checks suite `text`; `path` names it in errors.
+    pub fn parse(text: &str, path: &str) -> Result<Self, SuiteError> {
+        let fail = |span: Option<Range<usize>>, message: String| {
+            let (line, column) = span.map_or((1, 1), |s| line_and_column(text, s.start));
+            SuiteError {
+                path: path.to_owned(),
+                line,
+                column,
+                message,
+            }
+        };
+        let file: SuiteFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().trim_end().to_owned();
+            fail(e.span(), message)
+        })?;
+        if file.workloads.is_empty() {
+            return Err(fail(
+                None,
+                "no [[workload]] tables: a suite needs at least one workload".to_owned(),
+            ));
+        }
+        let default_workers = match &file.workers {
+            Some(w) => positive_counts(w).map_err(|m| fail(Some(w.span()), m))?,
+            None => DEFAULT_WORKERS.to_vec(),
+        };
+        let repeat = match &file.repeat {
+            Some(r) if *r.get_ref() == 0 => {
+                return Err(fail(Some(r.span()), "repeat must be at least 1".to_owned()))
+            }
+            Some(r) => *r.get_ref(),
+            None => DEFAULT_REPEAT,
+        };
+        let shuffled = match &file.order {
+            None => true,
+            Some(o) => match o.get_ref().as_str() {
+                "shuffled" => true,
+                "fixed" => false,
+                other => {
+                    return Err(fail(
+                        Some(o.span()),
+                        format!("unknown order '{other}' (accepted: shuffled, fixed)"),
+                    ))
+                }
+            },
+        };
+        let models = file
+            .models
+            .as_ref()
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|name| {
+                        poolbench_models::find_model(name.get_ref())
+                            .map_err(|e| fail(Some(name.span()), e.to_string()))
+                    })
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        if models.as_ref().is_some_and(Vec::is_empty) {
+            return Err(fail(None, "models = [] lists no model".to_owned()));
+        }
+        let entries = file
+            .workloads
+            .iter()
+            .map(|table| entry(table, &default_workers, &fail))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            entries,
+            models,
+            repeat,
+            warmup: file.warmup.unwrap_or(DEFAULT_WARMUP),
+            shuffled,
+        })
+    }
+}
+
+/// One `[[workload]]` table as a plan entry, checked against the workload registry.
+fn entry(
+    table: &Spanned<WorkloadTable>,
+    default_workers: &[usize],
+    fail: &impl Fn(Option<Range<usize>>, String) -> SuiteError,
+) -> Result<PlanEntry, SuiteError> {
+    let w = table.get_ref();
+    let info = poolbench_workloads::find_workload(w.name.get_ref())
+        .map_err(|e| fail(Some(w.name.span()), e.to_string()))?;
+    let tasks = match &w.tasks {
+        Some(t) if *t.get_ref() == 0 => {
+            return Err(fail(Some(t.span()), "tasks must be at least 1".to_owned()))
+        }
+        Some(t) => *t.get_ref(),
+        None => info.default_tasks,
+    };
+    let mut spec = WorkloadSpec::new(info.name, tasks);
+    if let Some(params) = &w.params {
+        let known = info.default_params();
+        for (key, value) in params.get_ref() {
+            if !known.contains_key(key) {
+                let accepted: Vec<&str> = known.keys().map(String::as_str).collect();
+                return Err(fail(
+                    Some(params.span()),
+                    format!(
+                        "workload '{}' has no parameter '{key}' (accepted: {})",
+                        info.name,
+                        accepted.join(", ")
+                    ),
+                ));
+            }
+            let value = serde_json::to_value(value)
+                .map_err(|e| fail(Some(params.span()), format!("parameter '{key}': {e}")))?;
+            spec.params.insert(key.clone(), value);
+        }
+    }
+    let workers = match &w.workers {
+        Some(list) => positive_counts(list).map_err(|m| fail(Some(list.span()), m))?,
+        None => default_workers.to_vec(),
+    };
+    Ok(PlanEntry {
+        spec,
+        workers,
+        experiment: w.experiment.clone(),
+    })
+}
+
+fn positive_counts(list: &Spanned<Vec<usize>>) -> Result<Vec<usize>, String> {
+    let counts = list.get_ref();
+    if counts.is_empty() {
+        return Err("workers = [] lists no worker count".to_owned());
+    }
+    if counts.contains(&0) {
+        return Err("worker counts must be at least 1".to_owned());
+    }
+    Ok(counts.clone())
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset.min(text.len())];
+    let line = before.matches('\n').count() + 1;
+    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+repeat = 3
+workers = [1, 2]
+models = ["rayon", "tokio"]
+order = "fixed"
+
+[[workload]]
+name = "sleep"
+tasks = 4
+params = { delay_ms = 5 }
+
+[[workload]]
+name = "sum"
+workers = [4]
+experiment = "S7-like"
+params = { n = 1000 }
+"#;
+
+    #[test]
+    fn a_good_file_becomes_entries_with_defaults_filled_in() {
+        let suite = Suite::parse(GOOD, "good.toml").unwrap();
+        assert_eq!(suite.repeat, 3);
+        assert_eq!(suite.warmup, 1);
+        assert!(!suite.shuffled);
+        let models: Vec<&str> = suite.models.unwrap().iter().map(|m| m.name()).collect();
+        assert_eq!(models, ["rayon", "tokio"]);
+        assert_eq!(suite.entries.len(), 2);
+        assert_eq!(suite.entries[0].workers, [1, 2]);
+        assert_eq!(suite.entries[0].spec.params["delay_ms"], 5);
+        assert_eq!(suite.entries[1].workers, [4]);
+        assert_eq!(suite.entries[1].spec.tasks, 32, "sum's default task count");
+        assert_eq!(suite.entries[1].experiment.as_deref(), Some("S7-like"));
+    }
+
+    fn error(text: &str) -> SuiteError {
+        Suite::parse(text, "bad.toml").unwrap_err()
+    }
+
+    #[test]
+    fn mistakes_name_their_line() {
+        let e = error("repeat = 3\nworkers = [1, 2\n");
+        assert_eq!(e.line, 2, "{e}");
+        assert!(e.to_string().starts_with("bad.toml:2:"), "{e}");
+
+        let e = error("[[workload]]\nname = \"sleep\"\n\n[[workload]]\nname = \"slep\"\n");
+        assert_eq!((e.line, e.column), (5, 8), "{e}");
+        assert!(e.message.contains("accepted"), "{e}");
+
+        let e = error("[[workload]]\nname = \"sleep\"\nparams = { delay = 5 }\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("delay_ms"), "{e}");
+
+        let e = error("models = [\"rayon\", \"nope\"]\n[[workload]]\nname = \"noop\"\n");
+        assert_eq!((e.line, e.column), (1, 20), "{e}");
+
+        let e = error("[[workload]]\nname = \"noop\"\nworkers = [0]\n");
+        assert_eq!(e.line, 3, "{e}");
+
+        let e = error("[[workload]]\nname = \"noop\"\ntaks = 3\n");
+        assert_eq!(e.line, 3, "{e}");
+        assert!(e.message.contains("taks"), "{e}");
+
+        let e = error("order = \"random\"\n[[workload]]\nname = \"noop\"\n");
+        assert!(e.message.contains("shuffled, fixed"), "{e}");
+
+        assert!(error("repeat = 2\n").message.contains("[[workload]]"));
+    }
+
+    #[test]
+    fn line_and_column_count_from_one() {
+        assert_eq!(line_and_column("ab\ncd", 0), (1, 1));
+        assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
+        assert_eq!(line_and_column("ab", 99), (1, 3));
+    }
+}
