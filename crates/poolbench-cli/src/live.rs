@@ -31,6 +31,8 @@ pub struct Live {
     bar: Option<ProgressBar>,
     batches_per_cell: u64,
     position: u64,
+    /// What the bar says about the current cell.
+    cell_label: String,
     pub results: ResultsFile,
     path: PathBuf,
 }
@@ -52,7 +54,7 @@ impl Live {
             );
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:30.cyan/blue} {percent:>3}% · ETA {eta:<4} · {msg}",
+                    "{bar:20.cyan/blue} {percent:>3}% ETA {eta:<4} {wide_msg}",
                 )
                 .unwrap_or_else(|_| ProgressStyle::default_bar()),
             );
@@ -66,6 +68,7 @@ impl Live {
             bar,
             batches_per_cell: batches_per_cell as u64,
             position: 0,
+            cell_label: String::new(),
             results,
             path: path.to_owned(),
         }
@@ -94,20 +97,26 @@ impl Observer for Live {
             if position == 0 {
                 bar.suspend(|| println!("{}", Table.header()));
             }
-            bar.set_position(self.position * self.batches_per_cell);
-            bar.set_message(format!(
+            self.cell_label = format!(
                 "cell {}/{total}: {} on {} W={}",
                 position + 1,
                 entry.spec.name,
                 cell.model.name(),
                 cell.workers
-            ));
+            );
+            bar.set_position(self.position * self.batches_per_cell);
+            bar.set_message(self.cell_label.clone());
         }
     }
 
-    fn batch_finished(&mut self, done: usize, _of: usize) {
+    fn batch_finished(&mut self, done: usize, of: usize) {
         if let Some(bar) = &self.bar {
             bar.set_position(self.position * self.batches_per_cell + done as u64);
+            bar.set_message(format!(
+                "{} · batch {}/{of}",
+                self.cell_label,
+                (done + 1).min(of)
+            ));
         }
     }
 

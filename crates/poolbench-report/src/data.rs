@@ -135,21 +135,30 @@ impl WorkloadGroup {
             .collect()
     }
 
-    /// The worker count to compare models at on `machine`: its core count if measured, else
-    /// the largest measured count below it, else the smallest measured.
+    /// The worker count to compare models at on `machine`. For I/O work, the largest
+    /// measured (where waiting tasks overlap most and models differ most). For CPU work, the
+    /// machine's core count if measured, else the nearest count above it, else the largest
+    /// below it. The sequential oracle's W = 1 does not count as measured.
     pub fn comparison_workers(&self, machine: usize) -> usize {
         let cores = self.machines.get(machine).map_or(1, |m| m.cores);
-        let counts = self.worker_counts_on(machine);
-        if counts.contains(&cores) {
-            return cores;
+        let counts = counts(
+            self.series
+                .iter()
+                .filter(|s| s.machine == machine && s.model != "sequential"),
+        );
+        let largest = counts.last().copied().unwrap_or(1);
+        if self.kind == WorkKind::Io || counts.contains(&cores) {
+            return if self.kind == WorkKind::Io {
+                largest
+            } else {
+                cores
+            };
         }
         counts
             .iter()
             .copied()
-            .filter(|&w| w <= cores)
-            .max()
-            .or_else(|| counts.first().copied())
-            .unwrap_or(1)
+            .find(|&w| w > cores)
+            .unwrap_or(largest)
     }
 
     /// Every worker count measured, ascending.
@@ -275,8 +284,13 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
 fn assign_slugs(groups: &mut [WorkloadGroup]) {
     let mut taken: Vec<String> = Vec::new();
     for g in groups.iter_mut() {
-        let base = match &g.experiment {
-            Some(experiment) => slugify(&format!("{experiment} {}", g.workload)),
+        // An experiment's first word is its id (`S6 (scaled 10x)` -> `s6-sleep`).
+        let id = g
+            .experiment
+            .as_deref()
+            .and_then(|e| e.split_whitespace().next());
+        let base = match id {
+            Some(id) => slugify(&format!("{id} {}", g.workload)),
             None => slugify(&g.workload),
         };
         let mut slug = base.clone();
@@ -350,6 +364,49 @@ fn params_text(cell: &CellResult) -> String {
 mod tests {
     use super::*;
 
+    fn series(model: &str, workers: &[usize]) -> Series {
+        Series {
+            model: model.into(),
+            machine: 0,
+            label: model.into(),
+            points: workers
+                .iter()
+                .map(|&w| crate::verdict::tests::point(w, 1.0, (1.0, 1.0)))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn models_are_compared_where_they_differ() {
+        let mut g = WorkloadGroup {
+            workload: "sum".into(),
+            kind: WorkKind::Cpu,
+            experiment: None,
+            params: String::new(),
+            tasks: 4,
+            slug: "sum".into(),
+            machines: vec![Machine {
+                label: "here".into(),
+                cores: 2,
+            }],
+            series: vec![series("sequential", &[1]), series("rayon", &[1, 2, 4])],
+        };
+        assert_eq!(g.comparison_workers(0), 2, "CPU work: at the core count");
+        g.series[1] = series("rayon", &[1, 4]);
+        assert_eq!(
+            g.comparison_workers(0),
+            4,
+            "else the nearest count above it"
+        );
+        g.series[1] = series("rayon", &[3]);
+        assert_eq!(g.comparison_workers(0), 3, "not the oracle's W = 1");
+        g.series[1] = series("rayon", &[1]);
+        assert_eq!(g.comparison_workers(0), 1);
+        g.kind = WorkKind::Io;
+        g.series[1] = series("rayon", &[1, 2, 8]);
+        assert_eq!(g.comparison_workers(0), 8, "I/O work: the widest");
+    }
+
     #[test]
     fn slugs_are_safe_and_unique() {
         assert_eq!(slugify("S1 (scaled 20x) http"), "s1-scaled-20x-http");
@@ -371,6 +428,6 @@ mod tests {
         ];
         assign_slugs(&mut groups);
         let slugs: Vec<&str> = groups.iter().map(|g| g.slug.as_str()).collect();
-        assert_eq!(slugs, ["http", "http-2", "s4-3-pages-http"]);
+        assert_eq!(slugs, ["http", "http-2", "s4-http"]);
     }
 }

@@ -69,6 +69,11 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
         .map(|(model, _)| model.to_string())
         .collect();
     let reason = match g.kind {
+        _ if fastest == "sequential" => {
+            "Tasks this small finish before a pool can hand them out: dispatching them costs \
+             more than the work, so running them one after another wins."
+                .to_owned()
+        }
         WorkKind::Io => format!(
             "I/O-bound: tasks wait rather than compute, so up to W = {} workers overlap their waits \
              on {cores} cores; what differs between models is what each waiting task costs \
@@ -103,11 +108,11 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::data::Series;
 
-    fn point(workers: usize, median: f64, ci: (f64, f64)) -> Point {
+    pub(crate) fn point(workers: usize, median: f64, ci: (f64, f64)) -> Point {
         Point {
             workers,
             median,

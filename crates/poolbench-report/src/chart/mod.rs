@@ -240,7 +240,10 @@ pub fn header<DB: DrawingBackend>(
 
 /// Seconds in the unit that suits the value.
 pub fn seconds_label(s: f64) -> String {
-    poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
+    if s <= 0.0 {
+        return "0".to_owned();
+    }
+    poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s))
 }
 
 #[cfg(test)]
