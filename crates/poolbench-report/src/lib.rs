@@ -15,7 +15,6 @@ mod stats;
 mod text;
 mod verdict;
 
-use std::io::Write;
 use std::path::Path;
 
 pub use chart::{render, Figure, Rendered, SIZE};
@@ -148,12 +147,7 @@ pub fn write(dir: &Path, files: &[ReportFile]) -> Result<(), ReportError> {
         };
         let parent = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent).map_err(fail)?;
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".poolbench-")
-            .tempfile_in(parent)
-            .map_err(fail)?;
-        tmp.write_all(&file.bytes).map_err(fail)?;
-        tmp.as_file().sync_all().map_err(fail)?;
+        let tmp = poolbench_runner::staged_file(parent, &file.bytes).map_err(fail)?;
         staged.push((tmp, path));
     }
     for (tmp, path) in staged {

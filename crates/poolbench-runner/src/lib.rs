@@ -22,7 +22,7 @@ mod usage;
 pub use environment::Environment;
 pub use plan::{CellId, CellOrder, Plan, PlanEntry, PlanError};
 pub use presets::{find_preset, preset_names, Preset, PRESETS};
-pub use results::{write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
+pub use results::{staged_file, write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
 pub use run::{prepare, run_plan, BoxError, Observer, RunError};
 pub use stats::{percentile, Summary};
 pub use suite::{Suite, SuiteError};

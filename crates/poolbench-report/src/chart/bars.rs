@@ -4,6 +4,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+
 use super::{fonts, header, model_colour, name_at, seconds_label, Figure};
 use crate::data::WorkloadGroup;
 
@@ -39,7 +41,6 @@ impl Figure for BarsAtW<'_> {
             .iter()
             .map(|(_, p)| p.ci.1.max(p.median))
             .fold(0.0f64, f64::max);
-        let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = bars
             .iter()
             .map(|(s, p)| {
@@ -50,46 +51,108 @@ impl Figure for BarsAtW<'_> {
                 }
             })
             .collect();
-        // Horizontal bars: model names stay readable on a slide.
-        let n = bars.len() as f64;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(24)
-            .x_label_area_size(60)
-            .y_label_area_size(if g.is_merged() { 380 } else { 190 })
-            .build_cartesian_2d(0.0..top * 1.12, -0.5f64..n - 0.5)
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(bars.len().max(1))
-            .y_label_formatter(&|y| name_at(&names, *y))
-            .x_desc("median batch time (bar) with the 95% interval of the median (whisker)")
-            .x_label_formatter(&|t| seconds_label(*t))
-            .axis_desc_style(axis_font)
-            .label_style(label_font)
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| e.to_string())?;
-        for (i, (series, point)) in bars.iter().enumerate() {
-            // The first model on top.
-            let y = n - 1.0 - i as f64;
-            let colour = model_colour(&series.model);
-            chart
-                .draw_series([Rectangle::new(
-                    [(0.0, y - 0.35), (point.median, y + 0.35)],
-                    colour.filled(),
-                )])
-                .map_err(|e| e.to_string())?;
-            let whisker = BLACK.stroke_width(2);
-            let (lo, hi) = point.ci;
-            chart
-                .draw_series([
-                    PathElement::new([(lo, y), (hi, y)], whisker),
-                    PathElement::new([(lo, y - 0.15), (lo, y + 0.15)], whisker),
-                    PathElement::new([(hi, y - 0.15), (hi, y + 0.15)], whisker),
-                ])
-                .map_err(|e| e.to_string())?;
+        let bars: Vec<Bar> = bars
+            .iter()
+            .zip(names)
+            .map(|((series, point), name)| Bar {
+                model: series.model.clone(),
+                name,
+                median: point.median,
+                ci: point.ci,
+            })
+            .collect();
+        let label_area = if g.is_merged() { 380 } else { 190 };
+        let bottom = bars
+            .iter()
+            .map(|b| b.ci.0.min(b.median))
+            .fold(f64::MAX, f64::min)
+            .max(1e-9);
+        // When one bar (usually the sequential one) dwarfs the rest by more than 20x, a linear
+        // axis would squash them to slivers: switch to a log axis and say so.
+        if top / bottom > 20.0 {
+            let x = (bottom / 2.0..top * 2.5).log_scale();
+            draw_bars(&area, x, bottom / 2.0, label_area, true, &bars)
+        } else {
+            draw_bars(&area, 0.0..top * 1.18, 0.0, label_area, false, &bars)
         }
-        Ok(())
     }
+}
+
+/// One bar: a model's median at the compared W, with the interval of the median.
+struct Bar {
+    model: String,
+    name: String,
+    median: f64,
+    ci: (f64, f64),
+}
+
+/// Draws horizontal bars (model names stay readable on a slide), first on top, each with its
+/// whisker and its value written beside it, on an x axis of `x`'s kind whose bars start at
+/// `origin`.
+fn draw_bars<DB, X>(
+    area: &DrawingArea<DB, Shift>,
+    x: X,
+    origin: f64,
+    label_area: u32,
+    log: bool,
+    bars: &[Bar],
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let (_, axis_font, label_font) = fonts();
+    let names: Vec<String> = bars.iter().map(|b| b.name.clone()).collect();
+    let n = bars.len() as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(60)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(x, -0.5f64..n - 0.5)
+        .map_err(|e| e.to_string())?;
+    let x_desc = format!(
+        "median batch time (bar) with the 95% interval of the median (whisker){}",
+        if log { ", log scale" } else { "" }
+    );
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(bars.len().max(1))
+        .y_label_formatter(&|y| name_at(&names, *y))
+        .x_desc(x_desc)
+        .x_label_formatter(&|t| seconds_label(*t))
+        .axis_desc_style(axis_font)
+        .label_style(label_font.clone())
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    for (i, bar) in bars.iter().enumerate() {
+        let y = n - 1.0 - i as f64;
+        chart
+            .draw_series([Rectangle::new(
+                [(origin, y - 0.35), (bar.median, y + 0.35)],
+                model_colour(&bar.model).filled(),
+            )])
+            .map_err(|e| e.to_string())?;
+        let whisker = BLACK.stroke_width(2);
+        let (lo, hi) = bar.ci;
+        chart
+            .draw_series([
+                PathElement::new([(lo, y), (hi, y)], whisker),
+                PathElement::new([(lo, y - 0.15), (lo, y + 0.15)], whisker),
+                PathElement::new([(hi, y - 0.15), (hi, y + 0.15)], whisker),
+            ])
+            .map_err(|e| e.to_string())?;
+        let right = hi.max(bar.median);
+        let beside = if log { right * 1.08 } else { right * 1.015 };
+        chart
+            .draw_series([Text::new(
+                seconds_label(bar.median),
+                (beside, y + 0.2),
+                label_font.clone(),
+            )])
+            .map_err(|e| e.to_string())?;
+    }
+    Ok(())
 }
