@@ -518,7 +518,7 @@ impl ProcessPool {
         st.dead_cpu_s += usage::cpu_seconds(pid).unwrap_or(0.0);
         st.peak_rss_bytes = st
             .peak_rss_bytes
-            .max(usage::peak_rss_bytes(pid).unwrap_or(0));
+            .max(poolbench_core::peak_rss_bytes(&pid.to_string()).unwrap_or(0));
     }
 
     /// Asks every worker to exit, waits up to [`EXIT_GRACE`], kills the rest, reaps them all.
@@ -560,7 +560,7 @@ impl Pool for ProcessPool {
         Some(ChildUsage {
             cpu_s: st.dead_cpu_s + live.clone().filter_map(usage::cpu_seconds).sum::<f64>(),
             peak_rss_bytes: live
-                .filter_map(usage::peak_rss_bytes)
+                .filter_map(|pid| poolbench_core::peak_rss_bytes(&pid.to_string()))
                 .fold(st.peak_rss_bytes, u64::max),
         })
     }

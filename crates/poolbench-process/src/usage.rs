@@ -22,20 +22,6 @@ fn cpu_seconds_from_ticks(pid: i32) -> Option<f64> {
     Some(ticks as f64 / per_second)
 }
 
-/// Peak resident set size (VmHWM) of process `pid`, bytes.
-pub fn peak_rss_bytes(pid: i32) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let kb = status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
-    Some(
-        kb.trim()
-            .trim_end_matches("kB")
-            .trim()
-            .parse::<u64>()
-            .ok()?
-            * 1024,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -45,7 +31,6 @@ mod tests {
         let me = std::process::id() as i32;
         assert!(cpu_seconds(me).is_some());
         assert!(cpu_seconds_from_ticks(me).is_some());
-        assert!(peak_rss_bytes(me).unwrap() > 1024 * 1024);
         assert!(cpu_seconds(-5).is_none());
     }
 }

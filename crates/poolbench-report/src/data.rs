@@ -74,6 +74,10 @@ pub struct Point {
     pub startup: Option<f64>,
     pub peak_threads: Option<usize>,
     pub peak_rss_bytes: Option<u64>,
+    /// poolbench's own user and system CPU seconds per batch (workers not included).
+    pub cpu_user_system: Option<(f64, f64)>,
+    /// poolbench's own peak resident set during the cell.
+    pub self_peak_rss_bytes: Option<u64>,
 }
 
 /// One model's cells on one machine, by increasing worker count.
@@ -339,6 +343,8 @@ fn point(cell: &CellResult, seed: u64) -> Option<Point> {
         startup: cell.startup_s,
         peak_threads: cell.peak_threads,
         peak_rss_bytes: cell.peak_rss_bytes,
+        cpu_user_system: cell.cpu_user_s.zip(cell.cpu_system_s),
+        self_peak_rss_bytes: cell.self_peak_rss_bytes,
     })
 }
 

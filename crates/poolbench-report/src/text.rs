@@ -9,7 +9,10 @@ use crate::verdict::Verdict;
 use crate::Section;
 
 fn secs(s: f64) -> String {
-    format_duration(std::time::Duration::from_secs_f64(s.max(0.0)))
+    if s < 0.5e-9 {
+        return "0".to_owned();
+    }
+    format_duration(std::time::Duration::from_secs_f64(s))
 }
 
 /// One line with the conditions of every figure: the machine (or machines), build, date and
@@ -165,32 +168,40 @@ fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
                     pair(p.queue_wait),
                     pair(p.service),
                     p.cpu.map_or_else(dash, secs),
+                    p.cpu_user_system
+                        .map_or_else(dash, |(u, s)| format!("{} / {}", secs(u), secs(s))),
                     p.peak_threads.map_or_else(dash, |t| t.to_string()),
                     p.startup.map_or_else(dash, secs),
-                    p.peak_rss_bytes
-                        .map_or_else(dash, |b| format!("{:.1} MiB", b as f64 / 1048576.0)),
+                    p.self_peak_rss_bytes.map_or_else(dash, mib),
+                    p.peak_rss_bytes.map_or_else(dash, mib),
                 ]
             })
         })
         .collect()
 }
 
-const DETAIL_HEADINGS: [&str; 10] = [
+const DETAIL_HEADINGS: [&str; 12] = [
     "model",
     "W",
     "tasks/s",
     "overhead per task",
     "queue wait p50 / p99",
     "run time p50 / p99",
-    "CPU per batch",
+    "CPU per batch (with workers)",
+    "poolbench CPU user / sys",
     "threads added",
     "startup",
+    "poolbench peak RSS",
     "worker peak RSS",
 ];
 
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / 1048576.0)
+}
+
 /// A duration that may be negative (a cell faster than its ideal).
 fn signed_secs(s: f64) -> String {
-    if s < 0.0 {
+    if s <= -0.5e-9 {
         format!("−{}", secs(-s))
     } else {
         secs(s)

@@ -133,6 +133,8 @@ pub(crate) mod tests {
             startup: None,
             peak_threads: None,
             peak_rss_bytes: None,
+            cpu_user_system: None,
+            self_peak_rss_bytes: None,
         }
     }
 
@@ -190,6 +192,44 @@ pub(crate) mod tests {
         ]);
         g.workload = "noop".into();
         assert_eq!(verdicts(&[g])[0].fastest, "rayon");
+    }
+
+    #[test]
+    fn a_winner_is_never_claimed_over_an_overlapping_interval() {
+        let mut rng = fastrand::Rng::with_seed(5);
+        let models = ["handrolled", "threadpool", "rayon", "crossbeam", "tokio"];
+        for _ in 0..500 {
+            let series = models
+                .iter()
+                .map(|m| {
+                    let points = [1, 2, 4]
+                        .into_iter()
+                        .map(|w| {
+                            let median = 1.0 + rng.f64();
+                            let half = rng.f64() * 0.3;
+                            point(w, median, (median - half, median + half))
+                        })
+                        .collect();
+                    (*m, points)
+                })
+                .collect();
+            let g = group(series);
+            let v = &verdicts(std::slice::from_ref(&g))[0];
+            let best_ci = |model: &str| {
+                let s = g.series.iter().find(|s| s.model == model).unwrap();
+                best(&s.points).unwrap().ci
+            };
+            let winner = best_ci(&v.fastest);
+            for model in models.iter().filter(|m| **m != v.fastest) {
+                let listed = v.indistinguishable.iter().any(|m| m == model);
+                assert_eq!(
+                    listed,
+                    overlap(best_ci(model), winner),
+                    "{model} vs {}",
+                    v.fastest
+                );
+            }
+        }
     }
 
     #[test]

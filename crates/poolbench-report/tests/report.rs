@@ -48,6 +48,9 @@ fn cell(
         queue_wait_s: None,
         service_s: None,
         latency_s: None,
+        cpu_user_s: Some(median * 0.08),
+        cpu_system_s: Some(median * 0.02),
+        self_peak_rss_bytes: Some(20 << 20),
         latency_samples_s: (kind == WorkKind::Io).then(|| {
             (0..24)
                 .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
@@ -124,11 +127,11 @@ fn report_has_every_file_and_chart_kind() {
     }
     for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
         let svg = String::from_utf8(file.bytes.clone()).unwrap();
-        assert!(
-            svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"),
-            "{}",
-            file.path
-        );
+        let doc = roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{} is not well-formed SVG: {e}", file.path));
+        assert_eq!(doc.root_element().tag_name().name(), "svg", "{}", file.path);
+        let texts = doc.descendants().filter(|n| n.has_tag_name("text")).count();
+        assert!(texts > 10, "{}: only {texts} text elements", file.path);
         if !file.path.contains("cpu-vs-wall") {
             for model in MODELS {
                 assert!(svg.contains(model), "{} does not name {model}", file.path);

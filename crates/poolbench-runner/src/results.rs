@@ -95,6 +95,16 @@ pub struct CellResult {
     pub startup_s: Option<f64>,
     /// Median CPU time (user + system, whole process) per timed batch.
     pub cpu_s: Option<f64>,
+    /// The user part of `cpu_s` (median per timed batch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_user_s: Option<f64>,
+    /// The system (kernel) part of `cpu_s` (median per timed batch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cpu_system_s: Option<f64>,
+    /// Peak resident set of poolbench itself during this cell (start-up, warm-up and timed
+    /// batches), bytes: the peak is reset before each cell.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_peak_rss_bytes: Option<u64>,
     /// Process models only: median CPU time of the worker processes per timed batch.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub child_cpu_s: Option<f64>,

@@ -14,7 +14,7 @@ use crate::plan::ORACLE;
 use crate::plan::{CellId, PlanEntry};
 use crate::results::{CellResult, Percentiles};
 use crate::stats::{percentile, Summary};
-use crate::usage::{process_cpu_seconds, settle_threads, ThreadWatcher};
+use crate::usage::{process_cpu, settle_threads, ThreadWatcher};
 use crate::{Plan, PlanError};
 
 /// How many task errors a cell keeps verbatim.
@@ -270,6 +270,9 @@ fn run_cell(
         latency_s: None,
         model_error: None,
         latency_samples_s: None,
+        cpu_user_s: None,
+        cpu_system_s: None,
+        self_peak_rss_bytes: None,
         experiment: entry.experiment.clone(),
         run_index: Some(run_index),
     };
@@ -279,6 +282,7 @@ fn run_cell(
     let mut service_times = Vec::new();
     let baseline_threads =
         idle_threads.and_then(|idle| settle_threads(idle, Duration::from_millis(500)));
+    let own_peak_reset = poolbench_core::reset_own_peak_rss();
     let started = Instant::now();
     match model.start(workers) {
         Err(e) => cell.model_error = Some(e.to_string()),
@@ -306,11 +310,11 @@ fn run_cell(
                         return Err("stopped".to_owned());
                     }
                     let children_before = pool.child_usage();
-                    let cpu_before = process_cpu_seconds();
+                    let cpu_before = process_cpu();
                     let timer = Instant::now();
                     let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
                     cell.samples_s.push(timer.elapsed().as_secs_f64());
-                    if let (Some(before), Some(after)) = (cpu_before, process_cpu_seconds()) {
+                    if let (Some(before), Some(after)) = (cpu_before, process_cpu()) {
                         cpu_samples.push(after - before);
                     }
                     if let (Some(before), Some(after)) = (children_before, pool.child_usage()) {
@@ -339,7 +343,13 @@ fn run_cell(
         cell.mean_s = Some(summary.mean);
         cell.stddev_s = Some(summary.stddev);
     }
-    cell.cpu_s = Summary::of(&cpu_samples).map(|s| s.median);
+    let median_of = |values: Vec<f64>| Summary::of(&values).map(|s| s.median);
+    cell.cpu_s = median_of(cpu_samples.iter().map(|c| c.user + c.system).collect());
+    cell.cpu_user_s = median_of(cpu_samples.iter().map(|c| c.user).collect());
+    cell.cpu_system_s = median_of(cpu_samples.iter().map(|c| c.system).collect());
+    cell.self_peak_rss_bytes = own_peak_reset
+        .then(|| poolbench_core::peak_rss_bytes("self"))
+        .flatten();
     cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
     if cell.kind == WorkKind::Io {
         service_times.sort_by(f64::total_cmp);

@@ -12,8 +12,26 @@ use std::time::Duration;
 
 pub use poolbench_core::thread_count;
 
-/// User + system CPU time consumed so far by every thread of this process, in seconds.
-pub fn process_cpu_seconds() -> Option<f64> {
+/// CPU time consumed so far by every thread of this process, in seconds.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CpuTimes {
+    pub user: f64,
+    pub system: f64,
+}
+
+impl std::ops::Sub for CpuTimes {
+    type Output = CpuTimes;
+
+    fn sub(self, earlier: CpuTimes) -> CpuTimes {
+        CpuTimes {
+            user: self.user - earlier.user,
+            system: self.system - earlier.system,
+        }
+    }
+}
+
+/// User and system CPU time consumed so far by every thread of this process.
+pub fn process_cpu() -> Option<CpuTimes> {
     // SAFETY: getrusage only writes into the zeroed struct we pass it.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -23,7 +41,10 @@ pub fn process_cpu_seconds() -> Option<f64> {
         usage
     };
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Some(seconds(usage.ru_utime) + seconds(usage.ru_stime))
+    Some(CpuTimes {
+        user: seconds(usage.ru_utime),
+        system: seconds(usage.ru_stime),
+    })
 }
 
 /// How often the watcher samples: often enough to see a sub-millisecond warm-up batch.
@@ -101,15 +122,19 @@ impl ThreadWatcher {
 mod tests {
     use super::*;
 
+    fn total(t: CpuTimes) -> f64 {
+        t.user + t.system
+    }
+
     #[test]
     fn cpu_time_moves_forward() {
-        let before = process_cpu_seconds().unwrap();
+        let before = total(process_cpu().unwrap());
         let mut x = 0u64;
         for i in 0..20_000_000u64 {
             x = x.wrapping_add(std::hint::black_box(i));
         }
         std::hint::black_box(x);
-        assert!(process_cpu_seconds().unwrap() > before);
+        assert!(total(process_cpu().unwrap()) > before);
     }
 
     #[cfg(target_os = "linux")]
