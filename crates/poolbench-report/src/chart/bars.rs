@@ -17,13 +17,18 @@ pub struct BarsAtW<'a> {
     pub conditions: String,
 }
 
-/// `w4` on one machine, `cores` when a merged report compares each machine at its own W.
+/// Where the bars compare models: `("w4", "W = 4")` when every machine is compared at the
+/// same W, `("cores", "each machine's core count")` when a merged report compares each machine
+/// at its own.
 pub(super) fn at_what(g: &WorkloadGroup) -> (String, String) {
-    if g.is_merged() {
-        ("cores".to_owned(), "each machine's core count".to_owned())
-    } else {
-        let w = g.comparison_workers(0);
-        (format!("w{w}"), format!("W = {w}"))
+    let mut ws: Vec<usize> = (0..g.machines.len().max(1))
+        .map(|m| g.comparison_workers(m))
+        .collect();
+    ws.sort_unstable();
+    ws.dedup();
+    match ws.as_slice() {
+        [w] => (format!("w{w}"), format!("W = {w}")),
+        _ => ("cores".to_owned(), "each machine's core count".to_owned()),
     }
 }
 

@@ -3,7 +3,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_markers, fonts, header, model_colour, seconds_label, Figure};
+use super::{
+    draw_markers, draw_model_line, draw_side_legend, fonts, header, model_colour, seconds_label,
+    split_for_legend, Figure,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (6): CPU seconds (this process and its workers) vs wall seconds per batch.
@@ -26,6 +29,7 @@ impl Figure for CpuVsWall<'_> {
             g,
             &self.conditions,
         )?;
+        let (area, side_legend) = split_for_legend(area, g);
         let points: Vec<(&str, f64, f64)> = g
             .series
             .iter()
@@ -64,6 +68,8 @@ impl Figure for CpuVsWall<'_> {
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
+            .x_labels(6)
+            .y_labels(8)
             .x_desc("wall time per batch (median, log scale)")
             .y_desc("CPU time per batch (log scale)")
             .x_label_formatter(&|t| seconds_label(*t))
@@ -106,6 +112,11 @@ impl Figure for CpuVsWall<'_> {
             if mine.is_empty() {
                 continue;
             }
+            if side_legend.is_some() {
+                // Merged: the line style tells the machines apart.
+                draw_model_line(&mut chart, series, mine)?;
+                continue;
+            }
             let colour = model_colour(&series.model);
             // An invisible series carries the legend entry; the markers follow.
             chart
@@ -114,6 +125,18 @@ impl Figure for CpuVsWall<'_> {
                 .label(series.label.as_str())
                 .legend(move |(x, y)| Circle::new((x + 12, y), 6, colour.filled()));
             draw_markers(&mut chart, &series.model, &mine)?;
+        }
+        if let Some(side) = &side_legend {
+            return draw_side_legend(
+                side,
+                g,
+                &[(
+                    "1 core / all cores busy".to_owned(),
+                    RGBColor(150, 150, 150),
+                    true,
+                )],
+                true,
+            );
         }
         chart
             .configure_series_labels()

@@ -16,7 +16,7 @@ use std::sync::Once;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::data::Series;
+use crate::data::{Series, WorkloadGroup};
 
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
@@ -195,6 +195,101 @@ where
                 + Circle::new((0, 0), 5, colour.filled())
         });
     draw_markers(chart, &series.model, &points)
+}
+
+/// A reference line in a legend: its label, colour and whether it is dashed.
+pub type Reference = (String, RGBColor, bool);
+
+/// Width of the legend column of a merged chart, pixels.
+const SIDE_LEGEND_WIDTH: u32 = 300;
+
+/// Splits a line chart's area: one machine keeps the whole area (its legend sits inside the
+/// plot); a merged report gets a legend column on the right, since a (model, machine) entry per
+/// series would cover the plot.
+pub fn split_for_legend<DB: DrawingBackend>(
+    area: DrawingArea<DB, Shift>,
+    g: &WorkloadGroup,
+) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
+    if !g.is_merged() {
+        return (area, None);
+    }
+    let width = area.dim_in_pixel().0;
+    let (plot, legend) = area.split_horizontally(width.saturating_sub(SIDE_LEGEND_WIDTH));
+    (plot, Some(legend))
+}
+
+/// The legend column of a merged chart: the reference lines, one entry per model (its colour
+/// and marker) and one per machine (its line style), instead of one per (model, machine).
+pub fn draw_side_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    g: &WorkloadGroup,
+    references: &[Reference],
+    with_sequential: bool,
+) -> Result<(), String> {
+    let (_, _, label_font) = fonts();
+    let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    let mut models: Vec<&str> = g
+        .series
+        .iter()
+        .map(|s| s.model.as_str())
+        .filter(|m| with_sequential || *m != "sequential")
+        .collect();
+    models.dedup();
+    let row = 24;
+    let mut y = 40;
+    let line = |y: i32, colour: RGBColor, dashed: bool| -> Vec<PathElement<(i32, i32)>> {
+        let style = colour.stroke_width(2);
+        if dashed {
+            vec![
+                PathElement::new(vec![(8, y), (18, y)], style),
+                PathElement::new(vec![(24, y), (34, y)], style),
+            ]
+        } else {
+            vec![PathElement::new(vec![(8, y), (34, y)], style)]
+        }
+    };
+    for (label, colour, dashed) in references {
+        for segment in line(y, *colour, *dashed) {
+            area.draw(&segment).map_err(fail)?;
+        }
+        area.draw(&Text::new(label.clone(), (44, y - 9), label_font.clone()))
+            .map_err(fail)?;
+        y += row;
+    }
+    y += row / 2;
+    for model in models {
+        let colour = model_colour(model);
+        area.draw(&PathElement::new(
+            vec![(8, y), (34, y)],
+            colour.stroke_width(2),
+        ))
+        .map_err(fail)?;
+        let at = (21, y);
+        match model_index(model) % 4 {
+            0 => area.draw(&Circle::new(at, 6, colour.filled())),
+            1 => area.draw(&TriangleMarker::new(at, 8, colour.filled())),
+            2 => area.draw(&Circle::new(at, 6, colour.stroke_width(3))),
+            _ => area.draw(&Cross::new(at, 6, colour.stroke_width(3))),
+        }
+        .map_err(fail)?;
+        area.draw(&Text::new(
+            model.to_owned(),
+            (44, y - 9),
+            label_font.clone(),
+        ))
+        .map_err(fail)?;
+        y += row;
+    }
+    y += row / 2;
+    for (machine, m) in g.machines.iter().enumerate() {
+        for segment in line(y, RGBColor(90, 90, 90), machine % 2 == 1) {
+            area.draw(&segment).map_err(fail)?;
+        }
+        area.draw(&Text::new(m.label.clone(), (44, y - 9), label_font.clone()))
+            .map_err(fail)?;
+        y += row;
+    }
+    Ok(())
 }
 
 /// The label of category axis position `at` for `names` drawn top to bottom (the first name

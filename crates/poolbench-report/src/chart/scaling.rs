@@ -4,7 +4,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_model_line, fonts, header, seconds_label, Figure};
+use super::{
+    draw_model_line, draw_side_legend, fonts, header, seconds_label, split_for_legend, Figure,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -27,6 +29,7 @@ impl Figure for TimeVsWorkers<'_> {
             g,
             &self.conditions,
         )?;
+        let (area, side_legend) = split_for_legend(area, g);
         let workers = g.worker_counts();
         let (w_lo, w_hi) = (
             *workers.first().unwrap_or(&1) as f64,
@@ -92,6 +95,21 @@ impl Figure for TimeVsWorkers<'_> {
                 .map(|p| (p.workers as f64, p.median))
                 .collect();
             draw_model_line(&mut chart, series, points)?;
+        }
+        if let Some(side) = &side_legend {
+            return draw_side_legend(
+                side,
+                g,
+                &[
+                    (
+                        "sequential (one at a time)".to_owned(),
+                        RGBColor(80, 80, 80),
+                        true,
+                    ),
+                    ("ideal (zero overhead)".to_owned(), BLACK, true),
+                ],
+                false,
+            );
         }
         chart
             .configure_series_labels()

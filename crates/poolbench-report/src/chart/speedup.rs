@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::scaling::{ideal_points, machine_suffix};
-use super::{draw_model_line, fonts, header, Figure};
+use super::{draw_model_line, draw_side_legend, fonts, header, split_for_legend, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (2): speedup vs W for one workload.
@@ -27,6 +27,7 @@ impl Figure for SpeedupVsWorkers<'_> {
             g,
             &self.conditions,
         )?;
+        let (area, side_legend) = split_for_legend(area, g);
         let workers = g.worker_counts();
         let (w_lo, w_hi) = (
             *workers.first().unwrap_or(&1) as f64,
@@ -83,6 +84,9 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .filter_map(|p| Some((p.workers as f64, p.speedup?)))
                 .collect();
             draw_model_line(&mut chart, series, points)?;
+        }
+        if let Some(side) = &side_legend {
+            return draw_side_legend(side, g, &[("ideal".to_owned(), BLACK, true)], false);
         }
         chart
             .configure_series_labels()
