@@ -217,10 +217,21 @@ fn a_merged_report_labels_every_machine() {
     assert!(md.contains("on laptop: fastest median"), "{md}");
     assert!(md.contains("on server: fastest median"));
     assert!(md.contains("| rayon · server |"));
+    // Charts name each model and each machine once, in a legend column.
     let svg = text_of(&files, "charts/time-vs-workers-sleep.svg");
-    for label in ["rayon · laptop", "rayon · server", "tokio · server"] {
-        assert!(svg.contains(label), "the chart does not name {label}");
+    let doc = roxmltree::Document::parse(&svg).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in ["rayon", "tokio", "laptop", "server"] {
+        let count = texts.iter().filter(|t| **t == label).count();
+        assert_eq!(count, 1, "the chart names {label} once: {texts:?}");
     }
+    let bars = text_of(&files, "charts/models-at-cores-sum.svg");
+    assert!(bars.contains("rayon · server (W=4)") && bars.contains("rayon · laptop (W=2)"));
     assert!(
         files
             .iter()
