@@ -410,6 +410,12 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
         "the sequential oracle's cell finished and was kept"
     );
     assert_eq!(cells[0]["verified"], true);
+    let report = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(
+        report.contains("1 cell (1 model)"),
+        "a report is rendered from the finished cells: {report}"
+    );
+    assert!(out.join("index.html").is_file());
 }
 
 /// `--url` sends the http workload to an existing server instead of starting one.

@@ -49,6 +49,15 @@ pub fn conditions(inputs: &[Input]) -> String {
     )
 }
 
+/// `1 cell`, `2 cells`.
+fn counted(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
 /// A few sentences on what was run and whether it all checked out.
 fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
     let mut lines = Vec::new();
@@ -62,21 +71,24 @@ fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
         let checked = if unverified == 0 {
             "every cell's outputs matched the sequential oracle".to_owned()
         } else {
-            format!("{unverified} cells did NOT match the sequential oracle or had failed tasks (marked below)")
+            format!(
+                "{} did NOT match the sequential oracle or had failed tasks (marked below)",
+                counted(unverified, "cell")
+            )
         };
         let order = match r.order_seed {
             Some(seed) => format!("cells ran in a shuffled order (seed {seed})"),
             None => "cells ran in the fixed order".to_owned(),
         };
         lines.push(format!(
-            "{}{} cells ({} models) from {}, on {} logical cores; {checked}; {order}.",
+            "{}{} ({}) from {}, on {} logical cores; {checked}; {order}.",
             if inputs.len() > 1 {
                 format!("{}: ", input.label)
             } else {
                 String::new()
             },
-            cells,
-            models.len(),
+            counted(cells, "cell"),
+            counted(models.len(), "model"),
             r.preset.as_deref().unwrap_or("a custom run"),
             r.environment.logical_cores,
         ));

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_markers, draw_model_line, draw_side_legend, fonts, header, model_colour, seconds_label,
+    draw_markers, draw_model_line, draw_side_legend, fonts, header, seconds_label, set_legend,
     split_for_legend, Figure,
 };
 use crate::data::WorkloadGroup;
@@ -117,13 +117,12 @@ impl Figure for CpuVsWall<'_> {
                 draw_model_line(&mut chart, series, mine)?;
                 continue;
             }
-            let colour = model_colour(&series.model);
             // An invisible series carries the legend entry; the markers follow.
-            chart
+            let anno = chart
                 .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                .map_err(|e| e.to_string())?
-                .label(series.label.as_str())
-                .legend(move |(x, y)| Circle::new((x + 12, y), 6, colour.filled()));
+                .map_err(|e| e.to_string())?;
+            anno.label(series.label.as_str());
+            set_legend(anno, &series.model, None);
             draw_markers(&mut chart, &series.model, &mine)?;
         }
         if let Some(side) = &side_legend {

@@ -13,6 +13,7 @@ mod speedup;
 
 use std::sync::Once;
 
+use plotters::chart::SeriesAnno;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -180,21 +181,66 @@ where
     } else {
         chart.draw_series(LineSeries::new(points.clone(), style))
     };
-    let legend_line: Vec<(i32, i32)> = if dashed {
-        vec![(-12, 0), (-4, 0)]
-    } else {
-        vec![(-12, 0), (12, 0)]
-    };
-    drawn
-        .map_err(|e| e.to_string())?
-        .label(series.label.as_str())
-        .legend(move |(x, y)| {
-            EmptyElement::at((x + 12, y))
-                + PathElement::new(legend_line.clone(), style)
-                + PathElement::new(vec![(4, 0), (12, 0)], style)
-                + Circle::new((0, 0), 5, colour.filled())
-        });
+    let anno = drawn.map_err(|e| e.to_string())?;
+    anno.label(series.label.as_str());
+    set_legend(anno, &series.model, Some(dashed));
     draw_markers(chart, &series.model, &points)
+}
+
+/// Sets a series' legend glyph: the model's marker in its colour, the same one the chart draws,
+/// on a short line when `line` says whether the line is dashed.
+pub fn set_legend<'a, DB: DrawingBackend + 'a>(
+    anno: &mut SeriesAnno<'a, DB>,
+    model: &str,
+    line: Option<bool>,
+) {
+    let colour = model_colour(model);
+    let ((left, right), style) = glyph_line(colour, line);
+    let base = move |(x, y): (i32, i32)| {
+        EmptyElement::at((x + 12, y))
+            + PathElement::new(left.clone(), style)
+            + PathElement::new(right.clone(), style)
+    };
+    match model_index(model) % 4 {
+        0 => anno.legend(move |p| base(p) + Circle::new((0, 0), 6, colour.filled())),
+        1 => anno.legend(move |p| base(p) + TriangleMarker::new((0, 0), 8, colour.filled())),
+        2 => anno.legend(move |p| base(p) + Circle::new((0, 0), 6, colour.stroke_width(3))),
+        _ => anno.legend(move |p| base(p) + Cross::new((0, 0), 6, colour.stroke_width(3))),
+    };
+}
+
+/// Draws a model's legend glyph (as [`set_legend`] sets it) centred at `at` on `area`.
+fn draw_glyph<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    model: &str,
+    line: Option<bool>,
+    at: (i32, i32),
+) -> Result<(), String> {
+    let colour = model_colour(model);
+    let ((left, right), style) = glyph_line(colour, line);
+    let base =
+        EmptyElement::at(at) + PathElement::new(left, style) + PathElement::new(right, style);
+    match model_index(model) % 4 {
+        0 => area.draw(&(base + Circle::new((0, 0), 6, colour.filled()))),
+        1 => area.draw(&(base + TriangleMarker::new((0, 0), 8, colour.filled()))),
+        2 => area.draw(&(base + Circle::new((0, 0), 6, colour.stroke_width(3)))),
+        _ => area.draw(&(base + Cross::new((0, 0), 6, colour.stroke_width(3)))),
+    }
+    .map_err(|e| e.to_string())
+}
+
+/// A legend glyph's two line segments, in pixels relative to its marker.
+type Segments = (Vec<(i32, i32)>, Vec<(i32, i32)>);
+
+/// The two segments either side of a legend marker (a gap between them reads as a dashed
+/// line; zero-length when there is no line) and their style.
+fn glyph_line(colour: RGBColor, line: Option<bool>) -> (Segments, ShapeStyle) {
+    let (left, right) = match line {
+        None => (vec![(0, 0), (0, 0)], vec![(0, 0), (0, 0)]),
+        Some(false) => (vec![(-13, 0), (0, 0)], vec![(0, 0), (13, 0)]),
+        Some(true) => (vec![(-13, 0), (-7, 0)], vec![(7, 0), (13, 0)]),
+    };
+    ((left, right), colour.stroke_width(2))
 }
 
 /// A reference line in a legend: its label, colour and whether it is dashed.
@@ -258,20 +304,7 @@ pub fn draw_side_legend<DB: DrawingBackend>(
     }
     y += row / 2;
     for model in models {
-        let colour = model_colour(model);
-        area.draw(&PathElement::new(
-            vec![(8, y), (34, y)],
-            colour.stroke_width(2),
-        ))
-        .map_err(fail)?;
-        let at = (21, y);
-        match model_index(model) % 4 {
-            0 => area.draw(&Circle::new(at, 6, colour.filled())),
-            1 => area.draw(&TriangleMarker::new(at, 8, colour.filled())),
-            2 => area.draw(&Circle::new(at, 6, colour.stroke_width(3))),
-            _ => area.draw(&Cross::new(at, 6, colour.stroke_width(3))),
-        }
-        .map_err(fail)?;
+        draw_glyph(area, model, Some(false), (21, y))?;
         area.draw(&Text::new(
             model.to_owned(),
             (44, y - 9),

@@ -90,7 +90,13 @@ impl Figure for SpeedupVsWorkers<'_> {
         }
         chart
             .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
+            // Where the lines are not: I/O speedups climb to the upper right, CPU-bound
+            // ones level off at the core count, leaving the lower right empty.
+            .position(if g.kind == poolbench_core::WorkKind::Io {
+                SeriesLabelPosition::UpperLeft
+            } else {
+                SeriesLabelPosition::LowerRight
+            })
             .background_style(WHITE.mix(0.85))
             .border_style(RGBColor(180, 180, 180))
             .label_font(label_font)
