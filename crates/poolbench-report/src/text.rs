@@ -286,10 +286,10 @@ fn markdown_table(md: &mut String, headings: &[&str], rows: &[Vec<String>]) {
     }
 }
 
-/// ` (machine)` in a merged report, nothing otherwise.
+/// `, on machine` in a merged report, nothing otherwise.
 fn merged_suffix(inputs: &[Input], input: &Input) -> String {
     if inputs.len() > 1 {
-        format!(" ({})", input.label)
+        format!(", on {}", input.label)
     } else {
         String::new()
     }

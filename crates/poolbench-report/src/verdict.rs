@@ -68,6 +68,7 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
         .filter(|(model, p)| *model != fastest && overlap(p.ci, winner.ci))
         .map(|(model, _)| model.to_string())
         .collect();
+    let core_word = if cores == 1 { "core" } else { "cores" };
     let reason = match g.kind {
         _ if fastest == "sequential" => {
             "Tasks this small finish before a pool can hand them out: dispatching them costs \
@@ -76,7 +77,7 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
         }
         WorkKind::Io => format!(
             "I/O-bound: tasks wait rather than compute, so up to W = {} workers overlap their waits \
-             on {cores} cores; what differs between models is what each waiting task costs \
+             on {cores} {core_word}; what differs between models is what each waiting task costs \
              (a thread, an async task or a process).",
             winner.workers
         ),
@@ -86,13 +87,18 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
                 .to_owned()
         }
         WorkKind::Cpu if winner.workers > cores => format!(
-            "CPU-bound: at most {cores} tasks compute at once, so workers beyond {cores} only \
+            "CPU-bound: at most {} at once, so workers beyond {cores} only \
              queue; W = {} came out marginally ahead, compare it with W = {cores}.",
+            if cores == 1 {
+                "1 task computes".to_owned()
+            } else {
+                format!("{cores} tasks compute")
+            },
             winner.workers
         ),
         WorkKind::Cpu => format!(
-            "CPU-bound: the best is at W = {} on {cores} cores; more workers than cores gives \
-             nothing.",
+            "CPU-bound: the best is at W = {} on {cores} {core_word}; more workers than cores \
+             gives nothing.",
             winner.workers
         ),
     };
