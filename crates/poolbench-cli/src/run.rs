@@ -142,39 +142,25 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 /// The preset or suite file, with the command line's overrides applied, and its name for
 /// the results file.
 fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
-    let (source, mut entries, default_workers, models, repeat, warmup, shuffled) = match &args.suite
-    {
+    let (source, suite) = match &args.suite {
         Some(path) => {
             let suite = Suite::load(path).map_err(|e| UsageError(e.to_string()))?;
-            let workers = suite
-                .entries
-                .first()
-                .map(|e| e.workers.clone())
-                .unwrap_or_default();
-            (
-                format!("suite {}", path.display()),
-                suite.entries,
-                workers,
-                suite.models,
-                suite.repeat,
-                suite.warmup,
-                suite.shuffled,
-            )
+            (format!("suite {}", path.display()), suite)
         }
         None => {
             let preset = poolbench_runner::find_preset(&args.preset)
                 .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
-            (
-                format!("preset {}", preset.name),
-                (preset.entries)(),
-                preset.workers.to_vec(),
-                None,
-                preset.repeat,
-                preset.warmup,
-                true,
-            )
+            (format!("preset {}", preset.name), Suite::from(preset))
         }
     };
+    let Suite {
+        mut entries,
+        workers: default_workers,
+        models,
+        repeat,
+        warmup,
+        shuffled,
+    } = suite;
     if !args.workloads.is_empty() {
         entries = args
             .workloads

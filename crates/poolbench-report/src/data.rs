@@ -151,12 +151,11 @@ impl WorkloadGroup {
                 .filter(|s| s.machine == machine && s.model != "sequential"),
         );
         let largest = counts.last().copied().unwrap_or(1);
-        if self.kind == WorkKind::Io || counts.contains(&cores) {
-            return if self.kind == WorkKind::Io {
-                largest
-            } else {
-                cores
-            };
+        if self.kind == WorkKind::Io {
+            return largest;
+        }
+        if counts.contains(&cores) {
+            return cores;
         }
         counts
             .iter()

@@ -4,7 +4,7 @@ use std::fmt::Write;
 
 use poolbench_runner::format_duration;
 
-use crate::data::{Input, WorkloadGroup};
+use crate::data::{Input, Point, Series, WorkloadGroup};
 use crate::verdict::Verdict;
 use crate::Section;
 
@@ -126,29 +126,33 @@ fn verdict_line(v: &Verdict) -> String {
     )
 }
 
-fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
+/// One table row per cell of `g`, series by series.
+fn rows(g: &WorkloadGroup, row: impl Fn(&Series, &Point) -> Vec<String>) -> Vec<Vec<String>> {
     g.series
         .iter()
-        .flat_map(|s| {
-            s.points.iter().map(move |p| {
-                vec![
-                    s.label.clone(),
-                    p.workers.to_string(),
-                    secs(p.median),
-                    format!("{} – {}", secs(p.ci.0), secs(p.ci.1)),
-                    format!("{} – {}", secs(p.min), secs(p.max)),
-                    p.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
-                    p.efficiency
-                        .map_or("–".into(), |e| format!("{:.0}%", e * 100.0)),
-                    if p.verified {
-                        "yes".into()
-                    } else {
-                        format!("NO ({} failed)", p.failed)
-                    },
-                ]
-            })
-        })
+        .flat_map(|s| s.points.iter().map(move |p| (s, p)))
+        .map(|(s, p)| row(s, p))
         .collect()
+}
+
+fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
+    rows(g, |s, p| {
+        vec![
+            s.label.clone(),
+            p.workers.to_string(),
+            secs(p.median),
+            format!("{} – {}", secs(p.ci.0), secs(p.ci.1)),
+            format!("{} – {}", secs(p.min), secs(p.max)),
+            p.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
+            p.efficiency
+                .map_or("–".into(), |e| format!("{:.0}%", e * 100.0)),
+            if p.verified {
+                "yes".into()
+            } else {
+                format!("NO ({} failed)", p.failed)
+            },
+        ]
+    })
 }
 
 const HEADINGS: [&str; 8] = [
@@ -168,28 +172,23 @@ fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     let pair = |p: Option<poolbench_runner::Percentiles>| {
         p.map_or_else(dash, |p| format!("{} / {}", secs(p.p50), secs(p.p99)))
     };
-    g.series
-        .iter()
-        .flat_map(|s| {
-            s.points.iter().map(move |p| {
-                vec![
-                    s.label.clone(),
-                    p.workers.to_string(),
-                    format!("{:.0}", p.throughput),
-                    p.overhead_per_task.map_or_else(dash, signed_secs),
-                    pair(p.queue_wait),
-                    pair(p.service),
-                    p.cpu.map_or_else(dash, secs),
-                    p.cpu_user_system
-                        .map_or_else(dash, |(u, s)| format!("{} / {}", secs(u), secs(s))),
-                    p.peak_threads.map_or_else(dash, |t| t.to_string()),
-                    p.startup.map_or_else(dash, secs),
-                    p.self_peak_rss_bytes.map_or_else(dash, mib),
-                    p.peak_rss_bytes.map_or_else(dash, mib),
-                ]
-            })
-        })
-        .collect()
+    rows(g, |s, p| {
+        vec![
+            s.label.clone(),
+            p.workers.to_string(),
+            format!("{:.0}", p.throughput),
+            p.overhead_per_task.map_or_else(dash, signed_secs),
+            pair(p.queue_wait),
+            pair(p.service),
+            p.cpu.map_or_else(dash, secs),
+            p.cpu_user_system
+                .map_or_else(dash, |(u, s)| format!("{} / {}", secs(u), secs(s))),
+            p.peak_threads.map_or_else(dash, |t| t.to_string()),
+            p.startup.map_or_else(dash, secs),
+            p.self_peak_rss_bytes.map_or_else(dash, mib),
+            p.peak_rss_bytes.map_or_else(dash, mib),
+        ]
+    })
 }
 
 const DETAIL_HEADINGS: [&str; 12] = [

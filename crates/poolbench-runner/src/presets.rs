@@ -28,7 +28,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "full",
-        summary: "larger batches, W = 1..64: for reference reports (~6 min on 2 cores)",
+        summary: "larger batches, W = 1..64: for reference reports (~5 min on 2 cores)",
         entries: full,
         workers: FULL_WORKERS,
         repeat: 5,
@@ -44,7 +44,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "s1",
-        summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13",
+        summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13 (~95 s on 2 cores)",
         entries: s1,
         workers: S1_WORKERS,
         repeat: 3,

@@ -353,7 +353,7 @@ fn run_cell(
     cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
     if cell.kind == WorkKind::Io {
         service_times.sort_by(f64::total_cmp);
-        cell.latency_s = percentiles_of(service_times.clone());
+        cell.latency_s = percentiles_of_sorted(&service_times);
         cell.latency_samples_s = (!service_times.is_empty()).then_some(service_times);
     }
     let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
@@ -394,10 +394,15 @@ fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
 /// p50/p90/p99/max of some durations (seconds); `None` for none.
 fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
     values.sort_by(f64::total_cmp);
-    (!values.is_empty()).then(|| Percentiles {
-        p50: percentile(&values, 50.0),
-        p90: percentile(&values, 90.0),
-        p99: percentile(&values, 99.0),
-        max: values[values.len() - 1],
+    percentiles_of_sorted(&values)
+}
+
+/// [`percentiles_of`] for values already in ascending order.
+fn percentiles_of_sorted(sorted: &[f64]) -> Option<Percentiles> {
+    Some(Percentiles {
+        p50: percentile(sorted, 50.0),
+        p90: percentile(sorted, 90.0),
+        p99: percentile(sorted, 99.0),
+        max: *sorted.last()?,
     })
 }

@@ -28,32 +28,58 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::plan::PlanEntry;
+use crate::Preset;
 
 /// Defaults for what a suite file leaves out.
 const DEFAULT_WORKERS: &[usize] = &[1, 2, 4, 8];
 const DEFAULT_REPEAT: usize = 5;
 const DEFAULT_WARMUP: usize = 1;
 
-/// A suite read from a file.
+/// What a run starts from: a suite read from a file, or a preset (see `From<&Preset>`).
 #[derive(Debug, Clone)]
 pub struct Suite {
     pub entries: Vec<PlanEntry>,
+    /// Worker counts for a workload the suite does not list (`--workloads` adds it).
+    pub workers: Vec<usize>,
     /// `None`: every model.
     pub models: Option<Vec<&'static dyn Model>>,
     pub repeat: usize,
     pub warmup: usize,
-    /// `Some(false)` for `order = "fixed"`.
+    /// `false` for `order = "fixed"`.
     pub shuffled: bool,
+}
+
+impl From<&Preset> for Suite {
+    fn from(preset: &Preset) -> Self {
+        Self {
+            entries: (preset.entries)(),
+            workers: preset.workers.to_vec(),
+            models: None,
+            repeat: preset.repeat,
+            warmup: preset.warmup,
+            shuffled: true,
+        }
+    }
 }
 
 /// A suite file that cannot be used, with where the problem is.
 #[derive(Debug, thiserror::Error)]
-#[error("{path}:{line}:{column}: {message}")]
+#[error("{path}{}: {message}", location(*.line, *.column))]
 pub struct SuiteError {
     pub path: String,
+    /// 1-based; 0 when the file could not be read at all.
     pub line: usize,
     pub column: usize,
     pub message: String,
+}
+
+/// `:line:column`, or nothing when there is no line (an unreadable file).
+fn location(line: usize, column: usize) -> String {
+    if line == 0 {
+        String::new()
+    } else {
+        format!(":{line}:{column}")
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -158,6 +184,7 @@ impl Suite {
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Self {
             entries,
+            workers: default_workers,
             models,
             repeat,
             warmup: file.warmup.unwrap_or(DEFAULT_WARMUP),
@@ -264,6 +291,7 @@ params = { n = 1000 }
         assert_eq!(models, ["rayon", "tokio"]);
         assert_eq!(suite.entries.len(), 2);
         assert_eq!(suite.entries[0].workers, [1, 2]);
+        assert_eq!(suite.workers, [1, 2], "the file's default worker counts");
         assert_eq!(suite.entries[0].spec.params["delay_ms"], 5);
         assert_eq!(suite.entries[1].workers, [4]);
         assert_eq!(suite.entries[1].spec.tasks, 32, "sum's default task count");
@@ -302,6 +330,13 @@ params = { n = 1000 }
         assert!(e.message.contains("shuffled, fixed"), "{e}");
 
         assert!(error("repeat = 2\n").message.contains("[[workload]]"));
+        let unreadable = Suite::load(Path::new("no-such-suite.toml")).unwrap_err();
+        assert!(
+            unreadable
+                .to_string()
+                .starts_with("no-such-suite.toml: cannot read"),
+            "{unreadable}"
+        );
     }
 
     #[test]

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_markers, draw_model_line, draw_side_legend, fonts, header, seconds_label, set_legend,
-    split_for_legend, Figure,
+    draw_markers, draw_model_line, fonts, header, seconds_label, set_legend, split_for_legend,
+    Figure,
 };
 use crate::data::WorkloadGroup;
 
@@ -29,7 +29,7 @@ impl Figure for CpuVsWall<'_> {
             g,
             &self.conditions,
         )?;
-        let (area, side_legend) = split_for_legend(area, g);
+        let (area, legend) = split_for_legend(area, g);
         let points: Vec<(&str, f64, f64)> = g
             .series
             .iter()
@@ -112,7 +112,7 @@ impl Figure for CpuVsWall<'_> {
             if mine.is_empty() {
                 continue;
             }
-            if side_legend.is_some() {
+            if legend.is_side() {
                 // Merged: the line style tells the machines apart.
                 draw_model_line(&mut chart, series, mine)?;
                 continue;
@@ -125,25 +125,15 @@ impl Figure for CpuVsWall<'_> {
             set_legend(anno, &series.model, None);
             draw_markers(&mut chart, &series.model, &mine)?;
         }
-        if let Some(side) = &side_legend {
-            return draw_side_legend(
-                side,
-                g,
-                &[(
-                    "1 core / all cores busy".to_owned(),
-                    RGBColor(150, 150, 150),
-                    true,
-                )],
+        legend.draw(
+            &mut chart,
+            SeriesLabelPosition::UpperLeft,
+            &[(
+                "1 core / all cores busy".to_owned(),
+                RGBColor(150, 150, 150),
                 true,
-            );
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(label_font)
-            .draw()
-            .map_err(|e| e.to_string())
+            )],
+            true,
+        )
     }
 }

@@ -7,9 +7,7 @@ use plotters::prelude::*;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
-use super::{
-    draw_model_line, draw_side_legend, fonts, header, seconds_label, split_for_legend, Figure,
-};
+use super::{draw_model_line, fonts, header, seconds_label, split_for_legend, Figure, Legend};
 use crate::data::{Series, WorkloadGroup};
 
 /// Chart (5): the cumulative distribution of per-request latency (each task's run time, every
@@ -41,11 +39,7 @@ impl Figure for LatencyCdf<'_> {
             g.workload
         );
         let area = header(root, &title, g, &self.conditions)?;
-        let (area, side_legend) = split_for_legend(area, g);
-        let legend = Legend {
-            group: g,
-            side: side_legend.as_ref(),
-        };
+        let (area, legend) = split_for_legend(area, g);
         let curves: Vec<_> = g
             .at(|machine| {
                 let counts = g.worker_counts_on(machine);
@@ -72,29 +66,15 @@ impl Figure for LatencyCdf<'_> {
                 x,
                 "latency of one request (log scale)",
                 &curves,
-                legend,
+                &legend,
             )
         } else {
             let pad = (hi - lo).max(hi * 0.05) * 0.08;
             let x = (lo - pad).max(0.0)..hi + pad;
-            draw_curves(&area, x, "latency of one request", &curves, legend)
+            draw_curves(&area, x, "latency of one request", &curves, &legend)
         }
     }
 }
-
-/// Where the curves' legend goes: inside the plot, or a side column for a merged report.
-struct Legend<'a, DB: DrawingBackend> {
-    group: &'a WorkloadGroup,
-    side: Option<&'a DrawingArea<DB, Shift>>,
-}
-
-impl<DB: DrawingBackend> Clone for Legend<'_, DB> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<DB: DrawingBackend> Copy for Legend<'_, DB> {}
 
 /// Draws the axes and one cumulative curve per series on an x axis of `x`'s kind.
 fn draw_curves<DB, X>(
@@ -102,7 +82,7 @@ fn draw_curves<DB, X>(
     x: X,
     x_desc: &str,
     curves: &[(&Series, &[f64])],
-    legend: Legend<'_, DB>,
+    legend: &Legend<'_, DB>,
 ) -> Result<(), String>
 where
     DB: DrawingBackend,
@@ -130,17 +110,7 @@ where
     for (series, samples) in curves {
         draw_model_line(&mut chart, series, cdf_steps(samples))?;
     }
-    if let Some(side) = legend.side {
-        return draw_side_legend(side, legend.group, &[], true);
-    }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .label_font(label_font)
-        .draw()
-        .map_err(|e| e.to_string())
+    legend.draw(&mut chart, SeriesLabelPosition::LowerRight, &[], true)
 }
 
 /// Most points a curve is drawn through (each gets a marker).

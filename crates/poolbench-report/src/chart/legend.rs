@@ -6,10 +6,12 @@
 //! lists each model once and each machine once (by its line style) instead.
 
 use plotters::chart::SeriesAnno;
-use plotters::coord::Shift;
+use plotters::coord::{CoordTranslate, Shift};
 use plotters::prelude::*;
 
-use super::{fonts, model_colour, model_index};
+use plotters::element::ComposedElement;
+
+use super::{fonts, model_colour, ModelMarker};
 use crate::data::WorkloadGroup;
 
 /// Sets a series' legend glyph: the model's marker in its colour, the same one the chart draws,
@@ -19,53 +21,31 @@ pub fn set_legend<'a, DB: DrawingBackend + 'a>(
     model: &str,
     line: Option<bool>,
 ) {
-    let colour = model_colour(model);
-    let ((left, right), style) = glyph_line(colour, line);
-    let base = move |(x, y): (i32, i32)| {
-        EmptyElement::at((x + 12, y))
-            + PathElement::new(left.clone(), style)
-            + PathElement::new(right.clone(), style)
-    };
-    match model_index(model) % 4 {
-        0 => anno.legend(move |p| base(p) + Circle::new((0, 0), 6, colour.filled())),
-        1 => anno.legend(move |p| base(p) + TriangleMarker::new((0, 0), 8, colour.filled())),
-        2 => anno.legend(move |p| base(p) + Circle::new((0, 0), 6, colour.stroke_width(3))),
-        _ => anno.legend(move |p| base(p) + Cross::new((0, 0), 6, colour.stroke_width(3))),
-    };
+    let model = model.to_owned();
+    anno.legend(move |(x, y)| glyph(&model, line, (x + 12, y)));
 }
 
-/// Draws a model's legend glyph (as [`set_legend`] sets it) centred at `at` on `area`.
-fn draw_glyph<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    model: &str,
-    line: Option<bool>,
-    at: (i32, i32),
-) -> Result<(), String> {
-    let colour = model_colour(model);
-    let ((left, right), style) = glyph_line(colour, line);
-    let base =
-        EmptyElement::at(at) + PathElement::new(left, style) + PathElement::new(right, style);
-    match model_index(model) % 4 {
-        0 => area.draw(&(base + Circle::new((0, 0), 6, colour.filled()))),
-        1 => area.draw(&(base + TriangleMarker::new((0, 0), 8, colour.filled()))),
-        2 => area.draw(&(base + Circle::new((0, 0), 6, colour.stroke_width(3)))),
-        _ => area.draw(&(base + Cross::new((0, 0), 6, colour.stroke_width(3)))),
-    }
-    .map_err(|e| e.to_string())
-}
+/// What [`glyph`] builds: two line segments and the marker, relative to one point.
+type Glyph<DB> = ComposedElement<
+    (i32, i32),
+    DB,
+    PathElement<(i32, i32)>,
+    ComposedElement<(i32, i32), DB, PathElement<(i32, i32)>, ModelMarker<(i32, i32)>>,
+>;
 
-/// A legend glyph's two line segments, in pixels relative to its marker.
-type Segments = (Vec<(i32, i32)>, Vec<(i32, i32)>);
-
-/// The two segments either side of a legend marker (a gap between them reads as a dashed
-/// line; zero-length when there is no line) and their style.
-fn glyph_line(colour: RGBColor, line: Option<bool>) -> (Segments, ShapeStyle) {
+/// A model's legend glyph centred at `at`: its marker on a short line in its colour; two
+/// segments with a gap read as a dashed line, zero-length ones as no line.
+fn glyph<DB: DrawingBackend>(model: &str, line: Option<bool>, at: (i32, i32)) -> Glyph<DB> {
     let (left, right) = match line {
         None => (vec![(0, 0), (0, 0)], vec![(0, 0), (0, 0)]),
         Some(false) => (vec![(-13, 0), (0, 0)], vec![(0, 0), (13, 0)]),
         Some(true) => (vec![(-13, 0), (-7, 0)], vec![(7, 0), (13, 0)]),
     };
-    ((left, right), colour.stroke_width(2))
+    let style = model_colour(model).stroke_width(2);
+    EmptyElement::at(at)
+        + PathElement::new(left, style)
+        + PathElement::new(right, style)
+        + ModelMarker::new((0, 0), model)
 }
 
 /// A reference line in a legend: its label, colour and whether it is dashed.
@@ -74,24 +54,82 @@ pub type Reference = (String, RGBColor, bool);
 /// Width of the legend column of a merged chart, pixels.
 const SIDE_LEGEND_WIDTH: u32 = 300;
 
-/// Splits a line chart's area: one machine keeps the whole area (its legend sits inside the
-/// plot); a merged report gets a legend column on the right, since a (model, machine) entry per
-/// series would cover the plot.
+/// Where a line chart's legend goes: inside the plot for one machine, or (for a merged
+/// report, where a (model, machine) entry per series would cover the plot) in a column on the
+/// right, listing each model once and each machine once.
+pub struct Legend<'g, DB: DrawingBackend> {
+    group: &'g WorkloadGroup,
+    side: Option<DrawingArea<DB, Shift>>,
+}
+
+impl<DB: DrawingBackend> std::fmt::Debug for Legend<'_, DB> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Legend")
+            .field("group", &self.group.slug)
+            .field("side", &self.side.is_some())
+            .finish()
+    }
+}
+
+/// Splits a line chart's area into the plot and its [`Legend`].
 pub fn split_for_legend<DB: DrawingBackend>(
     area: DrawingArea<DB, Shift>,
     g: &WorkloadGroup,
-) -> (DrawingArea<DB, Shift>, Option<DrawingArea<DB, Shift>>) {
+) -> (DrawingArea<DB, Shift>, Legend<'_, DB>) {
     if !g.is_merged() {
-        return (area, None);
+        return (
+            area,
+            Legend {
+                group: g,
+                side: None,
+            },
+        );
     }
     let width = area.dim_in_pixel().0;
-    let (plot, legend) = area.split_horizontally(width.saturating_sub(SIDE_LEGEND_WIDTH));
-    (plot, Some(legend))
+    let (plot, side) = area.split_horizontally(width.saturating_sub(SIDE_LEGEND_WIDTH));
+    let legend = Legend {
+        group: g,
+        side: Some(side),
+    };
+    (plot, legend)
+}
+
+impl<DB: DrawingBackend> Legend<'_, DB> {
+    /// Whether the legend is a column beside the plot (a merged report).
+    pub fn is_side(&self) -> bool {
+        self.side.is_some()
+    }
+
+    /// Draws the legend of `chart`: inside the plot at `position` (the series' own entries),
+    /// or in the side column with `references` first and then each model (the sequential one
+    /// only `with_sequential`) and each machine.
+    pub fn draw<'a, CT: CoordTranslate>(
+        &self,
+        chart: &mut ChartContext<'a, DB, CT>,
+        position: SeriesLabelPosition,
+        references: &[Reference],
+        with_sequential: bool,
+    ) -> Result<(), String>
+    where
+        DB: 'a,
+    {
+        if let Some(side) = &self.side {
+            return draw_side_legend(side, self.group, references, with_sequential);
+        }
+        chart
+            .configure_series_labels()
+            .position(position)
+            .background_style(WHITE.mix(0.85))
+            .border_style(RGBColor(180, 180, 180))
+            .label_font(fonts().2)
+            .draw()
+            .map_err(|e| e.to_string())
+    }
 }
 
 /// The legend column of a merged chart: the reference lines, one entry per model (its colour
 /// and marker) and one per machine (its line style), instead of one per (model, machine).
-pub fn draw_side_legend<DB: DrawingBackend>(
+fn draw_side_legend<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     g: &WorkloadGroup,
     references: &[Reference],
@@ -129,7 +167,8 @@ pub fn draw_side_legend<DB: DrawingBackend>(
     }
     y += row / 2;
     for model in models {
-        draw_glyph(area, model, Some(false), (21, y))?;
+        area.draw(&glyph(model, Some(false), (21, y)))
+            .map_err(fail)?;
         area.draw(&Text::new(
             model.to_owned(),
             (44, y - 9),

@@ -8,6 +8,7 @@ mod bars;
 mod cpu;
 mod latency;
 mod legend;
+mod marker;
 mod overhead;
 mod scaling;
 mod speedup;
@@ -22,7 +23,8 @@ use crate::data::Series;
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
 pub use latency::LatencyCdf;
-pub use legend::{draw_side_legend, set_legend, split_for_legend};
+pub use legend::{set_legend, split_for_legend, Legend};
+pub use marker::ModelMarker;
 pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
@@ -127,8 +129,7 @@ pub fn model_index(model: &str) -> usize {
         .unwrap_or(registry.len())
 }
 
-/// Draws `points` with the marker of `model`: filled circle, triangle, hollow circle or
-/// cross, by registry position, in the model's colour.
+/// Draws `points` with the marker of `model` (see [`ModelMarker`]).
 pub fn draw_markers<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     model: &str,
@@ -141,23 +142,10 @@ where
     X::ValueType: Clone + 'static,
     Y::ValueType: Clone + 'static,
 {
-    let colour = model_colour(model);
-    let points = points.iter().cloned();
-    let drawn = match model_index(model) % 4 {
-        0 => chart
-            .draw_series(points.map(|p| Circle::new(p, 6, colour.filled())))
-            .map(|_| ()),
-        1 => chart
-            .draw_series(points.map(|p| TriangleMarker::new(p, 8, colour.filled())))
-            .map(|_| ()),
-        2 => chart
-            .draw_series(points.map(|p| Circle::new(p, 6, colour.stroke_width(3))))
-            .map(|_| ()),
-        _ => chart
-            .draw_series(points.map(|p| Cross::new(p, 6, colour.stroke_width(3))))
-            .map(|_| ()),
-    };
-    drawn.map_err(|e| e.to_string())
+    chart
+        .draw_series(points.iter().map(|p| ModelMarker::new(p.clone(), model)))
+        .map(|_| ())
+        .map_err(|e| e.to_string())
 }
 
 /// Draws one series' line through `points`, its markers and its legend entry: solid for the

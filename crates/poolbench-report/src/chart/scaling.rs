@@ -4,9 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{
-    draw_model_line, draw_side_legend, fonts, header, seconds_label, split_for_legend, Figure,
-};
+use super::{draw_model_line, fonts, header, seconds_label, split_for_legend, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -29,7 +27,7 @@ impl Figure for TimeVsWorkers<'_> {
             g,
             &self.conditions,
         )?;
-        let (area, side_legend) = split_for_legend(area, g);
+        let (area, legend) = split_for_legend(area, g);
         let workers = g.worker_counts();
         let (w_lo, w_hi) = (
             *workers.first().unwrap_or(&1) as f64,
@@ -96,29 +94,19 @@ impl Figure for TimeVsWorkers<'_> {
                 .collect();
             draw_model_line(&mut chart, series, points)?;
         }
-        if let Some(side) = &side_legend {
-            return draw_side_legend(
-                side,
-                g,
-                &[
-                    (
-                        "sequential (one at a time)".to_owned(),
-                        RGBColor(80, 80, 80),
-                        true,
-                    ),
-                    ("ideal (zero overhead)".to_owned(), BLACK, true),
-                ],
-                false,
-            );
-        }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(label_font)
-            .draw()
-            .map_err(|e| e.to_string())
+        legend.draw(
+            &mut chart,
+            SeriesLabelPosition::UpperRight,
+            &[
+                (
+                    "sequential (one at a time)".to_owned(),
+                    RGBColor(80, 80, 80),
+                    true,
+                ),
+                ("ideal (zero overhead)".to_owned(), BLACK, true),
+            ],
+            false,
+        )
     }
 }
 

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::scaling::{ideal_points, machine_suffix};
-use super::{draw_model_line, draw_side_legend, fonts, header, split_for_legend, Figure};
+use super::{draw_model_line, fonts, header, split_for_legend, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (2): speedup vs W for one workload.
@@ -27,7 +27,7 @@ impl Figure for SpeedupVsWorkers<'_> {
             g,
             &self.conditions,
         )?;
-        let (area, side_legend) = split_for_legend(area, g);
+        let (area, legend) = split_for_legend(area, g);
         let workers = g.worker_counts();
         let (w_lo, w_hi) = (
             *workers.first().unwrap_or(&1) as f64,
@@ -85,22 +85,18 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .collect();
             draw_model_line(&mut chart, series, points)?;
         }
-        if let Some(side) = &side_legend {
-            return draw_side_legend(side, g, &[("ideal".to_owned(), BLACK, true)], false);
-        }
-        chart
-            .configure_series_labels()
-            // Where the lines are not: I/O speedups climb to the upper right, CPU-bound
-            // ones level off at the core count, leaving the lower right empty.
-            .position(if g.kind == poolbench_core::WorkKind::Io {
-                SeriesLabelPosition::UpperLeft
-            } else {
-                SeriesLabelPosition::LowerRight
-            })
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(label_font)
-            .draw()
-            .map_err(|e| e.to_string())
+        // Where the lines are not: I/O speedups climb to the upper right, CPU-bound ones level
+        // off at the core count, leaving the lower right empty.
+        let position = if g.kind == poolbench_core::WorkKind::Io {
+            SeriesLabelPosition::UpperLeft
+        } else {
+            SeriesLabelPosition::LowerRight
+        };
+        legend.draw(
+            &mut chart,
+            position,
+            &[("ideal".to_owned(), BLACK, true)],
+            false,
+        )
     }
 }
