@@ -28,9 +28,28 @@ pub enum Command {
     List,
     /// Run the mock HTTP server in the foreground (`run` starts its own when it needs one).
     Serve(ServeArgs),
+    /// How far a rerun agrees: compare two results files of the same plan, per workload (share
+    /// of second medians inside the first run's intervals, |Δ| of medians, interval widths,
+    /// whether the verdict holds). `scripts/reproducibility.sh` runs the plan twice and calls it.
+    Repro(ReproArgs),
     /// Re-render a report (HTML, Markdown, CSV, charts) from saved results files; several
     /// files (e.g. from a laptop and a server) merge into one comparison, labelled by machine.
     Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReproArgs {
+    /// The first run's results.json (its intervals are the yardstick).
+    #[arg(value_name = "FIRST.json")]
+    pub first: PathBuf,
+
+    /// The second run's results.json.
+    #[arg(value_name = "SECOND.json")]
+    pub second: PathBuf,
+
+    /// Print the comparison as one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]
@@ -79,11 +98,34 @@ pub struct RunArgs {
     #[arg(long, value_parser = parse_positive, value_name = "N")]
     pub tasks: Option<usize>,
 
-    /// Timed repetitions per cell (default: the preset's).
+    /// Fewest timed samples per cell (default: the preset's, 6 for quick). Cells take their
+    /// samples in rounds, one per round, each round in a fresh shuffled order; 6 is the fewest
+    /// for which the median's interval reaches 95 % confidence.
     #[arg(long, value_parser = parse_positive, value_name = "R")]
     pub repeat: Option<usize>,
 
-    /// Untimed warm-up batches per cell before the timed ones (default: the preset's).
+    /// Most timed samples per cell: rounds go on past --repeat only for cells whose interval
+    /// is wider than --target-precision (default: the preset's, 20 for quick).
+    #[arg(long, value_parser = parse_positive, value_name = "N")]
+    pub max_repeat: Option<usize>,
+
+    /// A sample times as many whole batches as it takes to last this long, so a short batch
+    /// is not at the mercy of one preemption (default: the preset's, 25 ms for quick).
+    #[arg(long, value_parser = parse_non_negative, value_name = "MS")]
+    pub min_sample_ms: Option<f64>,
+
+    /// Stop sampling a cell once its median's 95 % interval is within this many per cent of
+    /// the median either way (default: the preset's, 2).
+    #[arg(long, value_parser = parse_non_negative, value_name = "PERCENT")]
+    pub target_precision: Option<f64>,
+
+    /// Seconds of extra rounds each workload may spend, once every cell has its --repeat
+    /// samples, narrowing wide intervals (default: the preset's, 3 for quick).
+    #[arg(long, value_parser = parse_non_negative, value_name = "SECONDS")]
+    pub measure_time: Option<f64>,
+
+    /// Untimed warm-up batches per cell before the timed ones; the last one sizes the samples
+    /// (default: the preset's).
     #[arg(long, value_name = "K")]
     pub warmup: Option<usize>,
 
@@ -107,9 +149,9 @@ pub struct RunArgs {
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
 
-    /// Cell order after the sequential oracles: `shuffled` (seeded, so a drifting machine
-    /// does not favour the models that ran first) or `fixed` (workload by workload, in
-    /// registry order) [default: shuffled, or the suite file's].
+    /// Order of each round of samples (and of starting the pools): `shuffled` (a fresh seeded
+    /// order every round, so a drifting machine does not favour the models that ran first) or
+    /// `fixed` (registry order every round) [default: shuffled, or the suite file's].
     #[arg(long, value_enum, value_name = "ORDER")]
     pub order: Option<OrderArg>,
 
@@ -236,6 +278,13 @@ fn parse_positive(text: &str) -> Result<usize, String> {
         Err(_) => Err(format!(
             "'{text}' is not a whole number (expected 1, 2, 3, ...)"
         )),
+    }
+}
+
+fn parse_non_negative(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
+        _ => Err(format!("'{text}' is not a number of at least 0")),
     }
 }
 

@@ -29,8 +29,11 @@ pub enum Output {
 pub struct Live {
     output: Output,
     bar: Option<ProgressBar>,
-    batches_per_cell: u64,
+    /// Progress units per cell: one for starting it, one per planned sample.
+    units_per_cell: u64,
     position: u64,
+    /// Units done before the current workload's rounds began.
+    rounds_base: u64,
     /// What the bar says about the current cell.
     cell_label: String,
     pub results: ResultsFile,
@@ -38,18 +41,19 @@ pub struct Live {
 }
 
 impl Live {
-    /// Starts showing a run of `cells` cells of `batches_per_cell` batches each.
+    /// Starts showing a run of `cells` cells of `units_per_cell` progress units each (one to
+    /// start the cell, one per planned sample).
     pub fn new(
         output: Output,
         results: ResultsFile,
         path: &Path,
         cells: usize,
-        batches_per_cell: usize,
+        units_per_cell: usize,
     ) -> Self {
         let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
         let bar = (output == Output::Table && terminal).then(|| {
             let bar = ProgressBar::with_draw_target(
-                Some((cells * batches_per_cell) as u64),
+                Some((cells * units_per_cell) as u64),
                 ProgressDrawTarget::stderr(),
             );
             bar.set_style(
@@ -66,8 +70,9 @@ impl Live {
         Self {
             output,
             bar,
-            batches_per_cell: batches_per_cell as u64,
+            units_per_cell: units_per_cell as u64,
             position: 0,
+            rounds_base: 0,
             cell_label: String::new(),
             results,
             path: path.to_owned(),
@@ -104,23 +109,40 @@ impl Observer for Live {
                 cell.model.name(),
                 cell.workers
             );
-            bar.set_position(self.position * self.batches_per_cell);
-            bar.set_message(self.cell_label.clone());
+            // Every cell before this one has started; their samples are counted as rounds go.
+            let started = self.rounds_base.max(self.position);
+            bar.set_position(started);
+            bar.set_message(format!("{} · warm-up", self.cell_label));
         }
     }
 
     fn batch_finished(&mut self, done: usize, of: usize) {
         if let Some(bar) = &self.bar {
-            bar.set_position(self.position * self.batches_per_cell + done as u64);
             bar.set_message(format!(
-                "{} · batch {}/{of}",
+                "{} · warm-up {}/{of}",
                 self.cell_label,
                 (done + 1).min(of)
             ));
         }
     }
 
+    fn sampled(&mut self, entry: &PlanEntry, round: usize, done: usize, planned: usize) {
+        if let Some(bar) = &self.bar {
+            // Units: a start per cell so far, plus the samples of finished workloads.
+            let cells_started = self.position + 1;
+            let extra = (done.min(planned)) as u64;
+            let finished_samples = self.rounds_base;
+            bar.set_position(cells_started + finished_samples + extra);
+            bar.set_message(format!(
+                "{}: round {} · sample {done}/{planned}+",
+                entry.spec.name,
+                round + 1
+            ));
+        }
+    }
+
     fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError> {
+        self.rounds_base += self.units_per_cell.saturating_sub(1);
         match self.output {
             Output::Table => self.print(&Table.row(cell)),
             Output::Json => println!("{}", json!({ "event": "cell", "cell": cell })),

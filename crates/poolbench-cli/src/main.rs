@@ -51,6 +51,7 @@ fn main() -> ExitCode {
         Command::List => list::list(),
         Command::Serve(args) => serve::serve(args),
         Command::Report(args) => report::report(args),
+        Command::Repro(args) => report::repro(args),
     };
     match result {
         Ok(code) => code,

@@ -8,7 +8,7 @@ use anyhow::Context;
 use poolbench_report::Input;
 use poolbench_runner::{ResultsFile, SCHEMA};
 
-use crate::args::ReportArgs;
+use crate::args::{ReportArgs, ReproArgs};
 use crate::UsageError;
 
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -36,6 +36,27 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| UsageError(format!("cannot write to --out {}: {e}", out.display())))?;
     let inputs = Input::label_all(results, &args.labels);
     write_report(&inputs, &out)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `poolbench repro FIRST SECOND`: how far the second run agrees with the first.
+pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
+    let first = read_results(&args.first)?;
+    let second = read_results(&args.second)?;
+    let agreement = poolbench_report::agreement::agreement(&first, &second);
+    if agreement.cells == 0 {
+        return Err(UsageError(format!(
+            "{} and {} share no cell with a median: compare two runs of the same plan",
+            args.first.display(),
+            args.second.display()
+        ))
+        .into());
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&agreement)?);
+    } else {
+        print!("{}", poolbench_report::agreement::render_text(&agreement));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -8,6 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
+use poolbench_runner::probe::{self, CpuTicks, NoiseReport, SequentialSpread};
 use poolbench_runner::{
     prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
 };
@@ -48,17 +49,34 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     if let CellOrder::Shuffled { seed } = plan.order {
         results.order_seed = Some(seed);
     }
+    results.sampling = Some(plan.sampling);
+    // The machine first: how equal its cores are, then steal time over the whole run.
+    let core_speeds = probe::probe_cores();
+    results.noise = Some(NoiseReport {
+        core_speed_ratio: probe::speed_ratio(&core_speeds),
+        core_speeds,
+        steal_fraction: None,
+        sequential_spread: None,
+    });
+    let steal_before = CpuTicks::now();
     if chatty {
         println!("{}", results.environment.headline());
         let order = match plan.order {
             CellOrder::Shuffled { seed } => format!("shuffled order (--seed {seed})"),
             CellOrder::Fixed => "fixed order".to_owned(),
         };
+        let sampling = &plan.sampling;
         println!(
-            "{source}: {} cells, {} timed repetitions each after {} warm-up, {order}\n",
+            "{source}: {} cells, {} warm-up batch then {} to {} samples each (a sample: whole \
+             batches for >= {:.0} ms; more samples while the 95 % interval is wider than \
+             ±{:.1} %, for up to {:.1} s a workload), taken in rounds, {order}\n",
             plan.cell_count(),
+            plan.warmup,
             plan.repeat,
-            plan.warmup
+            sampling.max_samples.max(plan.repeat),
+            sampling.min_sample_s * 1e3,
+            sampling.target_half_width * 100.0,
+            sampling.measure_s,
         );
     }
     stop_on_ctrl_c()?;
@@ -68,18 +86,45 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         results,
         &results_path,
         plan.cell_count(),
-        plan.warmup + plan.repeat,
+        1 + plan.repeat,
     );
     let outcome = run_plan(&plan, &workloads, &mut live);
     live.finish();
-    let results = live.results;
+    let mut results = live.results;
+    if let (Some(noise), Some(before), Some(after)) =
+        (results.noise.as_mut(), steal_before, CpuTicks::now())
+    {
+        noise.steal_fraction = after.steal_since(&before);
+    }
+    if let Some(noise) = results.noise.as_mut() {
+        noise.sequential_spread = SequentialSpread::worst(&results.results);
+    }
+    if !results.results.is_empty() {
+        results
+            .save(&results_path)
+            .with_context(|| format!("cannot save {}", results_path.display()))?;
+    }
+    let warnings = results
+        .noise
+        .as_ref()
+        .map(NoiseReport::warnings)
+        .unwrap_or_default();
     let out_dir = results_path.parent().unwrap_or(Path::new("."));
     let cells = match outcome {
         Err(RunError::Interrupted { finished }) => {
-            eprintln!(
-                "\npoolbench: interrupted; {finished} finished cells are saved in {}",
-                results_path.display()
-            );
+            if finished == 0 {
+                eprintln!(
+                    "\npoolbench: interrupted before any cell was measured; {} was not written",
+                    results_path.display()
+                );
+            } else {
+                eprintln!(
+                    "\npoolbench: interrupted; {finished} measured cells are saved in {} (those \
+                     of the workload that was running have fewer samples than planned and are \
+                     marked interrupted)",
+                    results_path.display()
+                );
+            }
             if finished > 0 {
                 crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
             }
@@ -92,6 +137,11 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .iter()
         .filter(|c| c.efficiency.is_some_and(|e| e > 1.05))
         .count();
+    if output != Output::Json {
+        for warning in &warnings {
+            eprintln!("\nwarning: {warning}");
+        }
+    }
     if beat_ideal > 0 && chatty {
         println!(
             "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
@@ -110,6 +160,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
                 "event": "finished",
                 "cells": cells.len(),
                 "verified": cells.len() - unverified.len(),
+                "warnings": warnings,
                 "seconds": seconds,
                 "results": results_path,
                 "report": out_dir.join("index.html"),
@@ -160,6 +211,7 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
         repeat,
         warmup,
         shuffled,
+        mut sampling,
     } = suite;
     if !args.workloads.is_empty() {
         entries = args
@@ -213,6 +265,21 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
         repeat: args.repeat.unwrap_or(repeat),
         warmup: args.warmup.unwrap_or(warmup),
         order,
+        sampling: {
+            if let Some(n) = args.max_repeat {
+                sampling.max_samples = n;
+            }
+            if let Some(ms) = args.min_sample_ms {
+                sampling.min_sample_s = ms / 1e3;
+            }
+            if let Some(percent) = args.target_precision {
+                sampling.target_half_width = percent / 100.0;
+            }
+            if let Some(seconds) = args.measure_time {
+                sampling.measure_s = seconds;
+            }
+            sampling
+        },
     };
     Ok((plan, source))
 }

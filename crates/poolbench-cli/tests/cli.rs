@@ -29,6 +29,8 @@ fn tiny_run(out: &Path, cache: &Path) -> Command {
         "2",
         "--warmup",
         "1",
+        "--measure-time",
+        "0",
     ])
     .args(["--set", "sleep.delay_ms=1", "--set", "sum.n=1000"])
     .args([
@@ -113,6 +115,15 @@ fn tiny_run_writes_a_complete_verified_results_file() {
     }
     assert!(env["logical_cores"].as_u64().unwrap() >= 1);
     assert_eq!(env["command_line"][1], "run");
+    // The machine's noise: every allowed core probed, steal time over the run.
+    let noise = &json["noise"];
+    let speeds = noise["core_speeds"].as_array().unwrap();
+    assert!(!speeds.is_empty(), "{noise}");
+    assert!(speeds
+        .iter()
+        .all(|s| s["ns_per_step"].as_f64().unwrap() > 0.0));
+    assert!(noise["steal_fraction"].as_f64().is_some(), "{noise}");
+    assert_eq!(json["sampling"]["min_sample_s"], 0.025);
 
     let cells = json["results"].as_array().unwrap();
     // 4 workloads x (sequential oracle + 3 models x 2 worker counts).
@@ -126,6 +137,17 @@ fn tiny_run_writes_a_complete_verified_results_file() {
         assert_eq!(cell["samples_s"].as_array().unwrap().len(), 2, "{name}");
         let median = cell["median_s"].as_f64().unwrap();
         assert!(median > 0.0, "{name}");
+        // Two samples: the interval is min..max, at the 50 % it is worth.
+        let ci = cell["median_ci_s"].as_array().unwrap();
+        assert!(ci[0].as_f64().unwrap() <= median && median <= ci[1].as_f64().unwrap());
+        assert_eq!(cell["ci_level"], 0.5, "{name}");
+        assert_eq!(cell["sample_order"].as_array().unwrap().len(), 2, "{name}");
+        assert!(cell["batches_per_sample"].as_u64().unwrap() >= 1, "{name}");
+        let switches = &cell["context_switches"];
+        assert!(
+            switches["voluntary"].as_f64().unwrap() >= 0.0,
+            "{name}: {switches}"
+        );
         assert!(cell["ideal_s"].as_f64().unwrap() > 0.0, "{name}");
         assert_eq!(cell["verified"], true, "{name}: {cell}");
         assert_eq!(cell["failed_tasks"], 0, "{name}");
@@ -330,8 +352,8 @@ fn descendants(pid: u32) -> Vec<u32> {
     found
 }
 
-/// Ctrl-C during a process-pool cell: the run stops, keeps the finished cells, ends and reaps
-/// every worker process, and exits with status 130.
+/// Ctrl-C while a process pool takes its turns: the run stops, keeps the finished workload and
+/// the measured cells, ends and reaps every worker process, and exits with status 130.
 #[cfg(target_os = "linux")]
 #[test]
 fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
@@ -344,37 +366,32 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
             "--models",
             "process",
             "--workloads",
-            "sleep",
+            "noop,sleep",
             "--set",
             "sleep.delay_ms=10",
         ])
-        .args([
-            "--tasks",
-            "8",
-            "--workers",
-            "1",
-            "--repeat",
-            "40",
-            "--warmup",
-            "0",
-            "-q",
-            "--out",
-        ])
+        .args(["--tasks", "8", "--workers", "1", "--repeat", "40"])
+        .args(["--measure-time", "0", "--warmup", "0", "-q", "--out"])
         .arg(&out)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    // Wait for the fork server and its worker to exist.
+    // Wait for the noop workload to be saved and the sleep workload's pool to exist.
     let deadline = Instant::now() + Duration::from_secs(60);
     let workers = loop {
         let found = descendants(child.id());
-        if found.len() >= 2 {
+        if out.join("results.json").is_file() && found.len() >= 2 {
             break found;
         }
-        assert!(Instant::now() < deadline, "the process pool never started");
+        assert!(
+            Instant::now() < deadline,
+            "the sleep workload never started"
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
+    // Let a few rounds of 80 ms samples go by.
+    std::thread::sleep(Duration::from_millis(400));
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -404,16 +421,23 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
     let cells = json["results"].as_array().unwrap();
-    assert_eq!(
-        cells.len(),
-        1,
-        "the sequential oracle's cell finished and was kept"
-    );
-    assert_eq!(cells[0]["verified"], true);
+    let noop: Vec<_> = cells.iter().filter(|c| c["workload"] == "noop").collect();
+    assert_eq!(noop.len(), 2, "the finished workload is kept whole");
+    assert!(noop.iter().all(|c| c["verified"] == true
+        && c["samples_s"].as_array().unwrap().len() == 40
+        && c.get("interrupted").is_none()));
+    // The stopped workload keeps the cells it measured, each with its samples so far.
+    let sleep: Vec<_> = cells.iter().filter(|c| c["workload"] == "sleep").collect();
+    assert!(!sleep.is_empty(), "{stderr}");
+    for cell in &sleep {
+        assert_eq!(cell["interrupted"], true);
+        let samples = cell["samples_s"].as_array().unwrap().len();
+        assert!((1..40).contains(&samples), "{samples} samples");
+    }
     let report = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(
-        report.contains("1 cell (1 model)"),
-        "a report is rendered from the finished cells: {report}"
+        report.contains(&format!("{} cells (2 models)", cells.len())),
+        "a report is rendered from the measured cells: {report}"
     );
     assert!(out.join("index.html").is_file());
 }
@@ -435,15 +459,17 @@ fn url_points_the_http_workload_at_an_existing_server() {
             "--tasks",
             "5",
         ])
-        .args(["--workers", "2", "--repeat", "1", "--warmup", "0", "--url"])
+        .args(["--workers", "2", "--repeat", "1", "--warmup", "0"])
+        .args(["--measure-time", "0", "--min-sample-ms", "0", "--url"])
         .arg(server.url())
         .arg("--out")
         .arg(dir.path())
         .assert()
         .success()
         .stderr(predicate::str::contains("started the mock").not());
-    // The sequential oracle and tokio each fetched the 5 items once.
-    assert_eq!(server.stats().items_ok, 10);
+    // The sequential oracle fetched the 5 items twice (its reference batch, then its sample),
+    // tokio once.
+    assert_eq!(server.stats().items_ok, 15);
 }
 
 /// `poolbench serve` prints where it listens first, and serves the item contract there.
@@ -476,6 +502,7 @@ fn serve_prints_its_address_and_serves_items() {
 const TINY_SUITE: &str = r#"
 repeat = 2
 warmup = 0
+measure_time_s = 0
 workers = [1, 2]
 models = ["rayon", "tokio"]
 
@@ -527,7 +554,9 @@ fn a_suite_file_runs_with_json_lines_and_a_recorded_shuffled_order() {
             format!("{} {} {}", c["workload"], c["model"], c["workers"])
         })
         .collect();
-    assert!(order[0].contains("sequential") && order[1].contains("sequential"));
+    // Workload by workload, each starting with its sequential oracle.
+    assert!(order[0].contains("sleep") && order[0].contains("sequential"));
+    assert!(order[5].contains("noop") && order[5].contains("sequential"));
 
     let json: Value =
         serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();

@@ -45,6 +45,19 @@ pub trait Model: Send + Sync + std::fmt::Debug {
 
     /// Builds a pool that runs at most `workers` tasks at once.
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError>;
+
+    /// Whether the model's workers are separate processes: each counts against the process
+    /// limit and may hold its own copy of the workload's inputs, so the runner keeps fewer of
+    /// them alive at once.
+    fn uses_processes(&self) -> bool {
+        false
+    }
+
+    /// Whether starting a pool needs a caller with no other threads (`fork()` copies only the
+    /// calling thread): the runner starts such pools before any threaded one.
+    fn needs_single_threaded_start(&self) -> bool {
+        false
+    }
 }
 
 /// What a pool's worker *processes* consumed (thread models have none to report).
@@ -54,6 +67,12 @@ pub struct ChildUsage {
     pub cpu_s: f64,
     /// Largest peak resident set (VmHWM) of any worker process so far, bytes.
     pub peak_rss_bytes: u64,
+    /// Voluntary context switches of all worker processes so far (a worker blocked: on a
+    /// pipe, a lock, a sleep).
+    pub voluntary_switches: u64,
+    /// Involuntary context switches of all worker processes so far (the scheduler preempted
+    /// a worker that could have gone on).
+    pub involuntary_switches: u64,
 }
 
 /// A started model, ready to run batches. Dropping it shuts it down cleanly.

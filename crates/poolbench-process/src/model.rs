@@ -84,4 +84,12 @@ impl Model for ProcessModel {
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {
         Ok(Box::new(self.start_pool(workers)?))
     }
+
+    fn uses_processes(&self) -> bool {
+        true
+    }
+
+    fn needs_single_threaded_start(&self) -> bool {
+        self.method == StartMethod::Fork
+    }
 }

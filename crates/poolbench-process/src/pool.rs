@@ -74,6 +74,8 @@ struct State {
     loaded: Option<Loaded>,
     dead_cpu_s: f64,
     peak_rss_bytes: u64,
+    /// Voluntary and involuntary context switches of workers already reaped.
+    dead_switches: (u64, u64),
 }
 
 /// A worker and the tasks sent to it: the first is running (or about to), the rest wait in
@@ -150,6 +152,7 @@ impl ProcessPool {
                 loaded: None,
                 dead_cpu_s: 0.0,
                 peak_rss_bytes: 0,
+                dead_switches: (0, 0),
             }),
         };
         {
@@ -516,6 +519,9 @@ impl ProcessPool {
     /// Adds a worker's CPU time and peak memory to the totals (read before it is reaped).
     fn account(&self, st: &mut State, pid: i32) {
         st.dead_cpu_s += usage::cpu_seconds(pid).unwrap_or(0.0);
+        let (voluntary, involuntary) = usage::context_switches(pid).unwrap_or((0, 0));
+        st.dead_switches.0 += voluntary;
+        st.dead_switches.1 += involuntary;
         st.peak_rss_bytes = st
             .peak_rss_bytes
             .max(poolbench_core::peak_rss_bytes(&pid.to_string()).unwrap_or(0));
@@ -557,11 +563,17 @@ impl Pool for ProcessPool {
     fn child_usage(&self) -> Option<ChildUsage> {
         let st = self.state.borrow();
         let live = st.slots.iter().map(|s| s.worker.pid);
+        let (voluntary, involuntary) = live
+            .clone()
+            .filter_map(usage::context_switches)
+            .fold(st.dead_switches, |(v, i), (dv, di)| (v + dv, i + di));
         Some(ChildUsage {
             cpu_s: st.dead_cpu_s + live.clone().filter_map(usage::cpu_seconds).sum::<f64>(),
             peak_rss_bytes: live
                 .filter_map(|pid| poolbench_core::peak_rss_bytes(&pid.to_string()))
                 .fold(st.peak_rss_bytes, u64::max),
+            voluntary_switches: voluntary,
+            involuntary_switches: involuntary,
         })
     }
 }
@@ -577,6 +589,7 @@ impl Drop for ProcessPool {
                 loaded: None,
                 dead_cpu_s: 0.0,
                 peak_rss_bytes: 0,
+                dead_switches: (0, 0),
             },
         );
         self.retire_all(&mut st);

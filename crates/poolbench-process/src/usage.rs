@@ -10,6 +10,21 @@ pub fn cpu_seconds(pid: i32) -> Option<f64> {
     cpu_seconds_from_ticks(pid)
 }
 
+/// Voluntary and involuntary context switches of process `pid` so far, from
+/// `/proc/<pid>/status`.
+pub fn context_switches(pid: i32) -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name)?.trim().parse::<u64>().ok())
+    };
+    Some((
+        field("voluntary_ctxt_switches:")?,
+        field("nonvoluntary_ctxt_switches:")?,
+    ))
+}
+
 fn cpu_seconds_from_ticks(pid: i32) -> Option<f64> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
     // Fields after the command name (which may contain spaces) start at state (field 3);
@@ -32,5 +47,7 @@ mod tests {
         assert!(cpu_seconds(me).is_some());
         assert!(cpu_seconds_from_ticks(me).is_some());
         assert!(cpu_seconds(-5).is_none());
+        assert!(context_switches(me).is_some());
+        assert!(context_switches(-5).is_none());
     }
 }

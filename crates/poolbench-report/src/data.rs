@@ -9,7 +9,7 @@
 use poolbench_core::WorkKind;
 use poolbench_runner::{CellResult, Percentiles, ResultsFile};
 
-use crate::stats::median_ci;
+use crate::stats::cell_ci;
 
 /// One results file and the name its machine goes by in a merged report.
 #[derive(Debug, Clone)]
@@ -54,8 +54,14 @@ pub struct Point {
     pub median: f64,
     pub min: f64,
     pub max: f64,
-    /// 95 % bootstrap interval of the median.
+    /// Distribution-free interval of the median (two order statistics of the samples).
     pub ci: (f64, f64),
+    /// The interval's actual confidence level (below 0.95 only with too few samples).
+    pub ci_level: f64,
+    /// Clean samples behind the median.
+    pub samples: usize,
+    /// Median context switches per batch (voluntary, involuntary), workers included.
+    pub context_switches: Option<(f64, f64)>,
     pub speedup: Option<f64>,
     pub efficiency: Option<f64>,
     pub ideal: Option<f64>,
@@ -225,8 +231,8 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
     let merged = inputs.len() > 1;
     let mut groups: Vec<WorkloadGroup> = Vec::new();
     for (machine, input) in inputs.iter().enumerate() {
-        for (index, cell) in input.results.results.iter().enumerate() {
-            let Some(point) = point(cell, index as u64) else {
+        for cell in &input.results.results {
+            let Some(point) = point(cell) else {
                 continue;
             };
             let params = params_text(cell);
@@ -319,15 +325,19 @@ fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_owned()
 }
 
-fn point(cell: &CellResult, seed: u64) -> Option<Point> {
+fn point(cell: &CellResult) -> Option<Point> {
     let median = cell.median_s?;
     let tasks = cell.tasks.max(1) as f64;
+    let ci = cell_ci(cell)?;
     Some(Point {
         workers: cell.workers,
         median,
         min: cell.min_s?,
         max: cell.max_s?,
-        ci: median_ci(&cell.samples_s, seed)?,
+        ci: (ci.low, ci.high),
+        ci_level: ci.level,
+        samples: cell.samples_s.len(),
+        context_switches: cell.context_switches.map(|c| (c.voluntary, c.involuntary)),
         speedup: cell.speedup,
         efficiency: cell.efficiency,
         ideal: cell.ideal_s,
@@ -348,7 +358,7 @@ fn point(cell: &CellResult, seed: u64) -> Option<Point> {
 }
 
 /// `key=value, …` without the URL (it changes with every run's server port).
-fn params_text(cell: &CellResult) -> String {
+pub(crate) fn params_text(cell: &CellResult) -> String {
     let parts: Vec<String> = cell
         .params
         .iter()

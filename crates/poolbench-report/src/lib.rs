@@ -9,9 +9,11 @@
 //! Several results files (e.g. a 2-core laptop and a 16-core server) make one merged report:
 //! each (model, machine) pair is a series of its own, labelled by machine.
 
+pub mod agreement;
 mod chart;
 mod data;
 mod stats;
+mod summary;
 mod text;
 mod verdict;
 
@@ -19,7 +21,7 @@ use std::path::Path;
 
 pub use chart::{render, Figure, Rendered, SIZE};
 pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
-pub use stats::{median_ci, overlap};
+pub use stats::{cell_ci, overlap};
 pub use verdict::{verdicts, Verdict};
 
 /// Why a report could not be made.
@@ -51,7 +53,7 @@ pub struct Section<'a> {
 /// Renders every file of the report for `inputs` (one results file, or several to merge).
 pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
     let groups = group(inputs);
-    let conditions = text::conditions(inputs);
+    let conditions = summary::conditions(inputs);
     let mut sections = Vec::with_capacity(groups.len());
     for g in &groups {
         sections.push(Section {

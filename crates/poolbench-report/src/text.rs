@@ -5,125 +5,15 @@ use std::fmt::Write;
 use poolbench_runner::format_duration;
 
 use crate::data::{Input, Point, Series, WorkloadGroup};
+use crate::summary::{conditions, summary, verdict_line, warnings};
 use crate::verdict::Verdict;
 use crate::Section;
 
-fn secs(s: f64) -> String {
+pub(crate) fn secs(s: f64) -> String {
     if s < 0.5e-9 {
         return "0".to_owned();
     }
     format_duration(std::time::Duration::from_secs_f64(s))
-}
-
-/// One line with the conditions of every figure: the machine (or machines), build, date and
-/// repetitions.
-pub fn conditions(inputs: &[Input]) -> String {
-    let Some(first) = inputs.first() else {
-        return String::new();
-    };
-    let env = &first.results.environment;
-    let cell = first.results.results.first();
-    let runs = format!(
-        "median of {} runs after {} warm-up",
-        cell.map_or(0, |c| c.repeat),
-        cell.map_or(0, |c| c.warmup)
-    );
-    if inputs.len() > 1 {
-        let machines: Vec<String> = inputs
-            .iter()
-            .map(|i| {
-                let cpu = i.results.environment.cpu_model.as_deref();
-                format!("{} ({})", i.label, cpu.unwrap_or("unknown CPU"))
-            })
-            .collect();
-        return format!("{} · {runs}", machines.join(" vs "));
-    }
-    format!(
-        "{} logical cores · {} · {} · poolbench {} ({}) · {} · {runs}",
-        env.logical_cores,
-        env.cpu_model.as_deref().unwrap_or("unknown CPU"),
-        env.os,
-        env.poolbench_version,
-        env.build_profile,
-        env.started_at.get(..10).unwrap_or(&env.started_at),
-    )
-}
-
-/// `1 cell`, `2 cells`.
-fn counted(n: usize, thing: &str) -> String {
-    if n == 1 {
-        format!("1 {thing}")
-    } else {
-        format!("{n} {thing}s")
-    }
-}
-
-/// A few sentences on what was run and whether it all checked out.
-fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
-    let mut lines = Vec::new();
-    for input in inputs {
-        let r = &input.results;
-        let cells = r.results.len();
-        let unverified = r.results.iter().filter(|c| !c.verified).count();
-        let mut models: Vec<&str> = r.results.iter().map(|c| c.model.as_str()).collect();
-        models.sort_unstable();
-        models.dedup();
-        let checked = if unverified == 0 {
-            "every cell's outputs matched the sequential oracle".to_owned()
-        } else {
-            format!(
-                "{} did NOT match the sequential oracle or had failed tasks (marked below)",
-                counted(unverified, "cell")
-            )
-        };
-        let order = match r.order_seed {
-            Some(seed) => format!("cells ran in a shuffled order (seed {seed})"),
-            None => "cells ran in the fixed order".to_owned(),
-        };
-        lines.push(format!(
-            "{}{} ({}) from {}, on {} logical cores; {checked}; {order}.",
-            if inputs.len() > 1 {
-                format!("{}: ", input.label)
-            } else {
-                String::new()
-            },
-            counted(cells, "cell"),
-            counted(models.len(), "model"),
-            r.preset.as_deref().unwrap_or("a custom run"),
-            r.environment.logical_cores,
-        ));
-    }
-    lines.push(format!(
-        "{} workloads; times are medians of the timed repetitions with 95% bootstrap intervals \
-         of the median; speedup is against the sequential run of the same workload on the same \
-         machine.",
-        sections.len()
-    ));
-    lines
-}
-
-fn verdict_line(v: &Verdict) -> String {
-    let ties = if v.indistinguishable.is_empty() {
-        "no other model within its 95% interval".to_owned()
-    } else {
-        format!(
-            "indistinguishable within 95% intervals: {}",
-            v.indistinguishable.join(", ")
-        )
-    };
-    let on = v
-        .machine
-        .as_deref()
-        .map(|m| format!("on {m}: "))
-        .unwrap_or_default();
-    format!(
-        "{on}fastest median: {} at W = {} ({}); {}. {}",
-        v.fastest,
-        v.workers,
-        secs(v.median),
-        ties,
-        v.reason
-    )
 }
 
 /// One table row per cell of `g`, series by series.
@@ -141,7 +31,8 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
             s.label.clone(),
             p.workers.to_string(),
             secs(p.median),
-            format!("{} – {}", secs(p.ci.0), secs(p.ci.1)),
+            ci_text(p),
+            p.samples.to_string(),
             format!("{} – {}", secs(p.min), secs(p.max)),
             p.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
             p.efficiency
@@ -155,11 +46,22 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     })
 }
 
-const HEADINGS: [&str; 8] = [
+/// The interval, with its level when it is below 95 % (too few samples).
+fn ci_text(p: &Point) -> String {
+    let range = format!("{} – {}", secs(p.ci.0), secs(p.ci.1));
+    if p.ci_level + 1e-9 < poolbench_runner::CI_LEVEL {
+        format!("{range} (only {:.1} %)", p.ci_level * 100.0)
+    } else {
+        range
+    }
+}
+
+const HEADINGS: [&str; 9] = [
     "model",
     "W",
     "median",
     "95% CI of median",
+    "samples",
     "min – max",
     "speedup",
     "efficiency",
@@ -183,6 +85,10 @@ fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
             p.cpu.map_or_else(dash, secs),
             p.cpu_user_system
                 .map_or_else(dash, |(u, s)| format!("{} / {}", secs(u), secs(s))),
+            p.context_switches.map_or_else(dash, |(v, i)| {
+                let tasks = g.tasks.max(1) as f64;
+                format!("{:.2} / {:.2}", v / tasks, i / tasks)
+            }),
             p.peak_threads.map_or_else(dash, |t| t.to_string()),
             p.startup.map_or_else(dash, secs),
             p.self_peak_rss_bytes.map_or_else(dash, mib),
@@ -191,7 +97,7 @@ fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     })
 }
 
-const DETAIL_HEADINGS: [&str; 12] = [
+const DETAIL_HEADINGS: [&str; 13] = [
     "model",
     "W",
     "tasks/s",
@@ -200,6 +106,7 @@ const DETAIL_HEADINGS: [&str; 12] = [
     "run time p50 / p99",
     "CPU per batch (with workers)",
     "poolbench CPU user / sys",
+    "context switches per task (voluntary / involuntary)",
     "threads added",
     "startup",
     "poolbench peak RSS",
@@ -229,6 +136,9 @@ pub fn markdown(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) ->
     let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(inputs));
     for line in summary(inputs, sections) {
         let _ = writeln!(md, "{line}\n");
+    }
+    for warning in warnings(inputs) {
+        let _ = writeln!(md, "> **Warning — {warning}**\n");
     }
     for input in inputs {
         let _ = writeln!(
@@ -263,7 +173,7 @@ pub fn markdown(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) ->
     }
     let _ = writeln!(
         md,
-        "Raw data: [results.csv](results.csv) (one row per timed repetition){}. Charts are in \
+        "Raw data: [results.csv](results.csv) (one row per sample, with its round and place in the round){}. Charts are in \
          `charts/` as SVG and PNG.",
         if inputs.len() == 1 {
             format!(
@@ -321,7 +231,7 @@ pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> Str
          table{{border-collapse:collapse;margin:1em 0;font-size:17px}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}\
          td:first-child,th:first-child{{text-align:left}}svg{{max-width:100%;height:auto}}code,pre{{background:#f4f4f4}}\
          pre{{overflow-x:auto;font-size:15px}}li{{margin:.5em 0}}summary{{cursor:pointer;margin:.5em 0}}\
-         nav a{{margin-right:1em}}</style></head><body>"
+         nav a{{margin-right:1em}}.warning{{background:#fff3cd;border-left:6px solid #c58a00;padding:.5em 1em}}</style></head><body>"
     );
     let _ = write!(
         h,
@@ -330,6 +240,13 @@ pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> Str
     );
     for line in summary(inputs, sections) {
         let _ = write!(h, "<p>{}</p>", escape(&line));
+    }
+    for warning in warnings(inputs) {
+        let _ = write!(
+            h,
+            "<p class=\"warning\"><strong>Warning — {}</strong></p>",
+            escape(&warning)
+        );
     }
     for input in inputs {
         let _ = write!(
@@ -419,15 +336,20 @@ fn csv_field(text: &str) -> String {
 /// `results.csv`: one row per timed repetition, with the cell's machine and parameters.
 pub fn csv(inputs: &[Input]) -> String {
     let mut out = String::from(
-        "machine,experiment,workload,params,model,workers,tasks,repetition,seconds,verified,failed_tasks\n",
+        "machine,experiment,workload,params,model,workers,tasks,repetition,seconds,verified,failed_tasks,round,position,batches_per_sample\n",
     );
     for input in inputs {
         for cell in &input.results.results {
             let params = serde_json::to_string(&cell.params).unwrap_or_default();
             for (repetition, seconds) in cell.samples_s.iter().enumerate() {
+                let [round, position] = cell
+                    .sample_order
+                    .as_ref()
+                    .and_then(|o| o.get(repetition))
+                    .map_or([String::new(), String::new()], |o| o.map(|x| x.to_string()));
                 let _ = writeln!(
                     out,
-                    "{},{},{},{},{},{},{},{},{},{},{}",
+                    "{},{},{},{},{},{},{},{},{},{},{},{round},{position},{}",
                     csv_field(&input.label),
                     csv_field(cell.experiment.as_deref().unwrap_or("")),
                     csv_field(&cell.workload),
@@ -438,7 +360,8 @@ pub fn csv(inputs: &[Input]) -> String {
                     repetition + 1,
                     seconds,
                     cell.verified,
-                    cell.failed_tasks
+                    cell.failed_tasks,
+                    cell.batches_per_sample.unwrap_or(1)
                 );
             }
         }

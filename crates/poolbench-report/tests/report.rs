@@ -17,12 +17,7 @@ fn cell(
     sorted.sort_by(f64::total_cmp);
     let median = sorted[sorted.len() / 2];
     CellResult {
-        workload: workload.into(),
-        kind,
         params: serde_json::Map::new(),
-        model: model.into(),
-        workers,
-        tasks: 8,
         cores: 2,
         warmup: 1,
         repeat: samples.len(),
@@ -36,18 +31,10 @@ fn cell(
         speedup: Some(0.08 / median),
         efficiency: Some(0.08 / workers as f64 / median),
         verified: true,
-        failed_tasks: 0,
-        mismatched_tasks: 0,
-        errors: Vec::new(),
         startup_s: Some(0.001),
         cpu_s: Some(median * 0.1),
-        child_cpu_s: None,
-        peak_rss_bytes: None,
         peak_threads: Some(workers),
         max_in_flight: Some(workers),
-        queue_wait_s: None,
-        service_s: None,
-        latency_s: None,
         cpu_user_s: Some(median * 0.08),
         cpu_system_s: Some(median * 0.02),
         self_peak_rss_bytes: Some(20 << 20),
@@ -56,9 +43,7 @@ fn cell(
                 .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
                 .collect()
         }),
-        model_error: None,
-        experiment: None,
-        run_index: None,
+        ..CellResult::new(workload, kind, model, workers, 8)
     }
 }
 

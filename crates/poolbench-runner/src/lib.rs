@@ -9,11 +9,14 @@
 //! every repetition's checksums with the oracle. Each finished cell is handed to a callback at
 //! once, so the CLI can print it and save `results.json` before the next cell starts.
 
+mod cell;
 mod environment;
 mod plan;
 mod presets;
+pub mod probe;
 mod results;
 mod run;
+mod sampling;
 mod stats;
 mod suite;
 mod table;
@@ -22,8 +25,11 @@ mod usage;
 pub use environment::Environment;
 pub use plan::{CellId, CellOrder, Plan, PlanEntry, PlanError};
 pub use presets::{find_preset, preset_names, Preset, PRESETS};
-pub use results::{staged_file, write_atomic, CellResult, Percentiles, ResultsFile, SCHEMA};
-pub use run::{prepare, run_plan, BoxError, Observer, RunError};
-pub use stats::{percentile, Summary};
+pub use results::{
+    staged_file, write_atomic, CellResult, ContextSwitches, Percentiles, ResultsFile, SCHEMA,
+};
+pub use run::{prepare, run_plan, BoxError, Observer, RunError, MAX_LIVE_WORKER_PROCESSES};
+pub use sampling::Sampling;
+pub use stats::{order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
 pub use suite::{Suite, SuiteError};
 pub use table::{format_duration, Table};

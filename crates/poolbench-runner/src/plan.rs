@@ -2,6 +2,8 @@
 
 use poolbench_core::{Model, WorkloadSpec};
 
+use crate::Sampling;
+
 /// One workload of a plan with the worker counts it is measured at.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PlanEntry {
@@ -28,23 +30,24 @@ impl PlanEntry {
     }
 }
 
-/// The order in which a plan's cells run.
+/// The order in which a workload's cells take their samples.
 ///
-/// The `sequential` oracle of every workload always runs first (every other cell is verified
-/// against it). After that, `Shuffled` runs the remaining cells of all workloads in a seeded
-/// random order, so that a machine that drifts (thermal throttling, a noisy neighbour arriving)
-/// spreads its drift over every model instead of penalising whichever ran last; the seed is
-/// recorded so an order can be repeated. `Fixed` runs them workload by workload, model by
-/// model, in registry order: easier to follow live, fairer only on a quiet machine.
+/// Workloads run one after another, and each workload's `sequential` oracle starts first
+/// (every other cell is verified against it). Its cells then take one sample each per round.
+/// `Shuffled` draws a fresh random order for every round (and for starting the pools) from a
+/// recorded seed, so that a machine that drifts (thermal throttling, a noisy neighbour
+/// arriving) spreads its drift over every model instead of penalising whichever ran last, and a
+/// seed repeats an order. `Fixed` keeps registry order in every round: easier to follow, fairer
+/// only on a quiet machine.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CellOrder {
     Fixed,
     Shuffled { seed: u64 },
 }
 
-/// What to run: every entry × every model × the entry's worker counts, `repeat` timed times
-/// after `warmup` untimed batches. The `sequential` oracle runs once (at W = 1) for every entry
-/// whether or not it is listed in `models`.
+/// What to run: every entry × every model × the entry's worker counts, at least `repeat` timed
+/// samples each after `warmup` untimed batches, more as `sampling` allows. The `sequential`
+/// oracle runs (at W = 1) for every entry whether or not it is listed in `models`.
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub entries: Vec<PlanEntry>,
@@ -52,6 +55,7 @@ pub struct Plan {
     pub repeat: usize,
     pub warmup: usize,
     pub order: CellOrder,
+    pub sampling: Sampling,
 }
 
 /// A plan that cannot run.
@@ -65,6 +69,8 @@ pub enum PlanError {
     ZeroTasks { workload: String },
     #[error("nothing to run: the list of {what} is empty")]
     Empty { what: &'static str },
+    #[error("{0}")]
+    Sampling(String),
 }
 
 /// One cell to run: which entry, which model, how many workers.
@@ -105,6 +111,7 @@ impl Plan {
         if self.repeat == 0 {
             return Err(PlanError::ZeroRepeat);
         }
+        self.sampling.check().map_err(PlanError::Sampling)?;
         Ok(())
     }
 
@@ -113,10 +120,10 @@ impl Plan {
         self.entries.len() + self.measured_cells().len()
     }
 
-    /// The cells after the oracles, in the order they will run.
+    /// The cells besides the oracles, workload by workload, in registry order (each
+    /// workload's cells then start and take turns in the plan's [`CellOrder`]).
     pub fn measured_cells(&self) -> Vec<CellId> {
-        let mut cells: Vec<CellId> = self
-            .entries
+        self.entries
             .iter()
             .enumerate()
             .flat_map(|(entry, e)| {
@@ -131,11 +138,7 @@ impl Plan {
                         })
                     })
             })
-            .collect();
-        if let CellOrder::Shuffled { seed } = self.order {
-            fastrand::Rng::with_seed(seed).shuffle(&mut cells);
-        }
-        cells
+            .collect()
     }
 }
 
@@ -156,6 +159,7 @@ mod tests {
             repeat: 3,
             warmup: 1,
             order,
+            sampling: Sampling::default(),
         }
     }
 
@@ -167,25 +171,16 @@ mod tests {
     }
 
     #[test]
-    fn every_cell_runs_once_in_either_order() {
+    fn every_cell_is_counted_once() {
         let fixed = plan(CellOrder::Fixed);
-        let shuffled = plan(CellOrder::Shuffled { seed: 7 });
         let others = poolbench_models::MODELS.len() - 1;
         assert_eq!(fixed.cell_count(), 2 + others * 4);
         let mut a = names(&fixed.measured_cells());
-        let mut b = names(&shuffled.measured_cells());
-        assert_ne!(a, b, "a shuffle of {} cells left them in order", a.len());
+        let len = a.len();
         a.sort_unstable();
-        b.sort_unstable();
-        assert_eq!(a, b);
+        a.dedup();
+        assert_eq!(a.len(), len);
         assert!(a.iter().all(|c| c.1 != ORACLE));
-    }
-
-    #[test]
-    fn a_seed_repeats_its_order() {
-        let order = |seed| names(&plan(CellOrder::Shuffled { seed }).measured_cells());
-        assert_eq!(order(3), order(3));
-        assert_ne!(order(3), order(4));
     }
 
     #[test]
@@ -196,6 +191,9 @@ mod tests {
         let mut p = plan(CellOrder::Fixed);
         p.repeat = 0;
         assert!(matches!(p.validate(), Err(PlanError::ZeroRepeat)));
+        let mut p = plan(CellOrder::Fixed);
+        p.sampling.max_samples = 0;
+        assert!(matches!(p.validate(), Err(PlanError::Sampling(_))));
         let mut p = plan(CellOrder::Fixed);
         p.entries.clear();
         assert!(matches!(p.validate(), Err(PlanError::Empty { .. })));

@@ -3,6 +3,7 @@
 use poolbench_core::WorkloadSpec;
 
 use crate::plan::PlanEntry;
+use crate::Sampling;
 
 /// A named suite of workloads and worker counts.
 #[derive(Debug, Clone, Copy)]
@@ -12,47 +13,83 @@ pub struct Preset {
     pub entries: fn() -> Vec<PlanEntry>,
     /// Worker counts for a workload the preset does not list (`--workloads` adds it).
     pub workers: &'static [usize],
+    /// The fewest samples per cell.
     pub repeat: usize,
     pub warmup: usize,
+    pub sampling: Sampling,
 }
 
 /// Every preset; the first is the default.
 pub static PRESETS: &[Preset] = &[
     Preset {
         name: "quick",
-        summary: "every model x sleep, http, sum, sum-mem, thumbnail, noop at W = 1, 2, 4, 8 (~45 s on 2 cores)",
+        summary: "every model x sleep, http (W = 2, 4, 8), sum, sum-mem, thumbnail, noop (W = 1, 2, cores, 2 x cores) (~55 s on 2 cores)",
         entries: quick,
         workers: QUICK_WORKERS,
-        repeat: 5,
+        repeat: 6,
         warmup: 1,
+        sampling: QUICK_SAMPLING,
     },
     Preset {
         name: "full",
         summary: "larger batches, W = 1..64: for reference reports (~5 min on 2 cores)",
         entries: full,
         workers: FULL_WORKERS,
-        repeat: 5,
+        repeat: 6,
         warmup: 1,
+        sampling: Sampling {
+            min_sample_s: 0.05,
+            max_samples: 30,
+            target_half_width: 0.02,
+            measure_s: 20.0,
+        },
     },
     Preset {
         name: "seeds",
         summary: "the seed articles' experiments S1, S2, S4-S7 with their pool sizes, scaled to run in ~2 min on 2 cores",
         entries: seeds,
         workers: QUICK_WORKERS,
-        repeat: 3,
+        repeat: 6,
         warmup: 1,
+        sampling: Sampling {
+            measure_s: 4.0,
+            ..QUICK_SAMPLING
+        },
     },
     Preset {
         name: "s1",
         summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13 (~95 s on 2 cores)",
         entries: s1,
         workers: S1_WORKERS,
-        repeat: 3,
+        repeat: 6,
         warmup: 1,
+        sampling: QUICK_SAMPLING,
     },
 ];
 
 const QUICK_WORKERS: &[usize] = &[1, 2, 4, 8];
+/// I/O work in the quick preset: every pool at W = 1 is the sequential loop plus overhead,
+/// which the sequential cell (always run) and the CPU workloads' W = 1 cells already show.
+const QUICK_IO_WORKERS: &[usize] = &[2, 4, 8];
+
+/// Samples of at least 25 ms, 6 to 20 of them per cell, more only while a cell's interval is
+/// wider than ±2 % and its workload has had less than 7 s of rounds.
+const QUICK_SAMPLING: Sampling = Sampling {
+    min_sample_s: 0.025,
+    max_samples: 20,
+    target_half_width: 0.02,
+    measure_s: 7.0,
+};
+
+/// Worker counts for CPU-bound work: one worker, two, one per core and two per core. Far
+/// beyond the cores, CPU work only queues: such cells teach nothing new and cost the most.
+fn cpu_workers() -> Vec<usize> {
+    let cores = poolbench_core::logical_cores();
+    let mut workers = vec![1, 2, cores, 2 * cores];
+    workers.sort_unstable();
+    workers.dedup();
+    workers
+}
 const FULL_WORKERS: &[usize] = &[1, 2, 4, 8, 16, 32, 64];
 const S1_WORKERS: &[usize] = &[1, 4, 8, 13];
 
@@ -71,17 +108,22 @@ pub fn preset_names() -> String {
 }
 
 fn quick() -> Vec<PlanEntry> {
-    [
+    let io = [
         WorkloadSpec::new("sleep", 8).with("delay_ms", 10.0),
         WorkloadSpec::new("http", 16).with("latency", "5"),
-        WorkloadSpec::new("sum", 32).with("n", 1_000_000),
-        WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 2 << 20),
-        WorkloadSpec::new("thumbnail", 16),
-        WorkloadSpec::new("noop", 2_000),
     ]
     .into_iter()
-    .map(|spec| PlanEntry::new(spec, QUICK_WORKERS))
-    .collect()
+    .map(|spec| PlanEntry::new(spec, QUICK_IO_WORKERS));
+    let cpu = [
+        WorkloadSpec::new("sum", 32).with("n", 1_000_000),
+        // 64 MiB in all: far past the last-level cache, and quick to build in every worker.
+        WorkloadSpec::new("sum-mem", 8).with("elements_per_task", 1 << 20),
+        WorkloadSpec::new("thumbnail", 8),
+        WorkloadSpec::new("noop", 1_000),
+    ]
+    .into_iter()
+    .map(|spec| PlanEntry::new(spec, &cpu_workers()));
+    io.chain(cpu).collect()
 }
 
 fn full() -> Vec<PlanEntry> {

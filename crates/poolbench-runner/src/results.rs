@@ -10,7 +10,8 @@ use poolbench_core::WorkKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::Environment;
+use crate::probe::NoiseReport;
+use crate::{Environment, Sampling};
 
 /// The schema identifier written into every results file.
 pub const SCHEMA: &str = "poolbench/1";
@@ -25,7 +26,13 @@ pub struct ResultsFile {
     /// The seed of the shuffled cell order; absent when cells ran in the fixed order.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub order_seed: Option<u64>,
-    /// Finished cells, in the order they ran.
+    /// How samples were taken (absent in files from before interleaved rounds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sampling: Option<Sampling>,
+    /// The machine's noise: core speeds before the run, steal time during it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noise: Option<NoiseReport>,
+    /// Finished cells, workload by workload.
     pub results: Vec<CellResult>,
 }
 
@@ -37,6 +44,8 @@ impl ResultsFile {
             environment,
             preset,
             order_seed: None,
+            sampling: None,
+            noise: None,
             results: Vec::new(),
         }
     }
@@ -57,6 +66,15 @@ pub struct Percentiles {
     pub max: f64,
 }
 
+/// Context switches per batch (this process and its worker processes).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ContextSwitches {
+    /// A thread or worker blocked (a lock, a channel, a sleep, a socket).
+    pub voluntary: f64,
+    /// The scheduler took a core from a thread or worker that could have gone on.
+    pub involuntary: f64,
+}
+
 /// One cell: one workload (with its parameters) on one model at one worker count.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CellResult {
@@ -68,9 +86,26 @@ pub struct CellResult {
     pub tasks: usize,
     pub cores: usize,
     pub warmup: usize,
+    /// The fewest samples the cell was to get (more follow while its interval is wide).
     pub repeat: usize,
-    /// Every timed repetition's wall time, in run order.
+    /// Every clean sample's time per batch (the mean over `batches_per_sample` batches), in
+    /// run order. Samples with a failed task are not here (see `failed_batches`).
     pub samples_s: Vec<f64>,
+    /// Whole batches timed together as one sample.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batches_per_sample: Option<usize>,
+    /// For each of `samples_s`: `[round, position]`, the round it was taken in and the cell's
+    /// place in that round's shuffled order (0 = first).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sample_order: Option<Vec<[usize; 2]>>,
+    /// Distribution-free confidence interval of the median, `[low, high]` (two order
+    /// statistics of `samples_s`); its confidence is `ci_level`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub median_ci_s: Option<[f64; 2]>,
+    /// The actual confidence level of `median_ci_s` (0.95 or just above; below 0.95 only when
+    /// there were too few samples, which the report then says).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ci_level: Option<f64>,
     pub median_s: Option<f64>,
     pub min_s: Option<f64>,
     pub max_s: Option<f64>,
@@ -90,6 +125,26 @@ pub struct CellResult {
     pub mismatched_tasks: usize,
     /// The first few task errors, as "task I: message".
     pub errors: Vec<String>,
+    /// Timed batches in which a task failed: left out of every figure.
+    #[serde(default)]
+    pub failed_batches: usize,
+    /// The first error of the first failed timed batch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_batch_error: Option<String>,
+    /// The run was stopped (Ctrl-C) while this cell's workload was measured: its samples are
+    /// real but may be fewer than planned.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub interrupted: bool,
+    /// Why the cell has no median (no clean sample), when it has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub no_median: Option<String>,
+    /// Median context switches per batch, this process and its worker processes together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_switches: Option<ContextSwitches>,
+    /// Share of the machine's CPU time stolen by the hypervisor while this cell's workload
+    /// was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steal_fraction: Option<f64>,
     /// Seconds to start the model's pool (threads, runtime, worker processes) and prepare it
     /// for the workload (workers building it), outside the timed batches.
     pub startup_s: Option<f64>,
@@ -101,8 +156,8 @@ pub struct CellResult {
     /// The system (kernel) part of `cpu_s` (median per timed batch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cpu_system_s: Option<f64>,
-    /// Peak resident set of poolbench itself during this cell (start-up, warm-up and timed
-    /// batches), bytes: the peak is reset before each cell.
+    /// Peak resident set of poolbench itself while this cell's workload was measured (all of
+    /// its cells' pools are alive together), bytes: the peak is reset before each workload.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_peak_rss_bytes: Option<u64>,
     /// Process models only: median CPU time of the worker processes per timed batch.
@@ -133,9 +188,67 @@ pub struct CellResult {
     /// The experiment this cell replicates (e.g. `S6`), from the preset or suite.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub experiment: Option<String>,
-    /// The cell's position in the run (0 = first); cells may run in a shuffled order.
+    /// The cell's position in the run's start-up order (0 = first); its samples were taken
+    /// in rounds (see `sample_order`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub run_index: Option<usize>,
+}
+
+impl CellResult {
+    /// A cell with its identity filled in and no figures yet (no parameters, one core, no
+    /// warm-up or repetitions asked for): the runner fills in the rest as it measures.
+    pub fn new(workload: &str, kind: WorkKind, model: &str, workers: usize, tasks: usize) -> Self {
+        CellResult {
+            workload: workload.to_owned(),
+            kind,
+            params: Map::new(),
+            model: model.to_owned(),
+            workers,
+            tasks,
+            cores: 1,
+            warmup: 0,
+            repeat: 0,
+            samples_s: Vec::new(),
+            batches_per_sample: None,
+            sample_order: None,
+            median_ci_s: None,
+            ci_level: None,
+            median_s: None,
+            min_s: None,
+            max_s: None,
+            mean_s: None,
+            stddev_s: None,
+            ideal_s: None,
+            speedup: None,
+            efficiency: None,
+            verified: false,
+            failed_tasks: 0,
+            mismatched_tasks: 0,
+            errors: Vec::new(),
+            failed_batches: 0,
+            first_batch_error: None,
+            interrupted: false,
+            no_median: None,
+            context_switches: None,
+            steal_fraction: None,
+            startup_s: None,
+            cpu_s: None,
+            child_cpu_s: None,
+            peak_rss_bytes: None,
+            peak_threads: None,
+            max_in_flight: None,
+            queue_wait_s: None,
+            service_s: None,
+            latency_s: None,
+            model_error: None,
+            latency_samples_s: None,
+            cpu_user_s: None,
+            cpu_system_s: None,
+            self_peak_rss_bytes: None,
+            experiment: None,
+            run_index: None,
+        }
+    }
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the new one, never a

@@ -1,24 +1,34 @@
-//! Running a plan, cell by cell, verifying every batch against the sequential oracle.
+//! Running a plan workload by workload: every cell of a workload measured in interleaved
+//! rounds, verified against the sequential oracle.
+//!
+//! Why rounds: a shared machine drifts (a neighbour arrives, a vCPU slows down, the CPU
+//! clocks up). If each cell took all its samples back to back, whichever model ran during a
+//! slow minute would look slow, and a rerun would disagree. So all the cells that will be
+//! compared — one workload with one parameter set, every model and W — start their pools
+//! first, then take one sample each per round, in a fresh shuffled order every round: drift
+//! hurts every model alike, and a cell's samples span the whole measurement, so its interval
+//! says what a rerun would show. Each sample records its `[round, position]`.
+//!
+//! Pools stay alive across rounds (a thread pool's idle threads sleep; a process pool's
+//! workers block on their socket). To bound memory and the process count, a workload's cells
+//! are split into *sets* with at most [`MAX_LIVE_WORKER_PROCESSES`] worker processes alive at
+//! once; each set runs its own rounds. The quick preset's workloads fit in one set.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poolbench_core::{
-    logical_cores, max_in_flight, stop_requested, IdealInput, Model, TaskOutcome, WorkKind,
-    Workload, WorkloadError,
-};
+use poolbench_core::{logical_cores, stop_requested, Model, Workload, WorkloadError};
 use poolbench_workloads::BuildContext;
 
-use crate::plan::ORACLE;
-use crate::plan::{CellId, PlanEntry};
-use crate::results::{CellResult, Percentiles};
-use crate::stats::{percentile, Summary};
-use crate::usage::{process_cpu, settle_threads, ThreadWatcher};
+use crate::cell::{CellRun, Stopped};
+use crate::plan::{CellId, CellOrder, PlanEntry, ORACLE};
+use crate::probe::CpuTicks;
+use crate::results::CellResult;
+use crate::usage::{settle_threads, thread_count};
 use crate::{Plan, PlanError};
 
-/// How many task errors a cell keeps verbatim.
-const ERRORS_KEPT: usize = 5;
+/// Most worker processes kept alive at once while a workload's cells take turns.
+pub const MAX_LIVE_WORKER_PROCESSES: usize = 64;
 
 /// Why a run stopped before finishing its plan.
 #[derive(Debug, thiserror::Error)]
@@ -29,7 +39,7 @@ pub enum RunError {
     Workload(#[from] WorkloadError),
     #[error("{0}")]
     Callback(Box<dyn std::error::Error + Send + Sync>),
-    #[error("stopped by request (Ctrl-C) after {finished} finished cells")]
+    #[error("stopped by request (Ctrl-C) with {finished} cells measured")]
     Interrupted { finished: usize },
 }
 
@@ -45,9 +55,9 @@ pub fn prepare(plan: &Plan, ctx: &BuildContext) -> Result<Vec<Arc<dyn Workload>>
 }
 
 /// What [`run_plan`] tells its caller while it works: a progress display, the live table,
-/// the file that must be saved after every cell.
+/// the file that must be saved after every workload.
 pub trait Observer {
-    /// The cell at `position` (counting from 0, of `total`) is starting.
+    /// The cell at `position` (counting from 0, of `total`) is starting its pool and warm-up.
     fn cell_started(
         &mut self,
         _position: usize,
@@ -56,9 +66,13 @@ pub trait Observer {
         _entry: &PlanEntry,
     ) {
     }
-    /// Batch `done` of the current cell's `of` (warm-ups included) has finished.
+    /// Warm-up batch `done` of the current cell's `of` has finished.
     fn batch_finished(&mut self, _done: usize, _of: usize) {}
-    /// A cell has finished; an error stops the run.
+    /// A sample was taken: `done` of (at least) `planned` samples of the current workload's
+    /// cells, in `round` (from 0).
+    fn sampled(&mut self, _entry: &PlanEntry, _round: usize, _done: usize, _planned: usize) {}
+    /// A cell has finished (all of a workload's cells finish together); an error stops the
+    /// run.
     fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError>;
 }
 
@@ -72,337 +86,245 @@ impl<F: FnMut(&CellResult) -> Result<(), BoxError>> Observer for F {
     }
 }
 
-/// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`], one per entry):
-/// first each entry's sequential oracle, then the other cells in the plan's order, telling
-/// `observer` as each starts and finishes; returns all finished cells in run order.
+/// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`], one per entry),
+/// workload by workload: the sequential oracle's pool first, then every other cell's, then
+/// interleaved rounds of samples (see the module docs). Returns all finished cells.
 pub fn run_plan(
     plan: &Plan,
     workloads: &[Arc<dyn Workload>],
     observer: &mut dyn Observer,
 ) -> Result<Vec<CellResult>, RunError> {
     plan.validate()?;
-    let oracle_model =
-        poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
-    let cores = logical_cores();
-    let idle_threads = crate::usage::thread_count();
+    let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
+    let idle_threads = thread_count();
     let total = plan.cell_count();
-    let oracle_cells = (0..plan.entries.len()).map(|entry| CellId {
-        entry,
-        model: oracle_model,
-        workers: 1,
-    });
-    let measured = plan.measured_cells();
-    let mut references: Vec<Option<Reference>> = vec![None; plan.entries.len()];
     let mut cells: Vec<CellResult> = Vec::with_capacity(total);
-    for (position, id) in oracle_cells.chain(measured).enumerate() {
-        // A cell cut short by a stop request is dropped, not reported as a failure.
-        if stop_requested() {
-            return Err(RunError::Interrupted {
-                finished: cells.len(),
-            });
-        }
-        let entry = &plan.entries[id.entry];
-        observer.cell_started(position, total, &id, entry);
-        let oracle = references[id.entry].as_ref().map(|r| Oracle {
-            checksums: &r.checksums,
-            serial: r.serial,
-        });
-        let context = CellContext {
+    let mut position = 0;
+    for (index, entry) in plan.entries.iter().enumerate() {
+        let group = Group {
             plan,
+            index,
             entry,
-            cores,
-            idle_threads,
-            run_index: position,
-        };
-        let (cell, checksums) = run_cell(
-            id.model,
-            id.workers,
-            &workloads[id.entry],
+            workload: &workloads[index],
             oracle,
-            &context,
-            &mut |done, of| observer.batch_finished(done, of),
-        );
-        if stop_requested() {
+            idle_threads,
+        };
+        // The previous workload's pools are gone; let their detached threads exit so the
+        // fork start method finds a single-threaded process again.
+        if let Some(idle) = idle_threads {
+            settle_threads(idle, Duration::from_millis(500));
+        }
+        let outcome = group.run(&mut position, total, observer);
+        for cell in outcome.cells {
+            observer.cell_finished(&cell).map_err(RunError::Callback)?;
+            cells.push(cell);
+        }
+        if outcome.stopped {
             return Err(RunError::Interrupted {
                 finished: cells.len(),
             });
         }
-        if references[id.entry].is_none() {
-            references[id.entry] = Some(Reference {
-                checksums,
-                serial: cell.median_s.map(Duration::from_secs_f64),
-            });
-        }
-        observer.cell_finished(&cell).map_err(RunError::Callback)?;
-        cells.push(cell);
     }
     Ok(cells)
 }
 
-/// What every cell of a run shares.
-#[derive(Clone, Copy)]
-struct CellContext<'a> {
+/// What one workload's measurement produced.
+struct Outcome {
+    cells: Vec<CellResult>,
+    /// A stop was requested: `cells` are those with at least one sample, marked interrupted.
+    stopped: bool,
+}
+
+/// One workload's cells: the unit whose samples are interleaved.
+struct Group<'a> {
     plan: &'a Plan,
+    index: usize,
     entry: &'a PlanEntry,
-    cores: usize,
+    workload: &'a Arc<dyn Workload>,
+    oracle: &'static dyn Model,
+    /// The process's thread count before any pool started.
     idle_threads: Option<usize>,
-    run_index: usize,
 }
 
-/// What the sequential oracle's cell established for a workload, kept for the later cells.
-#[derive(Clone)]
-struct Reference {
-    checksums: Vec<Option<u64>>,
-    serial: Option<Duration>,
-}
-
-/// What the sequential run established for a workload, as one cell sees it.
-#[derive(Clone, Copy)]
-struct Oracle<'a> {
-    /// Per task: the oracle's checksum, or `None` where the oracle's task failed.
-    checksums: &'a [Option<u64>],
-    serial: Option<Duration>,
-}
-
-/// Compares every batch of a cell with the oracle (or, for the oracle itself, with its own
-/// first batch) and keeps count of what went wrong.
-struct Verifier {
-    expected: Option<Vec<Option<u64>>>,
-    failed: BTreeSet<usize>,
-    mismatched: BTreeSet<usize>,
-    errors: Vec<String>,
-}
-
-impl Verifier {
-    fn new(expected: Option<Vec<Option<u64>>>) -> Self {
-        Self {
-            expected,
-            failed: BTreeSet::new(),
-            mismatched: BTreeSet::new(),
-            errors: Vec::new(),
+impl Group<'_> {
+    /// Measures every cell of the workload; returns them oracle first, then in start order.
+    fn run(&self, position: &mut usize, total: usize, observer: &mut dyn Observer) -> Outcome {
+        let steal_before = CpuTicks::now();
+        poolbench_core::reset_own_peak_rss();
+        let sets = self.sets();
+        let mut reference: Option<Vec<Option<u64>>> = None;
+        let mut serial: Option<f64> = None;
+        let mut finished = Vec::new();
+        let mut round_base = 0;
+        let mut stopped = false;
+        for (number, set) in sets.into_iter().enumerate() {
+            if number > 0 {
+                // The previous set's pools are gone: let their threads exit first, so a
+                // fork-started pool finds a single-threaded process.
+                if let Some(idle) = self.idle_threads {
+                    settle_threads(idle, Duration::from_millis(500));
+                }
+            }
+            let mut runs = Vec::with_capacity(set.len());
+            for id in set {
+                if stop_requested() {
+                    stopped = true;
+                    break;
+                }
+                observer.cell_started(*position, total, &id, self.entry);
+                let started = CellRun::start(
+                    id,
+                    self.entry,
+                    self.workload,
+                    self.plan,
+                    reference.clone(),
+                    *position,
+                    &mut |done, of| observer.batch_finished(done, of),
+                );
+                let Ok(run) = started else {
+                    stopped = true;
+                    break;
+                };
+                *position += 1;
+                if reference.is_none() {
+                    reference = Some(run.reference_checksums());
+                }
+                runs.push(run);
+            }
+            if !stopped {
+                match self.rounds(&mut runs, round_base, observer) {
+                    Ok(next) => round_base = next,
+                    Err(Stopped) => stopped = true,
+                }
+            }
+            // The oracle (first of the first set) sets the serial reference for all the rest.
+            for mut run in runs {
+                run.close();
+                if serial.is_none() && run.id.model.name() == ORACLE {
+                    serial = run.median();
+                }
+                finished.push(run);
+            }
+            if stopped {
+                break;
+            }
         }
-    }
-
-    fn check(&mut self, outcomes: &[TaskOutcome]) {
-        let got: Vec<Option<u64>> = outcomes
-            .iter()
-            .map(|o| o.result.as_ref().ok().map(|out| out.checksum))
+        let steal = steal_before
+            .zip(CpuTicks::now())
+            .and_then(|(before, after)| after.steal_since(&before));
+        let self_peak = poolbench_core::peak_rss_bytes("self");
+        let cores = logical_cores();
+        let cells = finished
+            .into_iter()
+            .map(|run| {
+                let mut cell = run.finish(serial, cores);
+                cell.steal_fraction = steal;
+                cell.self_peak_rss_bytes = self_peak;
+                cell.interrupted = stopped;
+                cell
+            })
+            // A stopped workload keeps the cells that have a sample: measured, if fewer times
+            // than planned (their intervals say so).
+            .filter(|cell| !stopped || !cell.samples_s.is_empty())
             .collect();
-        for (index, outcome) in outcomes.iter().enumerate() {
-            if let Err(error) = &outcome.result {
-                self.failed.insert(index);
-                if self.errors.len() < ERRORS_KEPT {
-                    self.errors.push(format!("task {index}: {error}"));
-                }
+        Outcome { cells, stopped }
+    }
+
+    /// Takes samples in rounds until no cell wants more or the measurement time is spent;
+    /// returns the next round number.
+    fn rounds(
+        &self,
+        runs: &mut [CellRun],
+        first_round: usize,
+        observer: &mut dyn Observer,
+    ) -> Result<usize, Stopped> {
+        let sampling = &self.plan.sampling;
+        let min = self.plan.repeat;
+        let planned = runs.len() * min;
+        let started = Instant::now();
+        let mut rng = match self.plan.order {
+            CellOrder::Shuffled { seed } => Some(fastrand::Rng::with_seed(
+                seed ^ (self.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            )),
+            CellOrder::Fixed => None,
+        };
+        let mut done = 0;
+        let mut round = first_round;
+        loop {
+            let mut turn: Vec<usize> = (0..runs.len())
+                .filter(|&i| runs[i].wants_sample(min, sampling))
+                .collect();
+            if turn.is_empty() {
+                break;
             }
-        }
-        let expected = self.expected.get_or_insert_with(|| got.clone());
-        for (index, (want, have)) in expected.iter().zip(&got).enumerate() {
-            if have.is_some() && want != have {
-                self.mismatched.insert(index);
+            // Once every cell has its minimum, rounds go on only within the measurement time.
+            let minimum_met = turn.iter().all(|&i| runs[i].has_minimum(min));
+            if minimum_met && started.elapsed().as_secs_f64() >= sampling.measure_s {
+                break;
             }
-        }
-    }
-
-    fn verified(&self, tasks: usize, batches_checked: usize) -> bool {
-        batches_checked > 0
-            && self.failed.is_empty()
-            && self.mismatched.is_empty()
-            && self
-                .expected
-                .as_ref()
-                .is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
-    }
-}
-
-/// Runs one cell: start the pool, warm up, time `plan.repeat` batches, verify each.
-/// Returns the cell and the checksums of its first batch (the oracle's become the reference
-/// every other cell of the workload is compared with).
-fn run_cell(
-    model: &dyn Model,
-    workers: usize,
-    workload: &Arc<dyn Workload>,
-    oracle: Option<Oracle<'_>>,
-    context: &CellContext<'_>,
-    batch_finished: &mut dyn FnMut(usize, usize),
-) -> (CellResult, Vec<Option<u64>>) {
-    let CellContext {
-        plan,
-        entry,
-        cores,
-        idle_threads,
-        run_index,
-    } = *context;
-    let batches = plan.warmup + plan.repeat;
-    let spec = workload.spec();
-    let mut verifier = Verifier::new(oracle.map(|o| o.checksums.to_vec()));
-    let mut cell = CellResult {
-        workload: spec.name.clone(),
-        kind: workload.kind(),
-        params: spec.params.clone(),
-        model: model.name().to_owned(),
-        workers,
-        tasks: spec.tasks,
-        cores,
-        warmup: plan.warmup,
-        repeat: plan.repeat,
-        samples_s: Vec::with_capacity(plan.repeat),
-        median_s: None,
-        min_s: None,
-        max_s: None,
-        mean_s: None,
-        stddev_s: None,
-        ideal_s: None,
-        speedup: None,
-        efficiency: None,
-        verified: false,
-        failed_tasks: 0,
-        mismatched_tasks: 0,
-        errors: Vec::new(),
-        startup_s: None,
-        cpu_s: None,
-        child_cpu_s: None,
-        peak_rss_bytes: None,
-        peak_threads: None,
-        max_in_flight: None,
-        queue_wait_s: None,
-        service_s: None,
-        latency_s: None,
-        model_error: None,
-        latency_samples_s: None,
-        cpu_user_s: None,
-        cpu_system_s: None,
-        self_peak_rss_bytes: None,
-        experiment: entry.experiment.clone(),
-        run_index: Some(run_index),
-    };
-    let mut batches_checked = 0;
-    let mut cpu_samples = Vec::with_capacity(plan.repeat);
-    let mut child_cpu_samples = Vec::with_capacity(plan.repeat);
-    let mut service_times = Vec::new();
-    let baseline_threads =
-        idle_threads.and_then(|idle| settle_threads(idle, Duration::from_millis(500)));
-    let own_peak_reset = poolbench_core::reset_own_peak_rss();
-    let started = Instant::now();
-    match model.start(workers) {
-        Err(e) => cell.model_error = Some(e.to_string()),
-        Ok(pool) => {
-            let prepared = pool.prepare(workload);
-            cell.startup_s = Some(started.elapsed().as_secs_f64());
-            let batch = || -> Result<(), String> {
-                prepared.map_err(|e| e.to_string())?;
-                for _ in 0..plan.warmup {
-                    if stop_requested() {
-                        return Err("stopped".to_owned());
-                    }
-                    let watcher = ThreadWatcher::start();
-                    let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
-                    if let (Some(watcher), Some(base)) = (watcher, baseline_threads) {
-                        let added = watcher.finish().saturating_sub(base);
-                        cell.peak_threads = Some(cell.peak_threads.unwrap_or(0).max(added));
-                    }
-                    verifier.check(&outcomes);
-                    batches_checked += 1;
-                    batch_finished(batches_checked, batches);
-                }
-                for _ in 0..plan.repeat {
-                    if stop_requested() {
-                        return Err("stopped".to_owned());
-                    }
-                    let children_before = pool.child_usage();
-                    let cpu_before = process_cpu();
-                    let timer = Instant::now();
-                    let outcomes = pool.run(workload).map_err(|e| e.to_string())?;
-                    cell.samples_s.push(timer.elapsed().as_secs_f64());
-                    if let (Some(before), Some(after)) = (cpu_before, process_cpu()) {
-                        cpu_samples.push(after - before);
-                    }
-                    if let (Some(before), Some(after)) = (children_before, pool.child_usage()) {
-                        child_cpu_samples.push(after.cpu_s - before.cpu_s);
-                    }
-                    verifier.check(&outcomes);
-                    batches_checked += 1;
-                    record_timing(&mut cell, &outcomes);
-                    batch_finished(batches_checked, batches);
-                    service_times.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
-                }
-                Ok(())
-            };
-            if let Err(message) = batch() {
-                cell.model_error = Some(message);
+            if let Some(rng) = rng.as_mut() {
+                rng.shuffle(&mut turn);
             }
-            cell.peak_rss_bytes = pool.child_usage().map(|u| u.peak_rss_bytes);
-            drop(pool);
+            for (place, &i) in turn.iter().enumerate() {
+                runs[i].sample(round, place)?;
+                done += 1;
+                observer.sampled(self.entry, round, done, planned);
+            }
+            round += 1;
         }
+        Ok(round)
     }
 
-    if let Some(summary) = Summary::of(&cell.samples_s) {
-        cell.median_s = Some(summary.median);
-        cell.min_s = Some(summary.min);
-        cell.max_s = Some(summary.max);
-        cell.mean_s = Some(summary.mean);
-        cell.stddev_s = Some(summary.stddev);
-    }
-    let median_of = |values: Vec<f64>| Summary::of(&values).map(|s| s.median);
-    cell.cpu_s = median_of(cpu_samples.iter().map(|c| c.user + c.system).collect());
-    cell.cpu_user_s = median_of(cpu_samples.iter().map(|c| c.user).collect());
-    cell.cpu_system_s = median_of(cpu_samples.iter().map(|c| c.system).collect());
-    cell.self_peak_rss_bytes = own_peak_reset
-        .then(|| poolbench_core::peak_rss_bytes("self"))
-        .flatten();
-    cell.child_cpu_s = Summary::of(&child_cpu_samples).map(|s| s.median);
-    if cell.kind == WorkKind::Io {
-        service_times.sort_by(f64::total_cmp);
-        cell.latency_s = percentiles_of_sorted(&service_times);
-        cell.latency_samples_s = (!service_times.is_empty()).then_some(service_times);
-    }
-    let serial = oracle.map_or(cell.median_s.map(Duration::from_secs_f64), |o| o.serial);
-    cell.ideal_s = workload
-        .ideal(IdealInput {
-            workers,
-            cores,
-            serial,
-        })
-        .map(|d| d.as_secs_f64());
-    if let (Some(serial), Some(median)) = (serial, cell.median_s) {
-        cell.speedup = Some(serial.as_secs_f64() / median);
-    }
-    if let (Some(ideal), Some(median)) = (cell.ideal_s, cell.median_s) {
-        cell.efficiency = Some(ideal / median);
-    }
-    cell.verified = cell.model_error.is_none() && verifier.verified(spec.tasks, batches_checked);
-    cell.failed_tasks = verifier.failed.len();
-    cell.mismatched_tasks = verifier.mismatched.len();
-    cell.errors = std::mem::take(&mut verifier.errors);
-    let checksums = verifier.expected.unwrap_or_else(|| vec![None; spec.tasks]);
-    (cell, checksums)
-}
-
-/// Per-task timing summaries of one batch.
-fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
-    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
-    cell.max_in_flight = Some(max_in_flight(&timings));
-    cell.queue_wait_s = percentiles_of(
-        timings
+    /// The workload's cells in start order, split into sets that keep at most
+    /// [`MAX_LIVE_WORKER_PROCESSES`] worker processes alive. The oracle starts first (its
+    /// first batch is the reference); models that must fork a single-threaded caller start
+    /// before any threaded pool of their set.
+    fn sets(&self) -> Vec<Vec<CellId>> {
+        let plan = self.plan;
+        let mut others: Vec<CellId> = plan
+            .models
             .iter()
-            .map(|t| t.queue_wait().as_secs_f64())
-            .collect(),
-    );
-    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
-}
-
-/// p50/p90/p99/max of some durations (seconds); `None` for none.
-fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
-    values.sort_by(f64::total_cmp);
-    percentiles_of_sorted(&values)
-}
-
-/// [`percentiles_of`] for values already in ascending order.
-fn percentiles_of_sorted(sorted: &[f64]) -> Option<Percentiles> {
-    Some(Percentiles {
-        p50: percentile(sorted, 50.0),
-        p90: percentile(sorted, 90.0),
-        p99: percentile(sorted, 99.0),
-        max: *sorted.last()?,
-    })
+            .filter(|m| m.name() != ORACLE)
+            .flat_map(|&model| {
+                self.entry.workers.iter().map(move |&workers| CellId {
+                    entry: self.index,
+                    model,
+                    workers,
+                })
+            })
+            .collect();
+        if let CellOrder::Shuffled { seed } = plan.order {
+            fastrand::Rng::with_seed(seed.wrapping_add(self.index as u64)).shuffle(&mut others);
+        }
+        let oracle = CellId {
+            entry: self.index,
+            model: self.oracle,
+            workers: 1,
+        };
+        let mut sets: Vec<Vec<CellId>> = vec![vec![oracle]];
+        let mut processes = 0;
+        for id in others {
+            let cost = if id.model.uses_processes() {
+                id.workers
+            } else {
+                0
+            };
+            if processes + cost > MAX_LIVE_WORKER_PROCESSES && processes > 0 {
+                sets.push(Vec::new());
+                processes = 0;
+            }
+            processes += cost;
+            sets.last_mut().expect("at least one set").push(id);
+        }
+        for set in &mut sets {
+            // Stable: the oracle stays first, the shuffled order is kept otherwise.
+            set.sort_by_key(|id| {
+                (
+                    id.model.name() != ORACLE,
+                    !id.model.needs_single_threaded_start(),
+                )
+            });
+        }
+        sets
+    }
 }

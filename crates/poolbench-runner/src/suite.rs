@@ -3,8 +3,12 @@
 //! A suite file is the same thing as a preset, written by hand:
 //!
 //! ```toml
-//! repeat = 5                  # timed repetitions per cell (default 5)
+//! repeat = 6                  # fewest timed samples per cell (default 6)
 //! warmup = 1                  # untimed batches first (default 1)
+//! min_sample_ms = 25          # a sample times whole batches for at least this long
+//! max_repeat = 20             # most samples per cell (default 20)
+//! target_precision = 2.0      # % of the median: no more samples once the interval is this narrow
+//! measure_time_s = 3.0        # seconds of rounds per workload once the minimum is in
 //! workers = [1, 2, 4, 8]      # default worker counts for every workload
 //! models = ["rayon", "tokio"] # default: every model
 //! order = "shuffled"          # or "fixed" (default: shuffled)
@@ -28,11 +32,11 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::plan::PlanEntry;
-use crate::Preset;
+use crate::{Preset, Sampling};
 
 /// Defaults for what a suite file leaves out.
 const DEFAULT_WORKERS: &[usize] = &[1, 2, 4, 8];
-const DEFAULT_REPEAT: usize = 5;
+const DEFAULT_REPEAT: usize = 6;
 const DEFAULT_WARMUP: usize = 1;
 
 /// What a run starts from: a suite read from a file, or a preset (see `From<&Preset>`).
@@ -47,6 +51,7 @@ pub struct Suite {
     pub warmup: usize,
     /// `false` for `order = "fixed"`.
     pub shuffled: bool,
+    pub sampling: Sampling,
 }
 
 impl From<&Preset> for Suite {
@@ -58,6 +63,7 @@ impl From<&Preset> for Suite {
             repeat: preset.repeat,
             warmup: preset.warmup,
             shuffled: true,
+            sampling: preset.sampling,
         }
     }
 }
@@ -87,6 +93,10 @@ fn location(line: usize, column: usize) -> String {
 struct SuiteFile {
     repeat: Option<Spanned<usize>>,
     warmup: Option<usize>,
+    min_sample_ms: Option<Spanned<f64>>,
+    max_repeat: Option<Spanned<usize>>,
+    target_precision: Option<Spanned<f64>>,
+    measure_time_s: Option<Spanned<f64>>,
     workers: Option<Spanned<Vec<usize>>>,
     models: Option<Vec<Spanned<String>>>,
     order: Option<Spanned<String>>,
@@ -182,6 +192,7 @@ impl Suite {
             .iter()
             .map(|table| entry(table, &default_workers, &fail))
             .collect::<Result<Vec<_>, _>>()?;
+        let sampling = sampling(&file, &fail)?;
         Ok(Self {
             entries,
             workers: default_workers,
@@ -189,8 +200,42 @@ impl Suite {
             repeat,
             warmup: file.warmup.unwrap_or(DEFAULT_WARMUP),
             shuffled,
+            sampling,
         })
     }
+}
+
+/// The file's sampling keys over the defaults. Each is checked alone, so an error points at
+/// its own value.
+fn sampling(
+    file: &SuiteFile,
+    fail: &impl Fn(Option<Range<usize>>, String) -> SuiteError,
+) -> Result<Sampling, SuiteError> {
+    let mut sampling = Sampling::default();
+    let mut apply = |span: Range<usize>, set: &dyn Fn(&mut Sampling)| {
+        let mut alone = Sampling::default();
+        set(&mut alone);
+        alone.check().map_err(|m| fail(Some(span), m))?;
+        set(&mut sampling);
+        Ok::<(), SuiteError>(())
+    };
+    if let Some(v) = &file.min_sample_ms {
+        let ms = *v.get_ref();
+        apply(v.span(), &|s| s.min_sample_s = ms / 1e3)?;
+    }
+    if let Some(v) = &file.max_repeat {
+        let most = *v.get_ref();
+        apply(v.span(), &|s| s.max_samples = most)?;
+    }
+    if let Some(v) = &file.target_precision {
+        let percent = *v.get_ref();
+        apply(v.span(), &|s| s.target_half_width = percent / 100.0)?;
+    }
+    if let Some(v) = &file.measure_time_s {
+        let seconds = *v.get_ref();
+        apply(v.span(), &|s| s.measure_s = seconds)?;
+    }
+    Ok(sampling)
 }
 
 /// One `[[workload]]` table as a plan entry, checked against the workload registry.

@@ -12,12 +12,13 @@ impl Table {
     /// The header line.
     pub fn header(&self) -> String {
         format!(
-            "{:<10} {:<15} {:>3} {:>10} {:>21} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<10} {:<15} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
             "workload",
             "model",
             "W",
             "median",
-            "spread (min..max)",
+            "95% CI of median",
+            "n",
             "speedup",
             "eff.",
             "threads",
@@ -26,13 +27,21 @@ impl Table {
         )
     }
 
-    /// One cell's row.
+    /// One cell's row. An interval marked `*` is below 95 % confidence (too few samples).
     pub fn row(&self, cell: &CellResult) -> String {
         let secs = |s: Option<f64>| s.map(|s| format_duration(Duration::from_secs_f64(s)));
         let dash = || "-".to_owned();
-        let spread = match (secs(cell.min_s), secs(cell.max_s)) {
-            (Some(min), Some(max)) => format!("{min}..{max}"),
-            _ => dash(),
+        let interval = match cell.median_ci_s {
+            Some([low, high]) => {
+                let low_level = cell.ci_level.is_some_and(|l| l + 1e-9 < crate::CI_LEVEL);
+                format!(
+                    "{}..{}{}",
+                    format_duration(Duration::from_secs_f64(low.max(0.0))),
+                    format_duration(Duration::from_secs_f64(high.max(0.0))),
+                    if low_level { "*" } else { "" }
+                )
+            }
+            None => dash(),
         };
         let verified = if cell.model_error.is_some() {
             "ERROR"
@@ -42,12 +51,13 @@ impl Table {
             "NO"
         };
         format!(
-            "{:<10} {:<15} {:>3} {:>10} {:>21} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<10} {:<15} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
             cell.workload,
             cell.model,
             cell.workers,
             secs(cell.median_s).unwrap_or_else(dash),
-            spread,
+            interval,
+            cell.samples_s.len(),
             cell.speedup.map(format_ratio).unwrap_or_else(dash),
             cell.efficiency
                 .map(|e| format!("{:.0}%", e * 100.0))

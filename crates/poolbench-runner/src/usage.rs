@@ -1,7 +1,10 @@
-//! What a batch costs the process besides wall time: CPU time and OS threads.
+//! What a batch costs the process besides wall time: CPU time, context switches, OS threads.
 //!
-//! CPU time comes from `getrusage(RUSAGE_SELF)` (user + system, all threads), read before and
-//! after a batch: it shows who burns cores while waiting. The thread count comes from
+//! CPU time and context switches come from `getrusage(RUSAGE_SELF)` (all threads, finished
+//! ones included), read before and after a sample: CPU time shows who burns cores while
+//! waiting; voluntary switches count how often a thread blocked (on a lock, a channel, a
+//! sleep), involuntary ones how often the scheduler took a core from a thread that could have
+//! gone on — the price of more runnable threads than cores. The thread count comes from
 //! `/proc/self/status`, sampled every 100 µs by a watcher thread *only during warm-up
 //! batches*, so the sampling never disturbs a timed repetition.
 
@@ -12,26 +15,30 @@ use std::time::Duration;
 
 pub use poolbench_core::thread_count;
 
-/// CPU time consumed so far by every thread of this process, in seconds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct CpuTimes {
+/// CPU time (seconds) and context switches consumed so far by every thread of this process.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct ProcessUsage {
     pub user: f64,
     pub system: f64,
+    pub voluntary_switches: f64,
+    pub involuntary_switches: f64,
 }
 
-impl std::ops::Sub for CpuTimes {
-    type Output = CpuTimes;
+impl std::ops::Sub for ProcessUsage {
+    type Output = ProcessUsage;
 
-    fn sub(self, earlier: CpuTimes) -> CpuTimes {
-        CpuTimes {
+    fn sub(self, earlier: ProcessUsage) -> ProcessUsage {
+        ProcessUsage {
             user: self.user - earlier.user,
             system: self.system - earlier.system,
+            voluntary_switches: self.voluntary_switches - earlier.voluntary_switches,
+            involuntary_switches: self.involuntary_switches - earlier.involuntary_switches,
         }
     }
 }
 
-/// User and system CPU time consumed so far by every thread of this process.
-pub fn process_cpu() -> Option<CpuTimes> {
+/// User and system CPU time and context switches so far, over every thread of this process.
+pub fn process_usage() -> Option<ProcessUsage> {
     // SAFETY: getrusage only writes into the zeroed struct we pass it.
     let usage = unsafe {
         let mut usage: libc::rusage = std::mem::zeroed();
@@ -41,9 +48,11 @@ pub fn process_cpu() -> Option<CpuTimes> {
         usage
     };
     let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
-    Some(CpuTimes {
+    Some(ProcessUsage {
         user: seconds(usage.ru_utime),
         system: seconds(usage.ru_stime),
+        voluntary_switches: usage.ru_nvcsw as f64,
+        involuntary_switches: usage.ru_nivcsw as f64,
     })
 }
 
@@ -122,19 +131,22 @@ impl ThreadWatcher {
 mod tests {
     use super::*;
 
-    fn total(t: CpuTimes) -> f64 {
+    fn total(t: ProcessUsage) -> f64 {
         t.user + t.system
     }
 
     #[test]
-    fn cpu_time_moves_forward() {
-        let before = total(process_cpu().unwrap());
+    fn cpu_time_and_switches_move_forward() {
+        let start = process_usage().unwrap();
+        std::thread::sleep(Duration::from_millis(2));
+        assert!(process_usage().unwrap().voluntary_switches > start.voluntary_switches);
+        let before = total(process_usage().unwrap());
         let mut x = 0u64;
         for i in 0..20_000_000u64 {
             x = x.wrapping_add(std::hint::black_box(i));
         }
         std::hint::black_box(x);
-        assert!(total(process_cpu().unwrap()) > before);
+        assert!(total(process_usage().unwrap()) > before);
     }
 
     #[cfg(target_os = "linux")]

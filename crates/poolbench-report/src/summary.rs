@@ -1,0 +1,181 @@
+//! The report's opening words: the conditions of every figure, what was run and whether it all
+//! checked out, how far to trust the intervals, the machine's noise, and the verdict lines.
+
+use crate::data::Input;
+use crate::text::secs;
+use crate::verdict::Verdict;
+use crate::Section;
+
+/// One line with the conditions of every figure: the machine (or machines), build, date and
+/// repetitions.
+pub(crate) fn conditions(inputs: &[Input]) -> String {
+    let Some(first) = inputs.first() else {
+        return String::new();
+    };
+    let env = &first.results.environment;
+    let cell = first.results.results.first();
+    let runs = format!(
+        "medians of at least {} samples after {} warm-up",
+        cell.map_or(0, |c| c.repeat),
+        cell.map_or(0, |c| c.warmup)
+    );
+    if inputs.len() > 1 {
+        let machines: Vec<String> = inputs
+            .iter()
+            .map(|i| {
+                let cpu = i.results.environment.cpu_model.as_deref();
+                format!("{} ({})", i.label, cpu.unwrap_or("unknown CPU"))
+            })
+            .collect();
+        return format!("{} · {runs}", machines.join(" vs "));
+    }
+    format!(
+        "{} logical cores · {} · {} · poolbench {} ({}) · {} · {runs}",
+        env.logical_cores,
+        env.cpu_model.as_deref().unwrap_or("unknown CPU"),
+        env.os,
+        env.poolbench_version,
+        env.build_profile,
+        env.started_at.get(..10).unwrap_or(&env.started_at),
+    )
+}
+
+/// `1 cell`, `2 cells`.
+fn counted(n: usize, thing: &str) -> String {
+    if n == 1 {
+        format!("1 {thing}")
+    } else {
+        format!("{n} {thing}s")
+    }
+}
+
+/// A few sentences on what was run and whether it all checked out.
+pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
+    let mut lines = Vec::new();
+    for input in inputs {
+        let r = &input.results;
+        let cells = r.results.len();
+        let unverified = r.results.iter().filter(|c| !c.verified).count();
+        let mut models: Vec<&str> = r.results.iter().map(|c| c.model.as_str()).collect();
+        models.sort_unstable();
+        models.dedup();
+        let checked = if unverified == 0 {
+            "every cell's outputs matched the sequential oracle".to_owned()
+        } else {
+            format!(
+                "{} did NOT match the sequential oracle or had failed tasks (marked below)",
+                counted(unverified, "cell")
+            )
+        };
+        let interleaved = r.results.iter().any(|c| c.sample_order.is_some());
+        let order = match (r.order_seed, interleaved) {
+            (Some(seed), true) => format!(
+                "each workload's cells took their samples in interleaved rounds, a fresh \
+                 shuffled order each round (seed {seed})"
+            ),
+            (None, true) => {
+                "each workload's cells took their samples in interleaved rounds, in a fixed \
+                 order"
+                    .to_owned()
+            }
+            (Some(seed), false) => format!("cells ran in a shuffled order (seed {seed})"),
+            (None, false) => "cells ran in the fixed order".to_owned(),
+        };
+        lines.push(format!(
+            "{}{} ({}) from {}, on {} logical cores; {checked}; {order}.",
+            if inputs.len() > 1 {
+                format!("{}: ", input.label)
+            } else {
+                String::new()
+            },
+            counted(cells, "cell"),
+            counted(models.len(), "model"),
+            r.preset.as_deref().unwrap_or("a custom run"),
+            r.environment.logical_cores,
+        ));
+    }
+    lines.push(format!(
+        "{} workloads; times are medians of the samples (a sample: the mean time per batch over \
+         enough whole batches to last the minimum sample time), with a distribution-free 95 % \
+         confidence interval of the median from two order statistics of the samples; speedup \
+         is against the sequential run of the same workload on the same machine.",
+        sections.len()
+    ));
+    for input in inputs {
+        let r = &input.results;
+        let low: Vec<&poolbench_runner::CellResult> = r
+            .results
+            .iter()
+            .filter(|c| c.ci_level.is_some_and(|l| l < poolbench_runner::CI_LEVEL))
+            .collect();
+        if let Some(first) = low.first() {
+            lines.push(format!(
+                "{}{} had too few clean samples for a 95 % interval (fewest: {}); their \
+                 intervals are min..max, at the lower confidence shown beside them.",
+                prefix(inputs, input),
+                counted(low.len(), "cell"),
+                first.samples_s.len()
+            ));
+        }
+        let failed: usize = r.results.iter().map(|c| c.failed_batches).sum();
+        if failed > 0 {
+            lines.push(format!(
+                "{}{} had a failed task: left out of every median and interval.",
+                prefix(inputs, input),
+                counted(failed, "timed batch")
+            ));
+        }
+    }
+    lines
+}
+
+/// The machine-noise warnings of every input, each a sentence naming the figure.
+pub(crate) fn warnings(inputs: &[Input]) -> Vec<String> {
+    inputs
+        .iter()
+        .flat_map(|input| {
+            let warnings = input
+                .results
+                .noise
+                .as_ref()
+                .map(poolbench_runner::probe::NoiseReport::warnings)
+                .unwrap_or_default();
+            warnings
+                .into_iter()
+                .map(move |w| format!("{}{w}.", prefix(inputs, input)))
+        })
+        .collect()
+}
+
+/// `machine: ` in a merged report, nothing otherwise.
+fn prefix(inputs: &[Input], input: &Input) -> String {
+    if inputs.len() > 1 {
+        format!("{}: ", input.label)
+    } else {
+        String::new()
+    }
+}
+
+pub(crate) fn verdict_line(v: &Verdict) -> String {
+    let ties = if v.indistinguishable.is_empty() {
+        "no other model within its 95% interval".to_owned()
+    } else {
+        format!(
+            "indistinguishable within 95% intervals: {}",
+            v.indistinguishable.join(", ")
+        )
+    };
+    let on = v
+        .machine
+        .as_deref()
+        .map(|m| format!("on {m}: "))
+        .unwrap_or_default();
+    format!(
+        "{on}fastest median: {} at W = {} ({}); {}. {}",
+        v.fastest,
+        v.workers,
+        secs(v.median),
+        ties,
+        v.reason
+    )
+}

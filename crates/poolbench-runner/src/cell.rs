@@ -1,0 +1,429 @@
+//! One cell's life: its pool started, warmed up and calibrated once; then one sample per round,
+//! each checked against the oracle; then its figures.
+//!
+//! Every batch, warm-ups included, is compared with the sequential oracle. A timed batch in
+//! which a task failed is not a timing: its sample is dropped, counted in `failed_batches`,
+//! and its first error kept, so a dead worker's 5 µs "batch" can never become a 150,000×
+//! speedup. A cell left with no clean sample has no median, and says why.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use poolbench_core::{
+    max_in_flight, stop_requested, IdealInput, Pool, TaskOutcome, WorkKind, Workload,
+};
+
+use crate::plan::{CellId, PlanEntry};
+use crate::results::{CellResult, ContextSwitches, Percentiles};
+use crate::stats::{percentile, MedianCi, Summary, CI_LEVEL};
+use crate::usage::{process_usage, thread_count, ProcessUsage, ThreadWatcher};
+use crate::{Plan, Sampling};
+
+/// How many task errors a cell keeps verbatim.
+const ERRORS_KEPT: usize = 5;
+
+/// A stop was requested (Ctrl-C) in the middle of a cell.
+#[derive(Debug)]
+pub(crate) struct Stopped;
+
+/// A cell being measured.
+pub(crate) struct CellRun {
+    pub id: CellId,
+    workload: Arc<dyn Workload>,
+    pool: Option<Box<dyn Pool>>,
+    cell: CellResult,
+    verifier: Verifier,
+    batches_per_sample: usize,
+    /// Per clean sample: this process's usage per batch.
+    usage: Vec<ProcessUsage>,
+    /// Per clean sample: worker processes' CPU seconds and context switches per batch.
+    children: Vec<(f64, f64, f64)>,
+    service_times: Vec<f64>,
+    order: Vec<[usize; 2]>,
+    /// Samples tried, failed ones included.
+    attempts: usize,
+}
+
+impl std::fmt::Debug for CellRun {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CellRun")
+            .field("model", &self.cell.model)
+            .field("workers", &self.cell.workers)
+            .field("samples", &self.cell.samples_s.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CellRun {
+    /// Starts the cell's pool (timed as `startup_s`, outside every sample), prepares it, runs
+    /// the warm-up batches (verified, watched for threads) and sizes its samples from the last
+    /// one. `expected` holds the oracle's checksums (`None` for the oracle itself, whose first
+    /// batch becomes the reference).
+    pub fn start(
+        id: CellId,
+        entry: &PlanEntry,
+        workload: &Arc<dyn Workload>,
+        plan: &Plan,
+        expected: Option<Vec<Option<u64>>>,
+        run_index: usize,
+        batch_finished: &mut dyn FnMut(usize, usize),
+    ) -> Result<Self, Stopped> {
+        let spec = workload.spec();
+        let mut run = Self {
+            id,
+            workload: Arc::clone(workload),
+            pool: None,
+            cell: CellResult {
+                params: spec.params.clone(),
+                cores: poolbench_core::logical_cores(),
+                warmup: plan.warmup,
+                repeat: plan.repeat,
+                experiment: entry.experiment.clone(),
+                ..CellResult::new(
+                    &spec.name,
+                    workload.kind(),
+                    id.model.name(),
+                    id.workers,
+                    spec.tasks,
+                )
+            },
+            verifier: Verifier::new(expected),
+            batches_per_sample: 1,
+            usage: Vec::new(),
+            children: Vec::new(),
+            service_times: Vec::new(),
+            order: Vec::new(),
+            attempts: 0,
+        };
+        run.cell.run_index = Some(run_index);
+        let baseline_threads = thread_count();
+        let started = Instant::now();
+        let pool = match id.model.start(id.workers) {
+            Ok(pool) => pool,
+            Err(e) => {
+                run.cell.model_error = Some(e.to_string());
+                return Ok(run);
+            }
+        };
+        if let Err(e) = pool.prepare(workload) {
+            run.cell.model_error = Some(e.to_string());
+            return Ok(run);
+        }
+        run.cell.startup_s = Some(started.elapsed().as_secs_f64());
+        let mut last_batch_s = None;
+        // The oracle always runs one untimed batch: its outputs are every other cell's reference.
+        let warmup = if run.verifier.expected.is_none() {
+            plan.warmup.max(1)
+        } else {
+            plan.warmup
+        };
+        for done in 0..warmup {
+            if stop_requested() {
+                return Err(Stopped);
+            }
+            let watcher = ThreadWatcher::start();
+            let timer = Instant::now();
+            let outcomes = match pool.run(workload) {
+                Ok(outcomes) => outcomes,
+                Err(e) => {
+                    run.cell.model_error = Some(e.to_string());
+                    return Ok(run);
+                }
+            };
+            last_batch_s = Some(timer.elapsed().as_secs_f64());
+            if let (Some(watcher), Some(base)) = (watcher, baseline_threads) {
+                let added = watcher.finish().saturating_sub(base);
+                run.cell.peak_threads = Some(run.cell.peak_threads.unwrap_or(0).max(added));
+            }
+            run.verifier.check(&outcomes);
+            batch_finished(done + 1, warmup);
+        }
+        run.batches_per_sample = last_batch_s.map_or(1, |s| plan.sampling.batches_per_sample(s));
+        run.cell.batches_per_sample = Some(run.batches_per_sample);
+        run.pool = Some(pool);
+        Ok(run)
+    }
+
+    /// The checksums every later cell of the workload must reproduce: the oracle's first
+    /// batch (or the oracle's reference, for any other cell).
+    pub fn reference_checksums(&self) -> Vec<Option<u64>> {
+        self.verifier
+            .expected
+            .clone()
+            .unwrap_or_else(|| vec![None; self.cell.tasks])
+    }
+
+    /// Whether the cell should be sampled in the next round: it still has a pool, and it has
+    /// had fewer than `min` tries, or its interval is still wider than the target and it has
+    /// had fewer than the most samples allowed.
+    pub fn wants_sample(&self, min: usize, sampling: &Sampling) -> bool {
+        if self.pool.is_none() {
+            return false;
+        }
+        if self.attempts < min {
+            return true;
+        }
+        let samples = &self.cell.samples_s;
+        if samples.len() < 2 || self.attempts >= sampling.max_samples {
+            return false;
+        }
+        let median = Summary::of(samples).map_or(0.0, |s| s.median);
+        MedianCi::of(samples, CI_LEVEL)
+            .is_some_and(|ci| ci.relative_half_width(median) > sampling.target_half_width)
+    }
+
+    /// Whether the cell has had `min` tries (or cannot take more).
+    pub fn has_minimum(&self, min: usize) -> bool {
+        self.attempts >= min || self.pool.is_none()
+    }
+
+    /// Takes one sample: `batches_per_sample` whole batches, each timed on its own and
+    /// verified between timings; the sample is their mean. Recorded with its `[round,
+    /// position]` unless a task failed (then counted as failed) or the model broke (then the
+    /// cell stops sampling).
+    pub fn sample(&mut self, round: usize, position: usize) -> Result<(), Stopped> {
+        let Some(pool) = self.pool.as_ref() else {
+            return Ok(());
+        };
+        self.attempts += 1;
+        let k = self.batches_per_sample;
+        let children_before = pool.child_usage();
+        let usage_before = process_usage();
+        let mut busy = Duration::ZERO;
+        let mut clean = true;
+        let mut batch_services = Vec::new();
+        for _ in 0..k {
+            if stop_requested() {
+                return Err(Stopped);
+            }
+            let timer = Instant::now();
+            let result = pool.run(&self.workload);
+            busy += timer.elapsed();
+            let outcomes = match result {
+                Ok(outcomes) => outcomes,
+                Err(e) => {
+                    self.cell.model_error = Some(e.to_string());
+                    self.pool = None;
+                    return Ok(());
+                }
+            };
+            self.verifier.check(&outcomes);
+            if let Some(error) = outcomes.iter().find_map(|o| o.result.as_ref().err()) {
+                self.cell.failed_batches += 1;
+                if self.cell.first_batch_error.is_none() {
+                    self.cell.first_batch_error = Some(error.to_string());
+                }
+                clean = false;
+            }
+            record_timing(&mut self.cell, &outcomes);
+            batch_services.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
+        }
+        if !clean {
+            return Ok(());
+        }
+        let per_batch = 1.0 / k as f64;
+        self.cell.samples_s.push(busy.as_secs_f64() * per_batch);
+        self.order.push([round, position]);
+        if let (Some(before), Some(after)) = (usage_before, process_usage()) {
+            let d = after - before;
+            self.usage.push(ProcessUsage {
+                user: d.user * per_batch,
+                system: d.system * per_batch,
+                voluntary_switches: d.voluntary_switches * per_batch,
+                involuntary_switches: d.involuntary_switches * per_batch,
+            });
+        }
+        if let (Some(before), Some(after)) = (children_before, pool.child_usage()) {
+            self.children.push((
+                (after.cpu_s - before.cpu_s) * per_batch,
+                after
+                    .voluntary_switches
+                    .saturating_sub(before.voluntary_switches) as f64
+                    * per_batch,
+                after
+                    .involuntary_switches
+                    .saturating_sub(before.involuntary_switches) as f64
+                    * per_batch,
+            ));
+        }
+        if self.cell.kind == WorkKind::Io {
+            self.service_times.extend(batch_services);
+        }
+        Ok(())
+    }
+
+    /// Shuts the pool down (worker processes reaped), keeping their peak memory.
+    pub fn close(&mut self) {
+        if let Some(pool) = self.pool.take() {
+            self.cell.peak_rss_bytes = pool.child_usage().map(|u| u.peak_rss_bytes);
+        }
+    }
+
+    /// The median of the clean samples so far (the oracle's is every cell's serial reference).
+    pub fn median(&self) -> Option<f64> {
+        Summary::of(&self.cell.samples_s).map(|s| s.median)
+    }
+
+    /// The cell's figures: summary, interval, CPU and switches, latency, ideal, speedup,
+    /// verification. `serial` is the oracle's median; `cores` the machine's.
+    pub fn finish(mut self, serial: Option<f64>, cores: usize) -> CellResult {
+        self.close();
+        let cell = &mut self.cell;
+        if let Some(summary) = Summary::of(&cell.samples_s) {
+            cell.median_s = Some(summary.median);
+            cell.min_s = Some(summary.min);
+            cell.max_s = Some(summary.max);
+            cell.mean_s = Some(summary.mean);
+            cell.stddev_s = Some(summary.stddev);
+        } else {
+            cell.no_median = Some(if cell.failed_batches > 0 {
+                format!(
+                    "every timed batch had a failed task ({} failed batches; first: {})",
+                    cell.failed_batches,
+                    cell.first_batch_error.as_deref().unwrap_or("?")
+                )
+            } else if let Some(error) = &cell.model_error {
+                format!("the model failed before a clean sample: {error}")
+            } else {
+                "no timed sample was taken".to_owned()
+            });
+        }
+        if let Some(ci) = MedianCi::of(&cell.samples_s, CI_LEVEL) {
+            cell.median_ci_s = Some([ci.low, ci.high]);
+            cell.ci_level = Some(ci.level);
+        }
+        cell.sample_order = (!self.order.is_empty()).then(|| std::mem::take(&mut self.order));
+        let median_of = |values: Vec<f64>| Summary::of(&values).map(|s| s.median);
+        cell.cpu_s = median_of(self.usage.iter().map(|u| u.user + u.system).collect());
+        cell.cpu_user_s = median_of(self.usage.iter().map(|u| u.user).collect());
+        cell.cpu_system_s = median_of(self.usage.iter().map(|u| u.system).collect());
+        cell.child_cpu_s = median_of(self.children.iter().map(|c| c.0).collect());
+        let switches = |own: fn(&ProcessUsage) -> f64, child: fn(&(f64, f64, f64)) -> f64| {
+            let mut per_sample: Vec<f64> = self.usage.iter().map(own).collect();
+            for (total, c) in per_sample.iter_mut().zip(&self.children) {
+                *total += child(c);
+            }
+            median_of(per_sample)
+        };
+        let voluntary = switches(|u| u.voluntary_switches, |c| c.1);
+        let involuntary = switches(|u| u.involuntary_switches, |c| c.2);
+        if let (Some(voluntary), Some(involuntary)) = (voluntary, involuntary) {
+            cell.context_switches = Some(ContextSwitches {
+                voluntary,
+                involuntary,
+            });
+        }
+        if cell.kind == WorkKind::Io {
+            let mut times = std::mem::take(&mut self.service_times);
+            times.sort_by(f64::total_cmp);
+            cell.latency_s = percentiles_of_sorted(&times);
+            cell.latency_samples_s = (!times.is_empty()).then_some(times);
+        }
+        let serial = serial.or(cell.median_s);
+        cell.ideal_s = self
+            .workload
+            .ideal(IdealInput {
+                workers: cell.workers,
+                cores,
+                serial: serial.map(Duration::from_secs_f64),
+            })
+            .map(|d| d.as_secs_f64());
+        if let (Some(serial), Some(median)) = (serial, cell.median_s) {
+            cell.speedup = Some(serial / median);
+        }
+        if let (Some(ideal), Some(median)) = (cell.ideal_s, cell.median_s) {
+            cell.efficiency = Some(ideal / median);
+        }
+        cell.verified = cell.model_error.is_none()
+            && cell.median_s.is_some()
+            && self.verifier.verified(cell.tasks);
+        cell.failed_tasks = self.verifier.failed.len();
+        cell.mismatched_tasks = self.verifier.mismatched.len();
+        cell.errors = std::mem::take(&mut self.verifier.errors);
+        self.cell
+    }
+}
+
+/// Compares every batch of a cell with the oracle (or, for the oracle itself, with its own
+/// first batch) and keeps count of what went wrong.
+struct Verifier {
+    expected: Option<Vec<Option<u64>>>,
+    failed: BTreeSet<usize>,
+    mismatched: BTreeSet<usize>,
+    errors: Vec<String>,
+    batches: usize,
+}
+
+impl Verifier {
+    fn new(expected: Option<Vec<Option<u64>>>) -> Self {
+        Self {
+            expected,
+            failed: BTreeSet::new(),
+            mismatched: BTreeSet::new(),
+            errors: Vec::new(),
+            batches: 0,
+        }
+    }
+
+    fn check(&mut self, outcomes: &[TaskOutcome]) {
+        self.batches += 1;
+        let got: Vec<Option<u64>> = outcomes
+            .iter()
+            .map(|o| o.result.as_ref().ok().map(|out| out.checksum))
+            .collect();
+        for (index, outcome) in outcomes.iter().enumerate() {
+            if let Err(error) = &outcome.result {
+                self.failed.insert(index);
+                if self.errors.len() < ERRORS_KEPT {
+                    self.errors.push(format!("task {index}: {error}"));
+                }
+            }
+        }
+        let expected = self.expected.get_or_insert_with(|| got.clone());
+        for (index, (want, have)) in expected.iter().zip(&got).enumerate() {
+            if have.is_some() && want != have {
+                self.mismatched.insert(index);
+            }
+        }
+    }
+
+    fn verified(&self, tasks: usize) -> bool {
+        self.batches > 0
+            && self.failed.is_empty()
+            && self.mismatched.is_empty()
+            && self
+                .expected
+                .as_ref()
+                .is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
+    }
+}
+
+/// Per-task timing summaries of one batch (the last timed batch's are kept).
+fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
+    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
+    cell.max_in_flight = Some(max_in_flight(&timings));
+    cell.queue_wait_s = percentiles_of(
+        timings
+            .iter()
+            .map(|t| t.queue_wait().as_secs_f64())
+            .collect(),
+    );
+    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+}
+
+/// p50/p90/p99/max of some durations (seconds); `None` for none.
+fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
+    values.sort_by(f64::total_cmp);
+    percentiles_of_sorted(&values)
+}
+
+/// [`percentiles_of`] for values already in ascending order.
+fn percentiles_of_sorted(sorted: &[f64]) -> Option<Percentiles> {
+    Some(Percentiles {
+        p50: percentile(sorted, 50.0),
+        p90: percentile(sorted, 90.0),
+        p99: percentile(sorted, 99.0),
+        max: *sorted.last()?,
+    })
+}
