@@ -442,6 +442,67 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
     assert!(out.join("index.html").is_file());
 }
 
+/// `repro` compares two runs of the same plan: here a run with itself agrees everywhere.
+#[test]
+fn repro_compares_two_runs_per_workload() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("run");
+    poolbench()
+        .args(["run", "--workloads", "noop,sleep", "--models", "rayon"])
+        .args([
+            "--workers",
+            "2",
+            "--tasks",
+            "4",
+            "--set",
+            "sleep.delay_ms=1",
+        ])
+        .args([
+            "--repeat",
+            "6",
+            "--measure-time",
+            "0",
+            "--min-sample-ms",
+            "1",
+            "-q",
+        ])
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .success();
+    let results = out.join("results.json");
+    poolbench()
+        .arg("repro")
+        .arg(&results)
+        .arg(&results)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("noop"))
+        .stdout(predicate::str::contains("sleep"))
+        .stdout(predicate::str::contains(
+            "all: 4/4 cells (100.0%) had the second median inside",
+        ));
+    let assert = poolbench()
+        .args(["repro", "--json"])
+        .arg(&results)
+        .arg(&results)
+        .assert()
+        .success();
+    let json: Value = serde_json::from_slice(&assert.get_output().stdout).unwrap();
+    assert_eq!(json["cells"], 4);
+    assert_eq!(json["workloads"].as_array().unwrap().len(), 2);
+    // Not a results file: exit 2, one line.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{}").unwrap();
+    poolbench()
+        .arg("repro")
+        .arg(&bad)
+        .arg(&results)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a poolbench results file"));
+}
+
 /// `--url` sends the http workload to an existing server instead of starting one.
 #[test]
 fn url_points_the_http_workload_at_an_existing_server() {

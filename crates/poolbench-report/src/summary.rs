@@ -106,7 +106,10 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
         let low: Vec<&poolbench_runner::CellResult> = r
             .results
             .iter()
-            .filter(|c| c.ci_level.is_some_and(|l| l < poolbench_runner::CI_LEVEL))
+            .filter(|c| {
+                crate::stats::cell_ci(c)
+                    .is_some_and(|ci| ci.level + 1e-9 < poolbench_runner::CI_LEVEL)
+            })
             .collect();
         if let Some(first) = low.first() {
             lines.push(format!(

@@ -261,3 +261,95 @@ fn a_failed_write_leaves_the_earlier_report_whole() {
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
 }
+
+/// Two cells whose recorded intervals overlap: no winner is claimed between them, and the
+/// report says so. The intervals come from `median_ci_s`, not from recomputing the samples.
+#[test]
+fn recorded_overlapping_intervals_yield_no_winner() {
+    let mut results = ResultsFile::new(
+        Environment::capture(vec!["poolbench".into(), "run".into()]),
+        None,
+    );
+    let with_ci = |model: &str, median: f64, ci: [f64; 2]| CellResult {
+        median_ci_s: Some(ci),
+        ci_level: Some(0.968_75),
+        ..cell("sum", WorkKind::Cpu, model, 2, &[median; 6])
+    };
+    results.results = vec![
+        cell("sum", WorkKind::Cpu, "sequential", 1, &[0.2; 6]),
+        with_ci("rayon", 0.100, [0.090, 0.120]),
+        with_ci("tokio", 0.105, [0.095, 0.130]),
+        with_ci("process", 0.150, [0.140, 0.160]),
+    ];
+    let inputs = one(results);
+    let verdicts = poolbench_report::verdicts(&poolbench_report::group(&inputs));
+    let sum = &verdicts[0];
+    assert_eq!(sum.fastest, "rayon");
+    assert_eq!(sum.indistinguishable, ["tokio"], "{sum:?}");
+    let files = poolbench_report::build(&inputs).unwrap();
+    let md = text_of(&files, "README.md");
+    assert!(
+        md.contains("indistinguishable within 95% intervals: tokio"),
+        "{md}"
+    );
+    // The table shows the recorded interval.
+    assert!(md.contains("90.0 ms – 120 ms"), "{md}");
+}
+
+/// A cell with too few samples shows its interval's real level; the machine's noise is a
+/// warning at the top of the report, naming the figure.
+#[test]
+fn low_confidence_and_machine_noise_are_said() {
+    let mut results = fixture();
+    results.results[1].samples_s.truncate(3);
+    results.results[1].median_ci_s = None;
+    results.results[1].ci_level = None;
+    results.noise = Some(poolbench_runner::probe::NoiseReport {
+        core_speeds: vec![],
+        core_speed_ratio: None,
+        steal_fraction: Some(0.05),
+        sequential_spread: None,
+    });
+    let files = poolbench_report::build(&one(results)).unwrap();
+    let md = text_of(&files, "README.md");
+    assert!(md.contains("(only 75.0 %)"), "{md}");
+    assert!(
+        md.contains("too few clean samples for a 95 % interval"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Warning — noisy machine: the hypervisor stole 5.0 %"),
+        "{md}"
+    );
+    let html = text_of(&files, "index.html");
+    assert!(html.contains("class=\"warning\""));
+}
+
+/// `repro`'s comparison: cells matched by identity (the mock server's URL aside), the share of
+/// second medians inside the first intervals, and whether the verdict held.
+#[test]
+fn agreement_counts_cells_inside_and_checks_the_verdict() {
+    let first = fixture();
+    let mut second = fixture();
+    for cell in &mut second.results {
+        cell.params
+            .insert("url".into(), "http://127.0.0.1:1/".into());
+        let shift = if cell.model == "tokio" { 2.0 } else { 1.0 };
+        for s in &mut cell.samples_s {
+            *s *= shift;
+        }
+        cell.median_s = cell.median_s.map(|m| m * shift);
+    }
+    let a = poolbench_report::agreement::agreement(&first, &second);
+    assert_eq!(a.unmatched, 0);
+    assert_eq!(a.cells, first.results.len());
+    // Every tokio cell doubled: those are the cells outside.
+    let tokio = first.results.iter().filter(|c| c.model == "tokio").count();
+    assert_eq!(a.inside, a.cells - tokio);
+    for w in &a.workloads {
+        assert!(w.delta_p90 > 0.5, "{w:?}");
+        assert_eq!(w.verdict_agrees(), Some(true), "{w:?}");
+    }
+    let text = poolbench_report::agreement::render_text(&a);
+    assert!(text.contains("had the second median inside the first run's interval"));
+}

@@ -385,6 +385,31 @@ params = { n = 1000 }
     }
 
     #[test]
+    fn sampling_keys_are_read_and_checked_where_they_stand() {
+        let text = format!(
+            "min_sample_ms = 50\nmax_repeat = 12\ntarget_precision = 1.5\nmeasure_time_s = 9\n{}",
+            "[[workload]]\nname = \"noop\"\n"
+        );
+        let suite = Suite::parse(&text, "s.toml").unwrap();
+        assert_eq!(
+            suite.sampling,
+            Sampling {
+                min_sample_s: 0.05,
+                max_samples: 12,
+                target_half_width: 0.015,
+                measure_s: 9.0,
+            }
+        );
+        let plain = Suite::parse("[[workload]]\nname = \"noop\"\n", "s.toml").unwrap();
+        assert_eq!(plain.sampling, Sampling::default());
+        let e = error("repeat = 6\ntarget_precision = 150\n[[workload]]\nname = \"noop\"\n");
+        assert_eq!((e.line, e.column), (2, 20), "{e}");
+        assert!(e.message.contains("precision"), "{e}");
+        let e = error("max_repeat = 0\n[[workload]]\nname = \"noop\"\n");
+        assert_eq!(e.line, 1, "{e}");
+    }
+
+    #[test]
     fn line_and_column_count_from_one() {
         assert_eq!(line_and_column("ab\ncd", 0), (1, 1));
         assert_eq!(line_and_column("ab\ncd", 4), (2, 2));
