@@ -120,7 +120,7 @@ pub struct RunArgs {
     pub target_precision: Option<f64>,
 
     /// Seconds of extra rounds each workload may spend, once every cell has its --repeat
-    /// samples, narrowing wide intervals (default: the preset's, 3 for quick).
+    /// samples, narrowing wide intervals (default: the preset's, 7 for quick).
     #[arg(long, value_parser = parse_non_negative, value_name = "SECONDS")]
     pub measure_time: Option<f64>,
 
@@ -135,7 +135,7 @@ pub struct RunArgs {
     pub settings: Vec<Setting>,
 
     /// Folder for results.json; created if missing. An earlier results.json there is only
-    /// replaced once the first cell has finished.
+    /// replaced once the first workload has been measured.
     #[arg(long, default_value = "reports/latest", value_name = "DIR")]
     pub out: PathBuf,
 

@@ -38,6 +38,14 @@ pub struct WorkloadAgreement {
     /// Median and 90th percentile of |second / first − 1| over the cells.
     pub delta_median: f64,
     pub delta_p90: f64,
+    /// The same for speedups (each run's sequential median / the cell's median): what is left
+    /// of the change once the machine's own drift, which moves the sequential cell too, is
+    /// divided out.
+    pub speedup_delta_median: f64,
+    pub speedup_delta_p90: f64,
+    /// How far the sequential cell itself moved (second / first − 1): one thread running the
+    /// same code, so this is the machine changing between the runs.
+    pub sequential_shift: Option<f64>,
     /// Median interval half-width as a share of the median, in each run.
     pub half_width_first: f64,
     pub half_width_second: f64,
@@ -133,6 +141,8 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
         matched += cells.len();
         let mut inside = 0;
         let mut deltas = Vec::new();
+        let mut speedup_deltas = Vec::new();
+        let mut sequential_shift = None;
         let mut widths = (Vec::new(), Vec::new());
         for (a, b) in &cells {
             let (Some(ma), Some(mb)) = (a.median_s, b.median_s) else {
@@ -149,6 +159,14 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             }
             if ma > 0.0 {
                 deltas.push((mb / ma - 1.0).abs());
+                if a.model == "sequential" {
+                    sequential_shift = Some(mb / ma - 1.0);
+                }
+            }
+            if let (Some(sa), Some(sb)) = (a.speedup, b.speedup) {
+                if sa > 0.0 && a.model != "sequential" {
+                    speedup_deltas.push((sb / sa - 1.0).abs());
+                }
             }
         }
         let median_of = |mut v: Vec<f64>, p: f64| {
@@ -168,6 +186,9 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             inside,
             delta_median: median_of(deltas.clone(), 50.0),
             delta_p90: median_of(deltas, 90.0),
+            speedup_delta_median: median_of(speedup_deltas.clone(), 50.0),
+            speedup_delta_p90: median_of(speedup_deltas, 90.0),
+            sequential_shift,
             half_width_first: median_of(widths.0, 50.0),
             half_width_second: median_of(widths.1, 50.0),
             first_fastest: first_verdict.map(|v| {
@@ -208,13 +229,15 @@ pub fn render_text(a: &Agreement) -> String {
     };
     let _ = writeln!(
         out,
-        "{:<28} {:>5} {:>16} {:>8} {:>8} {:>16} {:<24}",
+        "{:<28} {:>5} {:>16} {:>8} {:>8} {:>16} {:>9} {:>13} {:<24}",
         "workload",
         "cells",
         "2nd in 1st CI",
         "|Δ| p50",
         "|Δ| p90",
         "CI ±half 1st/2nd",
+        "seq. Δ",
+        "speedup |Δ|",
         "verdict (2nd fastest)"
     );
     for w in &a.workloads {
@@ -232,7 +255,7 @@ pub fn render_text(a: &Agreement) -> String {
         };
         let _ = writeln!(
             out,
-            "{:<28} {:>5} {:>15}{} {:>8} {:>8} {:>15}{} {:<24}",
+            "{:<28} {:>5} {:>15}{} {:>8} {:>8} {:>15}{} {:>9} {:>13} {:<24}",
             truncate(&w.workload, 28),
             w.cells,
             format!("{}/{} {}", w.inside, w.cells, pct(w.inside_share())),
@@ -241,6 +264,13 @@ pub fn render_text(a: &Agreement) -> String {
             pct(w.delta_p90),
             format!("{}/{}", pct(w.half_width_first), pct(w.half_width_second)),
             mark(w.half_width_first <= w.half_width_target()),
+            w.sequential_shift
+                .map_or("-".to_owned(), |x| format!("{:+.1}%", x * 100.0)),
+            format!(
+                "{}/{}",
+                pct(w.speedup_delta_median),
+                pct(w.speedup_delta_p90)
+            ),
             verdict
         );
     }
@@ -254,7 +284,10 @@ pub fn render_text(a: &Agreement) -> String {
         "\nall: {}/{} cells ({}) had the second median inside the first run's interval \
          (target >= {:.0}%); {} cells unmatched.\n\
          ! marks a missed target: share inside < {:.0}%, or median half-width above {:.0}% \
-         (CPU work) / {:.0}% (I/O work).",
+         (CPU work) / {:.0}% (I/O work).\n\
+         seq. Δ: how far the sequential cell (one thread, the same code) moved between the runs: \
+         the machine itself. speedup |Δ| (p50/p90): the change left once each run is divided \
+         by its own sequential time.",
         a.inside,
         a.cells,
         pct(share),

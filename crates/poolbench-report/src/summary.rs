@@ -120,6 +120,35 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
                 first.samples_s.len()
             ));
         }
+        let no_median: Vec<String> = r
+            .results
+            .iter()
+            .filter_map(|c| {
+                let why = c.no_median.as_deref()?;
+                Some(format!(
+                    "{} on {} at W = {}: {why}",
+                    c.workload, c.model, c.workers
+                ))
+            })
+            .collect();
+        if !no_median.is_empty() {
+            let shown = no_median.len().min(5);
+            lines.push(format!(
+                "{}{} left out of the charts and tables: {}{}.",
+                prefix(inputs, input),
+                if no_median.len() == 1 {
+                    "1 cell has no median and is".to_owned()
+                } else {
+                    format!("{} cells have no median and are", no_median.len())
+                },
+                no_median[..shown].join("; "),
+                if no_median.len() > shown {
+                    format!("; and {} more", no_median.len() - shown)
+                } else {
+                    String::new()
+                }
+            ));
+        }
         let failed: usize = r.results.iter().map(|c| c.failed_batches).sum();
         if failed > 0 {
             lines.push(format!(

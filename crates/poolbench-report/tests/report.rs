@@ -304,6 +304,12 @@ fn low_confidence_and_machine_noise_are_said() {
     results.results[1].samples_s.truncate(3);
     results.results[1].median_ci_s = None;
     results.results[1].ci_level = None;
+    let mut broken = cell("sum", WorkKind::Cpu, "rayon", 8, &[1.0]);
+    broken.samples_s.clear();
+    broken.median_s = None;
+    broken.failed_batches = 6;
+    broken.no_median = Some("every timed batch had a failed task".into());
+    results.results.push(broken);
     results.noise = Some(poolbench_runner::probe::NoiseReport {
         core_speeds: vec![],
         core_speed_ratio: None,

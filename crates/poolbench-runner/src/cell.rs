@@ -6,7 +6,6 @@
 //! and its first error kept, so a dead worker's 5 µs "batch" can never become a 150,000×
 //! speedup. A cell left with no clean sample has no median, and says why.
 
-use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -18,10 +17,8 @@ use crate::plan::{CellId, PlanEntry};
 use crate::results::{CellResult, ContextSwitches, Percentiles};
 use crate::stats::{percentile, MedianCi, Summary, CI_LEVEL};
 use crate::usage::{process_usage, thread_count, ProcessUsage, ThreadWatcher};
+use crate::verify::Verifier;
 use crate::{Plan, Sampling};
-
-/// How many task errors a cell keeps verbatim.
-const ERRORS_KEPT: usize = 5;
 
 /// A stop was requested (Ctrl-C) in the middle of a cell.
 #[derive(Debug)]
@@ -342,60 +339,6 @@ impl CellRun {
         cell.mismatched_tasks = self.verifier.mismatched.len();
         cell.errors = std::mem::take(&mut self.verifier.errors);
         self.cell
-    }
-}
-
-/// Compares every batch of a cell with the oracle (or, for the oracle itself, with its own
-/// first batch) and keeps count of what went wrong.
-struct Verifier {
-    expected: Option<Vec<Option<u64>>>,
-    failed: BTreeSet<usize>,
-    mismatched: BTreeSet<usize>,
-    errors: Vec<String>,
-    batches: usize,
-}
-
-impl Verifier {
-    fn new(expected: Option<Vec<Option<u64>>>) -> Self {
-        Self {
-            expected,
-            failed: BTreeSet::new(),
-            mismatched: BTreeSet::new(),
-            errors: Vec::new(),
-            batches: 0,
-        }
-    }
-
-    fn check(&mut self, outcomes: &[TaskOutcome]) {
-        self.batches += 1;
-        let got: Vec<Option<u64>> = outcomes
-            .iter()
-            .map(|o| o.result.as_ref().ok().map(|out| out.checksum))
-            .collect();
-        for (index, outcome) in outcomes.iter().enumerate() {
-            if let Err(error) = &outcome.result {
-                self.failed.insert(index);
-                if self.errors.len() < ERRORS_KEPT {
-                    self.errors.push(format!("task {index}: {error}"));
-                }
-            }
-        }
-        let expected = self.expected.get_or_insert_with(|| got.clone());
-        for (index, (want, have)) in expected.iter().zip(&got).enumerate() {
-            if have.is_some() && want != have {
-                self.mismatched.insert(index);
-            }
-        }
-    }
-
-    fn verified(&self, tasks: usize) -> bool {
-        self.batches > 0
-            && self.failed.is_empty()
-            && self.mismatched.is_empty()
-            && self
-                .expected
-                .as_ref()
-                .is_some_and(|e| e.len() == tasks && e.iter().all(Option::is_some))
     }
 }
 

@@ -21,6 +21,7 @@ mod stats;
 mod suite;
 mod table;
 mod usage;
+mod verify;
 
 pub use environment::Environment;
 pub use plan::{CellId, CellOrder, Plan, PlanEntry, PlanError};

@@ -32,7 +32,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "full",
-        summary: "larger batches, W = 1..64: for reference reports (~5 min on 2 cores)",
+        summary: "larger batches, W = 2..64 for I/O work, 1 to 4 x cores for CPU work: for reference reports (~4 min on 2 cores)",
         entries: full,
         workers: FULL_WORKERS,
         repeat: 6,
@@ -46,7 +46,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "seeds",
-        summary: "the seed articles' experiments S1, S2, S4-S7 with their pool sizes, scaled to run in ~2 min on 2 cores",
+        summary: "the seed articles' experiments S1, S2, S4-S7 with their pool sizes, scaled to run in ~4 min on 2 cores",
         entries: seeds,
         workers: QUICK_WORKERS,
         repeat: 6,
@@ -58,7 +58,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "s1",
-        summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13 (~95 s on 2 cores)",
+        summary: "seed S1 scaled down 10x: 16 GETs of 90 ms latency at W = 1, 4, 8, 13 (~3 min on 2 cores)",
         entries: s1,
         workers: S1_WORKERS,
         repeat: 6,
@@ -127,19 +127,30 @@ fn quick() -> Vec<PlanEntry> {
 }
 
 fn full() -> Vec<PlanEntry> {
-    [
+    let io = [
         WorkloadSpec::new("sleep", 64).with("delay_ms", 10.0),
         WorkloadSpec::new("http", 64).with("latency", "10"),
+    ]
+    .into_iter()
+    .map(|spec| PlanEntry::new(spec, &FULL_WORKERS[1..]));
+    // CPU work up to four workers per core: beyond that it only queues.
+    let cores = poolbench_core::logical_cores();
+    let cpu_workers: Vec<usize> = FULL_WORKERS
+        .iter()
+        .copied()
+        .filter(|&w| w <= (4 * cores).max(8))
+        .collect();
+    let cpu = [
         WorkloadSpec::new("sum", 64).with("n", 4_000_000),
         // 64 MiB in all (past the last-level cache), small enough that 64 spawned workers,
         // each building its own copy, stay within memory.
         WorkloadSpec::new("sum-mem", 16).with("elements_per_task", 1 << 19),
-        WorkloadSpec::new("thumbnail", 64),
-        WorkloadSpec::new("noop", 10_000),
+        WorkloadSpec::new("thumbnail", 32),
+        WorkloadSpec::new("noop", 5_000),
     ]
     .into_iter()
-    .map(|spec| PlanEntry::new(spec, FULL_WORKERS))
-    .collect()
+    .map(move |spec| PlanEntry::new(spec, &cpu_workers));
+    io.chain(cpu).collect()
 }
 
 /// Seed S1 scaled down 10x: the article fetched a list of pages in 14.4 s on one thread and
@@ -165,12 +176,12 @@ fn seeds() -> Vec<PlanEntry> {
             S1_WORKERS,
         )
         .experiment("S1 (scaled 20x)"),
-        // S2: 75x75 antialiased thumbnails; 64 synthetic 640x480 photos instead of 6,000.
+        // S2: 75x75 antialiased thumbnails; 32 synthetic 640x480 photos instead of 6,000.
         PlanEntry::new(
-            WorkloadSpec::new("thumbnail", 64).with("max_side", 75),
+            WorkloadSpec::new("thumbnail", 32).with("max_side", 75),
             &[1, 2, 4, 8],
         )
-        .experiment("S2 (64 of 6,000 images)"),
+        .experiment("S2 (32 of 6,000 images)"),
         // S4: download 3 pages with 3 threads; square 5 numbers with 4 processes.
         PlanEntry::new(WorkloadSpec::new("http", 3).with("latency", "100"), &[1, 3])
             .experiment("S4 (3 pages, 3 threads)"),

@@ -280,51 +280,36 @@ mod tests {
 
     #[test]
     fn warnings_name_the_figure() {
-        let quiet = NoiseReport {
-            core_speeds: vec![
+        let speeds = |slow: f64| {
+            vec![
                 CoreSpeed {
                     cpu: 0,
                     ns_per_step: 0.27,
                 },
                 CoreSpeed {
                     cpu: 1,
-                    ns_per_step: 0.28,
+                    ns_per_step: slow,
                 },
-            ],
-            core_speed_ratio: Some(0.28 / 0.27),
-            steal_fraction: Some(0.001),
-            sequential_spread: Some(SequentialSpread {
+            ]
+        };
+        let spread = |half_width: f64| {
+            Some(SequentialSpread {
                 workload: "sum".into(),
-                half_width: 0.01,
-            }),
+                half_width,
+            })
+        };
+        let quiet = NoiseReport {
+            core_speed_ratio: speed_ratio(&speeds(0.28)),
+            core_speeds: speeds(0.28),
+            steal_fraction: Some(0.001),
+            sequential_spread: spread(0.01),
         };
         assert!(quiet.warnings().is_empty());
         let noisy = NoiseReport {
-            core_speeds: vec![
-                CoreSpeed {
-                    cpu: 0,
-                    ns_per_step: 0.27,
-                },
-                CoreSpeed {
-                    cpu: 1,
-                    ns_per_step: 0.65,
-                },
-            ],
-            core_speed_ratio: speed_ratio(&[
-                CoreSpeed {
-                    cpu: 0,
-                    ns_per_step: 0.27,
-                },
-                CoreSpeed {
-                    cpu: 1,
-                    ns_per_step: 0.65,
-                },
-            ]),
+            core_speed_ratio: speed_ratio(&speeds(0.65)),
+            core_speeds: speeds(0.65),
             steal_fraction: Some(0.08),
-            sequential_spread: Some(SequentialSpread {
-                workload: "sum".into(),
-                half_width: 0.19,
-            }),
+            sequential_spread: spread(0.19),
         };
         let w = noisy.warnings();
         assert_eq!(w.len(), 3, "{w:?}");
