@@ -390,8 +390,8 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
         );
         std::thread::sleep(Duration::from_millis(20));
     };
-    // Let a few rounds of 80 ms samples go by.
-    std::thread::sleep(Duration::from_millis(400));
+    // Let some rounds of 80 ms samples go by (40 rounds would take about 6.5 s).
+    std::thread::sleep(Duration::from_millis(1500));
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()

@@ -155,19 +155,7 @@ impl CellRun {
     /// had fewer than `min` tries, or its interval is still wider than the target and it has
     /// had fewer than the most samples allowed.
     pub fn wants_sample(&self, min: usize, sampling: &Sampling) -> bool {
-        if self.pool.is_none() {
-            return false;
-        }
-        if self.attempts < min {
-            return true;
-        }
-        let samples = &self.cell.samples_s;
-        if samples.len() < 2 || self.attempts >= sampling.max_samples {
-            return false;
-        }
-        let median = Summary::of(samples).map_or(0.0, |s| s.median);
-        MedianCi::of(samples, CI_LEVEL)
-            .is_some_and(|ci| ci.relative_half_width(median) > sampling.target_half_width)
+        self.pool.is_some() && sampling.wants_more(self.attempts, &self.cell.samples_s, min)
     }
 
     /// Whether the cell has had `min` tries (or cannot take more).

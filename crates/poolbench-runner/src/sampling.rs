@@ -19,6 +19,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::stats::{MedianCi, Summary, CI_LEVEL};
+
 /// The sampling policy of a run (also recorded in `results.json`).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct Sampling {
@@ -54,6 +56,21 @@ impl Sampling {
         }
         let needed = (self.min_sample_s / batch_s).ceil();
         needed.clamp(1.0, 10_000.0) as usize
+    }
+
+    /// Whether a cell that has had `attempts` tries (failed ones included) and has the clean
+    /// `samples` should take another: it has had fewer than `min` tries, or its interval is
+    /// still wider than the target and it has had fewer than the most samples allowed.
+    pub fn wants_more(&self, attempts: usize, samples: &[f64], min: usize) -> bool {
+        if attempts < min {
+            return true;
+        }
+        if samples.len() < 2 || attempts >= self.max_samples {
+            return false;
+        }
+        let median = Summary::of(samples).map_or(0.0, |s| s.median);
+        MedianCi::of(samples, CI_LEVEL)
+            .is_some_and(|ci| ci.relative_half_width(median) > self.target_half_width)
     }
 
     /// Checks values a user gave; `Err` names the bad one.
@@ -105,6 +122,26 @@ mod tests {
         assert_eq!(s.batches_per_sample(0.0), 1);
         assert_eq!(s.batches_per_sample(f64::NAN), 1);
         assert_eq!(s.batches_per_sample(1e-12), 10_000);
+    }
+
+    #[test]
+    fn more_samples_only_while_the_interval_is_wide() {
+        let s = Sampling {
+            max_samples: 8,
+            target_half_width: 0.02,
+            ..Sampling::default()
+        };
+        let tight = [1.0, 1.001, 0.999, 1.0, 1.002, 0.998];
+        let wide = [1.0, 1.3, 0.8, 1.0, 1.2, 0.9];
+        // Below the minimum, always; at it, only a wide interval asks for more.
+        assert!(s.wants_more(3, &tight[..3], 6));
+        assert!(!s.wants_more(6, &tight, 6));
+        assert!(s.wants_more(6, &wide, 6));
+        // Never past the most samples, and never on fewer than two clean samples.
+        assert!(!s.wants_more(8, &wide, 6));
+        assert!(!s.wants_more(6, &[1.0], 6));
+        // Failed tries count: six tries with only three clean samples still reach the minimum.
+        assert!(!s.wants_more(6, &tight[..3], 6));
     }
 
     #[test]

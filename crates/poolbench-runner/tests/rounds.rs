@@ -238,7 +238,7 @@ fn a_cell_without_a_clean_batch_has_no_median_and_says_why() {
 }
 
 #[test]
-fn rounds_go_on_only_for_wide_intervals_and_stop_at_the_most_samples() {
+fn rounds_go_on_within_the_time_and_stop_at_the_most_samples() {
     let mut plan = exact(
         6,
         CellOrder::Shuffled { seed: 3 },
@@ -259,8 +259,8 @@ fn rounds_go_on_only_for_wide_intervals_and_stop_at_the_most_samples() {
         "{:?}",
         cells.iter().map(|c| c.samples_s.len()).collect::<Vec<_>>()
     );
-    // A loose precision stops every cell at the minimum.
-    plan.sampling.target_half_width = 0.99;
+    // No measurement time: every cell stops at the minimum, however wide its interval.
+    plan.sampling.measure_s = 0.0;
     let cells = run(&plan, &workloads);
     assert!(cells.iter().all(|c| c.samples_s.len() == 6));
 }
@@ -273,15 +273,15 @@ fn a_sample_spans_enough_batches_to_last_the_minimum_time() {
         WorkloadSpec::new("sleep", 2).with("delay_ms", 1.0),
         &["sequential"],
     );
-    plan.sampling.min_sample_s = 0.01;
+    plan.sampling.min_sample_s = 0.05;
     let workloads = prepare(&plan, &BuildContext::default()).unwrap();
     let cell = &run(&plan, &workloads)[0];
-    // A batch of two 1 ms sleeps lasts about 2 ms: several batches make one 10 ms sample,
-    // and the sample is the time per batch.
+    // A batch of two 1 ms sleeps lasts about 2 ms: many batches make one 50 ms sample, and
+    // the sample is the time per batch (never less than the two sleeps).
     let k = cell.batches_per_sample.unwrap();
-    assert!((3..=10).contains(&k), "{k} batches per sample");
+    assert!(k >= 2, "{k} batches per sample");
     assert!(
-        cell.samples_s.iter().all(|s| *s >= 0.002 && *s < 0.01),
+        cell.samples_s.iter().all(|s| *s >= 0.002),
         "{:?}",
         cell.samples_s
     );
