@@ -32,7 +32,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "full",
-        summary: "larger batches, W = 2..64 for I/O work, 1 to 4 x cores for CPU work: for reference reports (~4 min on 2 cores)",
+        summary: "larger batches, W = 2..64 for I/O work, W = 1 up to 4 x cores (at least 8) for CPU work: for reference reports (~4.5 min on 2 cores)",
         entries: full,
         workers: FULL_WORKERS,
         repeat: 6,
