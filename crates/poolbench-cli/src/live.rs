@@ -32,7 +32,7 @@ pub struct Live {
     /// Progress units per cell: one for starting it, one per planned sample.
     units_per_cell: u64,
     position: u64,
-    /// Units done before the current workload's rounds began.
+    /// Planned samples of the workloads already finished.
     rounds_base: u64,
     /// What the bar says about the current cell.
     cell_label: String,
@@ -86,6 +86,12 @@ impl Live {
         }
     }
 
+    /// Progress units done: a start for each cell before the current one, the planned samples
+    /// of finished workloads, and `more`.
+    fn units_done(&self, more: u64) -> u64 {
+        self.position + self.rounds_base + more
+    }
+
     /// Prints `line` on stdout above the progress bar.
     fn print(&self, line: &str) {
         match &self.bar {
@@ -109,9 +115,7 @@ impl Observer for Live {
                 cell.model.name(),
                 cell.workers
             );
-            // Every cell before this one has started; their samples are counted as rounds go.
-            let started = self.rounds_base.max(self.position);
-            bar.set_position(started);
+            bar.set_position(self.units_done(0));
             bar.set_message(format!("{} · warm-up", self.cell_label));
         }
     }
@@ -128,11 +132,7 @@ impl Observer for Live {
 
     fn sampled(&mut self, entry: &PlanEntry, round: usize, done: usize, planned: usize) {
         if let Some(bar) = &self.bar {
-            // Units: a start per cell so far, plus the samples of finished workloads.
-            let cells_started = self.position + 1;
-            let extra = (done.min(planned)) as u64;
-            let finished_samples = self.rounds_base;
-            bar.set_position(cells_started + finished_samples + extra);
+            bar.set_position(self.units_done(1 + done.min(planned) as u64));
             bar.set_message(format!(
                 "{}: round {} · sample {done}/{planned}+",
                 entry.spec.name,

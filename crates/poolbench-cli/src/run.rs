@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
-use poolbench_runner::probe::{self, CpuTicks, NoiseReport, SequentialSpread};
+use poolbench_runner::probe::{CpuTicks, NoiseReport};
 use poolbench_runner::{
     prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
 };
@@ -51,13 +51,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     results.sampling = Some(plan.sampling);
     // The machine first: how equal its cores are, then steal time over the whole run.
-    let core_speeds = probe::probe_cores();
-    results.noise = Some(NoiseReport {
-        core_speed_ratio: probe::speed_ratio(&core_speeds),
-        core_speeds,
-        steal_fraction: None,
-        sequential_spread: None,
-    });
+    results.noise = Some(NoiseReport::before_run());
     let steal_before = CpuTicks::now();
     if chatty {
         println!("{}", results.environment.headline());
@@ -91,13 +85,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let outcome = run_plan(&plan, &workloads, &mut live);
     live.finish();
     let mut results = live.results;
-    if let (Some(noise), Some(before), Some(after)) =
-        (results.noise.as_mut(), steal_before, CpuTicks::now())
-    {
-        noise.steal_fraction = after.steal_since(&before);
-    }
     if let Some(noise) = results.noise.as_mut() {
-        noise.sequential_spread = SequentialSpread::worst(&results.results);
+        noise.after_run(steal_before, &results.results);
     }
     if !results.results.is_empty() {
         results

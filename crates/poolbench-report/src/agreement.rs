@@ -169,7 +169,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
                 }
             }
         }
-        let median_of = |mut v: Vec<f64>, p: f64| {
+        let percentile_of = |mut v: Vec<f64>, p: f64| {
             v.sort_by(f64::total_cmp);
             if v.is_empty() {
                 f64::NAN
@@ -184,13 +184,13 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             kind: g.kind,
             cells: cells.len(),
             inside,
-            delta_median: median_of(deltas.clone(), 50.0),
-            delta_p90: median_of(deltas, 90.0),
-            speedup_delta_median: median_of(speedup_deltas.clone(), 50.0),
-            speedup_delta_p90: median_of(speedup_deltas, 90.0),
+            delta_median: percentile_of(deltas.clone(), 50.0),
+            delta_p90: percentile_of(deltas, 90.0),
+            speedup_delta_median: percentile_of(speedup_deltas.clone(), 50.0),
+            speedup_delta_p90: percentile_of(speedup_deltas, 90.0),
             sequential_shift,
-            half_width_first: median_of(widths.0, 50.0),
-            half_width_second: median_of(widths.1, 50.0),
+            half_width_first: percentile_of(widths.0, 50.0),
+            half_width_second: percentile_of(widths.1, 50.0),
             first_fastest: first_verdict.map(|v| {
                 std::iter::once(v.fastest.clone())
                     .chain(v.indistinguishable.iter().cloned())

@@ -108,7 +108,7 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
             .iter()
             .filter(|c| {
                 crate::stats::cell_ci(c)
-                    .is_some_and(|ci| ci.level + 1e-9 < poolbench_runner::CI_LEVEL)
+                    .is_some_and(|ci| poolbench_runner::below_ci_level(ci.level))
             })
             .collect();
         if let Some(first) = low.first() {

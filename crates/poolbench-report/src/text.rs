@@ -49,7 +49,7 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
 /// The interval, with its level when it is below 95 % (too few samples).
 fn ci_text(p: &Point) -> String {
     let range = format!("{} – {}", secs(p.ci.0), secs(p.ci.1));
-    if p.ci_level + 1e-9 < poolbench_runner::CI_LEVEL {
+    if poolbench_runner::below_ci_level(p.ci_level) {
         format!("{range} (only {:.1} %)", p.ci_level * 100.0)
     } else {
         range

@@ -26,7 +26,6 @@ pub(crate) struct Stopped;
 
 /// A cell being measured.
 pub(crate) struct CellRun {
-    pub id: CellId,
     workload: Arc<dyn Workload>,
     pool: Option<Box<dyn Pool>>,
     cell: CellResult,
@@ -34,8 +33,11 @@ pub(crate) struct CellRun {
     batches_per_sample: usize,
     /// Per clean sample: this process's usage per batch.
     usage: Vec<ProcessUsage>,
-    /// Per clean sample: worker processes' CPU seconds and context switches per batch.
-    children: Vec<(f64, f64, f64)>,
+    /// Per clean sample: the worker processes' CPU seconds per batch (process models).
+    child_cpu: Vec<f64>,
+    /// Per clean sample: voluntary and involuntary context switches per batch, this process
+    /// and its workers together.
+    switches: Vec<[f64; 2]>,
     service_times: Vec<f64>,
     order: Vec<[usize; 2]>,
     /// Samples tried, failed ones included.
@@ -68,7 +70,6 @@ impl CellRun {
     ) -> Result<Self, Stopped> {
         let spec = workload.spec();
         let mut run = Self {
-            id,
             workload: Arc::clone(workload),
             pool: None,
             cell: CellResult {
@@ -88,7 +89,8 @@ impl CellRun {
             verifier: Verifier::new(expected),
             batches_per_sample: 1,
             usage: Vec::new(),
-            children: Vec::new(),
+            child_cpu: Vec::new(),
+            switches: Vec::new(),
             service_times: Vec::new(),
             order: Vec::new(),
             attempts: 0,
@@ -158,9 +160,9 @@ impl CellRun {
         self.pool.is_some() && sampling.wants_more(self.attempts, &self.cell.samples_s, min)
     }
 
-    /// Whether the cell has had `min` tries (or cannot take more).
-    pub fn has_minimum(&self, min: usize) -> bool {
-        self.attempts >= min || self.pool.is_none()
+    /// Samples tried so far, failed ones included.
+    pub fn attempts(&self) -> usize {
+        self.attempts
     }
 
     /// Takes one sample: `batches_per_sample` whole batches, each timed on its own and
@@ -177,8 +179,9 @@ impl CellRun {
         let usage_before = process_usage();
         let mut busy = Duration::ZERO;
         let mut clean = true;
+        let io = self.cell.kind == WorkKind::Io;
         let mut batch_services = Vec::new();
-        for _ in 0..k {
+        for batch in 0..k {
             if stop_requested() {
                 return Err(Stopped);
             }
@@ -201,8 +204,12 @@ impl CellRun {
                 }
                 clean = false;
             }
-            record_timing(&mut self.cell, &outcomes);
-            batch_services.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
+            if batch + 1 == k {
+                record_timing(&mut self.cell, &outcomes);
+            }
+            if io {
+                batch_services.extend(outcomes.iter().map(|o| o.timing.service().as_secs_f64()));
+            }
         }
         if !clean {
             return Ok(());
@@ -210,29 +217,28 @@ impl CellRun {
         let per_batch = 1.0 / k as f64;
         self.cell.samples_s.push(busy.as_secs_f64() * per_batch);
         self.order.push([round, position]);
-        if let (Some(before), Some(after)) = (usage_before, process_usage()) {
-            let d = after - before;
-            self.usage.push(ProcessUsage {
-                user: d.user * per_batch,
-                system: d.system * per_batch,
-                voluntary_switches: d.voluntary_switches * per_batch,
-                involuntary_switches: d.involuntary_switches * per_batch,
+        let child = children_before.zip(pool.child_usage());
+        if let Some((before, after)) = child {
+            self.child_cpu
+                .push((after.cpu_s - before.cpu_s) * per_batch);
+        }
+        if let Some((before, after)) = usage_before.zip(process_usage()) {
+            let own = (after - before).scaled(per_batch);
+            // The workers' switches count too: a process pool's waits happen in its workers.
+            let [child_voluntary, child_involuntary] = child.map_or([0.0; 2], |(b, a)| {
+                [
+                    a.voluntary_switches.saturating_sub(b.voluntary_switches) as f64,
+                    a.involuntary_switches
+                        .saturating_sub(b.involuntary_switches) as f64,
+                ]
             });
+            self.switches.push([
+                own.voluntary_switches + child_voluntary * per_batch,
+                own.involuntary_switches + child_involuntary * per_batch,
+            ]);
+            self.usage.push(own);
         }
-        if let (Some(before), Some(after)) = (children_before, pool.child_usage()) {
-            self.children.push((
-                (after.cpu_s - before.cpu_s) * per_batch,
-                after
-                    .voluntary_switches
-                    .saturating_sub(before.voluntary_switches) as f64
-                    * per_batch,
-                after
-                    .involuntary_switches
-                    .saturating_sub(before.involuntary_switches) as f64
-                    * per_batch,
-            ));
-        }
-        if self.cell.kind == WorkKind::Io {
+        if io {
             self.service_times.extend(batch_services);
         }
         Ok(())
@@ -251,8 +257,8 @@ impl CellRun {
     }
 
     /// The cell's figures: summary, interval, CPU and switches, latency, ideal, speedup,
-    /// verification. `serial` is the oracle's median; `cores` the machine's.
-    pub fn finish(mut self, serial: Option<f64>, cores: usize) -> CellResult {
+    /// verification. `serial` is the oracle's median.
+    pub fn finish(mut self, serial: Option<f64>) -> CellResult {
         self.close();
         let cell = &mut self.cell;
         if let Some(summary) = Summary::of(&cell.samples_s) {
@@ -283,16 +289,9 @@ impl CellRun {
         cell.cpu_s = median_of(self.usage.iter().map(|u| u.user + u.system).collect());
         cell.cpu_user_s = median_of(self.usage.iter().map(|u| u.user).collect());
         cell.cpu_system_s = median_of(self.usage.iter().map(|u| u.system).collect());
-        cell.child_cpu_s = median_of(self.children.iter().map(|c| c.0).collect());
-        let switches = |own: fn(&ProcessUsage) -> f64, child: fn(&(f64, f64, f64)) -> f64| {
-            let mut per_sample: Vec<f64> = self.usage.iter().map(own).collect();
-            for (total, c) in per_sample.iter_mut().zip(&self.children) {
-                *total += child(c);
-            }
-            median_of(per_sample)
-        };
-        let voluntary = switches(|u| u.voluntary_switches, |c| c.1);
-        let involuntary = switches(|u| u.involuntary_switches, |c| c.2);
+        cell.child_cpu_s = median_of(std::mem::take(&mut self.child_cpu));
+        let voluntary = median_of(self.switches.iter().map(|s| s[0]).collect());
+        let involuntary = median_of(self.switches.iter().map(|s| s[1]).collect());
         if let (Some(voluntary), Some(involuntary)) = (voluntary, involuntary) {
             cell.context_switches = Some(ContextSwitches {
                 voluntary,
@@ -310,7 +309,7 @@ impl CellRun {
             .workload
             .ideal(IdealInput {
                 workers: cell.workers,
-                cores,
+                cores: cell.cores,
                 serial: serial.map(Duration::from_secs_f64),
             })
             .map(|d| d.as_secs_f64());

@@ -31,6 +31,6 @@ pub use results::{
 };
 pub use run::{prepare, run_plan, BoxError, Observer, RunError, MAX_LIVE_WORKER_PROCESSES};
 pub use sampling::Sampling;
-pub use stats::{order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
+pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
 pub use suite::{Suite, SuiteError};
 pub use table::{format_duration, Table};

@@ -123,20 +123,24 @@ impl Plan {
     /// The cells besides the oracles, workload by workload, in registry order (each
     /// workload's cells then start and take turns in the plan's [`CellOrder`]).
     pub fn measured_cells(&self) -> Vec<CellId> {
-        self.entries
+        (0..self.entries.len())
+            .flat_map(|entry| self.cells_of(entry))
+            .collect()
+    }
+
+    /// The cells of entry `entry` besides its oracle: every model but `sequential` at every
+    /// one of the entry's worker counts, in registry order.
+    pub fn cells_of(&self, entry: usize) -> Vec<CellId> {
+        let workers = &self.entries[entry].workers;
+        self.models
             .iter()
-            .enumerate()
-            .flat_map(|(entry, e)| {
-                self.models
-                    .iter()
-                    .filter(|m| m.name() != ORACLE)
-                    .flat_map(move |&model| {
-                        e.workers.iter().map(move |&workers| CellId {
-                            entry,
-                            model,
-                            workers,
-                        })
-                    })
+            .filter(|m| m.name() != ORACLE)
+            .flat_map(|&model| {
+                workers.iter().map(move |&workers| CellId {
+                    entry,
+                    model,
+                    workers,
+                })
             })
             .collect()
     }

@@ -86,6 +86,24 @@ impl SequentialSpread {
 }
 
 impl NoiseReport {
+    /// The report as it stands before a run: every allowed core probed.
+    pub fn before_run() -> Self {
+        let core_speeds = probe_cores();
+        Self {
+            core_speed_ratio: speed_ratio(&core_speeds),
+            core_speeds,
+            steal_fraction: None,
+            sequential_spread: None,
+        }
+    }
+
+    /// Completes the report once the run has ended: steal time since `steal_before` (taken
+    /// when the run started) and the widest sequential spread of `cells`.
+    pub fn after_run(&mut self, steal_before: Option<CpuTicks>, cells: &[crate::CellResult]) {
+        self.steal_fraction = steal_since(steal_before);
+        self.sequential_spread = SequentialSpread::worst(cells);
+    }
+
     /// One sentence per problem found, naming the figure and what it does to the results.
     pub fn warnings(&self) -> Vec<String> {
         let mut warnings = Vec::new();
@@ -221,6 +239,13 @@ impl CpuTicks {
         let steal = self.steal.checked_sub(earlier.steal)?;
         (total > 0).then(|| steal as f64 / total as f64)
     }
+}
+
+/// Share of the machine's CPU time stolen between `before` (if it could be read) and now.
+pub fn steal_since(before: Option<CpuTicks>) -> Option<f64> {
+    before
+        .zip(CpuTicks::now())
+        .and_then(|(before, after)| after.steal_since(&before))
 }
 
 /// The aggregate `cpu` line: user nice system idle iowait irq softirq steal [guest guest_nice]

@@ -17,7 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poolbench_core::{logical_cores, stop_requested, Model, Workload, WorkloadError};
+use poolbench_core::{stop_requested, Model, Workload, WorkloadError};
 use poolbench_workloads::BuildContext;
 
 use crate::cell::{CellRun, Stopped};
@@ -109,11 +109,6 @@ pub fn run_plan(
             oracle,
             idle_threads,
         };
-        // The previous workload's pools are gone; let their detached threads exit so the
-        // fork start method finds a single-threaded process again.
-        if let Some(idle) = idle_threads {
-            settle_threads(idle, Duration::from_millis(500));
-        }
         let outcome = group.run(&mut position, total, observer);
         for cell in outcome.cells {
             observer.cell_finished(&cell).map_err(RunError::Callback)?;
@@ -151,19 +146,23 @@ impl Group<'_> {
     fn run(&self, position: &mut usize, total: usize, observer: &mut dyn Observer) -> Outcome {
         let steal_before = CpuTicks::now();
         poolbench_core::reset_own_peak_rss();
-        let sets = self.sets();
+        // One seeded generator per workload: it orders the pools' start and every round.
+        let mut rng = match self.plan.order {
+            CellOrder::Shuffled { seed } => Some(fastrand::Rng::with_seed(
+                seed ^ (self.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            )),
+            CellOrder::Fixed => None,
+        };
+        let sets = self.sets(rng.as_mut());
         let mut reference: Option<Vec<Option<u64>>> = None;
-        let mut serial: Option<f64> = None;
-        let mut finished = Vec::new();
+        let mut finished: Vec<CellRun> = Vec::new();
         let mut round_base = 0;
         let mut stopped = false;
-        for (number, set) in sets.into_iter().enumerate() {
-            if number > 0 {
-                // The previous set's pools are gone: let their threads exit first, so a
-                // fork-started pool finds a single-threaded process.
-                if let Some(idle) = self.idle_threads {
-                    settle_threads(idle, Duration::from_millis(500));
-                }
+        for set in sets {
+            // The previous workload's or set's pools are gone: let their detached threads exit
+            // first, so a fork-started pool finds a single-threaded process.
+            if let Some(idle) = self.idle_threads {
+                settle_threads(idle, Duration::from_millis(500));
             }
             let mut runs = Vec::with_capacity(set.len());
             for id in set {
@@ -192,32 +191,27 @@ impl Group<'_> {
                 runs.push(run);
             }
             if !stopped {
-                match self.rounds(&mut runs, round_base, observer) {
+                match self.rounds(&mut runs, round_base, rng.as_mut(), observer) {
                     Ok(next) => round_base = next,
                     Err(Stopped) => stopped = true,
                 }
             }
-            // The oracle (first of the first set) sets the serial reference for all the rest.
             for mut run in runs {
                 run.close();
-                if serial.is_none() && run.id.model.name() == ORACLE {
-                    serial = run.median();
-                }
                 finished.push(run);
             }
             if stopped {
                 break;
             }
         }
-        let steal = steal_before
-            .zip(CpuTicks::now())
-            .and_then(|(before, after)| after.steal_since(&before));
+        // The oracle started first: its median is every cell's serial reference.
+        let serial = finished.first().and_then(CellRun::median);
+        let steal = crate::probe::steal_since(steal_before);
         let self_peak = poolbench_core::peak_rss_bytes("self");
-        let cores = logical_cores();
         let cells = finished
             .into_iter()
             .map(|run| {
-                let mut cell = run.finish(serial, cores);
+                let mut cell = run.finish(serial);
                 cell.steal_fraction = steal;
                 cell.self_peak_rss_bytes = self_peak;
                 cell.interrupted = stopped;
@@ -236,18 +230,13 @@ impl Group<'_> {
         &self,
         runs: &mut [CellRun],
         first_round: usize,
+        mut rng: Option<&mut fastrand::Rng>,
         observer: &mut dyn Observer,
     ) -> Result<usize, Stopped> {
         let sampling = &self.plan.sampling;
         let min = self.plan.repeat;
         let planned = runs.len() * min;
         let started = Instant::now();
-        let mut rng = match self.plan.order {
-            CellOrder::Shuffled { seed } => Some(fastrand::Rng::with_seed(
-                seed ^ (self.index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15),
-            )),
-            CellOrder::Fixed => None,
-        };
         let mut done = 0;
         let mut round = first_round;
         loop {
@@ -258,7 +247,7 @@ impl Group<'_> {
                 break;
             }
             // Once every cell has its minimum, rounds go on only within the measurement time.
-            let minimum_met = turn.iter().all(|&i| runs[i].has_minimum(min));
+            let minimum_met = turn.iter().all(|&i| runs[i].attempts() >= min);
             if minimum_met && started.elapsed().as_secs_f64() >= sampling.measure_s {
                 break;
             }
@@ -278,24 +267,14 @@ impl Group<'_> {
     /// The workload's cells in start order, split into sets that keep at most
     /// [`MAX_LIVE_WORKER_PROCESSES`] worker processes alive. The oracle starts first (its
     /// first batch is the reference); models that must fork a single-threaded caller start
-    /// before any threaded pool of their set.
-    fn sets(&self) -> Vec<Vec<CellId>> {
-        let plan = self.plan;
-        let mut others: Vec<CellId> = plan
-            .models
-            .iter()
-            .filter(|m| m.name() != ORACLE)
-            .flat_map(|&model| {
-                self.entry.workers.iter().map(move |&workers| CellId {
-                    entry: self.index,
-                    model,
-                    workers,
-                })
-            })
-            .collect();
-        if let CellOrder::Shuffled { seed } = plan.order {
-            fastrand::Rng::with_seed(seed.wrapping_add(self.index as u64)).shuffle(&mut others);
+    /// before any threaded pool.
+    fn sets(&self, rng: Option<&mut fastrand::Rng>) -> Vec<Vec<CellId>> {
+        let mut others = self.plan.cells_of(self.index);
+        if let Some(rng) = rng {
+            rng.shuffle(&mut others);
         }
+        // Stable: the shuffled order is kept otherwise.
+        others.sort_by_key(|id| !id.model.needs_single_threaded_start());
         let oracle = CellId {
             entry: self.index,
             model: self.oracle,
@@ -315,15 +294,6 @@ impl Group<'_> {
             }
             processes += cost;
             sets.last_mut().expect("at least one set").push(id);
-        }
-        for set in &mut sets {
-            // Stable: the oracle stays first, the shuffled order is kept otherwise.
-            set.sort_by_key(|id| {
-                (
-                    id.model.name() != ORACLE,
-                    !id.model.needs_single_threaded_start(),
-                )
-            });
         }
         sets
     }

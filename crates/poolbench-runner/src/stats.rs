@@ -75,6 +75,11 @@ pub struct MedianCi {
 /// The confidence level poolbench asks of its intervals.
 pub const CI_LEVEL: f64 = 0.95;
 
+/// Whether an interval of confidence `level` falls short of [`CI_LEVEL`] (too few samples).
+pub fn below_ci_level(level: f64) -> bool {
+    level + 1e-9 < CI_LEVEL
+}
+
 /// Intervals are computed on at most this many samples (an even subsample of a larger set), so
 /// any count of samples costs bounded time.
 const CI_MAX_SAMPLES: usize = 100_000;

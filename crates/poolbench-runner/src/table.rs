@@ -33,7 +33,7 @@ impl Table {
         let dash = || "-".to_owned();
         let interval = match cell.median_ci_s {
             Some([low, high]) => {
-                let low_level = cell.ci_level.is_some_and(|l| l + 1e-9 < crate::CI_LEVEL);
+                let low_level = cell.ci_level.is_some_and(crate::below_ci_level);
                 format!(
                     "{}..{}{}",
                     format_duration(Duration::from_secs_f64(low.max(0.0))),

@@ -37,6 +37,18 @@ impl std::ops::Sub for ProcessUsage {
     }
 }
 
+impl ProcessUsage {
+    /// Every figure multiplied by `factor` (e.g. 1/k for a per-batch share of k batches).
+    pub fn scaled(self, factor: f64) -> ProcessUsage {
+        ProcessUsage {
+            user: self.user * factor,
+            system: self.system * factor,
+            voluntary_switches: self.voluntary_switches * factor,
+            involuntary_switches: self.involuntary_switches * factor,
+        }
+    }
+}
+
 /// User and system CPU time and context switches so far, over every thread of this process.
 pub fn process_usage() -> Option<ProcessUsage> {
     // SAFETY: getrusage only writes into the zeroed struct we pass it.
