@@ -18,42 +18,14 @@ use std::io::{Read, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::net::UnixStream;
 use std::process::{Command, ExitCode, Stdio};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use poolbench_core::{thread_count, Model, Pool, Workload, WorkloadSpec};
+use poolbench_benches::models::{
+    build, checksums, start, start_checked, use_this_program_as_worker,
+};
+use poolbench_core::{Model, WorkloadSpec};
 use poolbench_models::{Sequential, MODELS};
-use poolbench_process::{set_worker_command, WorkerCommand};
-use poolbench_workloads::BuildContext;
-
-fn build(spec: &WorkloadSpec) -> Arc<dyn Workload> {
-    poolbench_workloads::build(spec, &BuildContext::default()).expect("builds")
-}
-
-fn checksums(workload: &Arc<dyn Workload>, pool: &dyn Pool) -> Vec<u64> {
-    let outcomes = pool.run(workload).expect("batch completes");
-    outcomes
-        .into_iter()
-        .map(|o| o.result.expect("task succeeds").checksum)
-        .collect()
-}
-
-/// Starts `model`, first letting threads of earlier pools exit (the fork start method needs
-/// a single-threaded process); `None`, with a note, if it cannot start here.
-fn start(model: &dyn Model, workers: usize) -> Option<Box<dyn Pool>> {
-    let deadline = Instant::now() + Duration::from_secs(2);
-    while thread_count().is_some_and(|n| n > 1) && Instant::now() < deadline {
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    match model.start(workers) {
-        Ok(pool) => Some(pool),
-        Err(e) => {
-            eprintln!("skipping {}: {e}", model.name());
-            None
-        }
-    }
-}
 
 fn bench_workload(c: &mut Criterion, group_name: &str, spec: WorkloadSpec, workers: usize) {
     let workload = build(&spec);
@@ -61,16 +33,9 @@ fn bench_workload(c: &mut Criterion, group_name: &str, spec: WorkloadSpec, worke
     let mut group = c.benchmark_group(group_name);
     group.throughput(Throughput::Elements(spec.tasks as u64));
     for model in MODELS {
-        let Some(pool) = start(*model, workers) else {
+        let Some(pool) = start_checked(*model, workers, &workload, &oracle) else {
             continue;
         };
-        pool.prepare(&workload).expect("prepares");
-        assert_eq!(
-            checksums(&workload, pool.as_ref()),
-            oracle,
-            "{} is wrong",
-            model.name()
-        );
         group.bench_function(model.name(), |b| {
             b.iter(|| black_box(pool.run(black_box(&workload)).expect("batch completes")))
         });
@@ -159,12 +124,7 @@ fn main() -> ExitCode {
         Some("__echo") => return echo(),
         _ => {}
     }
-    if let Ok(program) = std::env::current_exe() {
-        set_worker_command(WorkerCommand {
-            program,
-            args: vec!["__worker".into()],
-        });
-    }
+    use_this_program_as_worker();
     let mut criterion = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))

@@ -12,7 +12,7 @@
 //! | `handrolled` | W threads on a Mutex + Condvar queue | W threads |
 //! | `threadpool` | W threads of the `threadpool` crate | W threads |
 //! | `rayon` | a dedicated `rayon::ThreadPool` of W threads | W threads |
-//! | `crossbeam` | W scoped threads per batch on a crossbeam MPMC channel | W threads |
+//! | `crossbeam` | W threads work-stealing through crossbeam-deque | W threads |
 //! | `tokio` | async tasks on a multi-thread runtime | a semaphore of W permits |
 //! | `tokio-blocking` | `spawn_blocking` threads | `max_blocking_threads(W)` |
 //! | `process` | W worker processes forked by a fork server | W processes |

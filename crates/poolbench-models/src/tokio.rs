@@ -3,15 +3,25 @@
 //! tokio runs *futures*, not threads: a task that waits (a timer, a socket) yields its worker
 //! thread back to the runtime, which runs another task meanwhile, and a reactor wakes the task
 //! when its wait is over. So a handful of worker threads — here min(W, cores) — can keep
-//! thousands of waits in flight. A semaphore of W permits caps the tasks in flight, so W means
-//! what it means for every other model. Workloads with an async form (sleep, HTTP) run it;
+//! thousands of waits in flight. At most W tasks are in flight, so W means what it means for
+//! every other model. Workloads with an async form (sleep, HTTP) run it;
 //! CPU-bound workloads have none and run their blocking form inline on a worker thread, which
 //! occupies that worker for the whole task (that is fine for computing, and exactly wrong for
-//! blocking I/O). Per-task cost: a task allocation, a semaphore permit and a wake-up.
+//! blocking I/O).
+//!
+//! How W is kept without a cost per task: the batch starts W tasks; each one, when it
+//! finishes, takes the next index and spawns that task itself, so exactly one `tokio::spawn`
+//! is paid per task and at most W are in flight. The obvious way — a submitting loop that
+//! takes one of W semaphore permits before each spawn and then awaits every `JoinHandle` —
+//! costs about twice as much per short task (`cargo bench -p poolbench-benches --bench bare`
+//! measures both): every released permit wakes the submitting task again, a cross-thread
+//! wake-up per task. Per-task cost here: a task allocation, a spawn onto the local run queue
+//! and an atomic increment. The last task to finish notifies the batch.
 //! Pick tokio for many concurrent waits (network services, fan-out requests).
-//! A task is "enqueued" once its permit is granted, just before `tokio::spawn`.
+//! A task is "enqueued" just before its `tokio::spawn`.
 
 use std::panic::AssertUnwindSafe;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -20,7 +30,7 @@ use poolbench_core::{
     logical_cores, panic_message, run_task, BatchClock, Model, ModelError, OutcomeSlots, Pool,
     TaskError, TaskOutcome, TaskTiming, Workload,
 };
-use tokio::sync::Semaphore;
+use tokio::sync::Notify;
 
 /// The async tokio model.
 #[derive(Debug, Clone, Copy)]
@@ -57,50 +67,78 @@ struct TokioPool {
 
 impl Pool for TokioPool {
     fn run(&self, workload: &Arc<dyn Workload>) -> Result<Vec<TaskOutcome>, ModelError> {
-        // The submitting loop itself runs as a task on the runtime, as it would in an async
-        // program: with W = 1 it shares the single worker with the tasks it spawns, instead of
-        // paying a cross-thread wake-up per task from outside the runtime.
-        let driver = submit_all(Arc::clone(workload), self.workers);
+        let done = Arc::new(Countdown {
+            remaining: AtomicUsize::new(workload.tasks()),
+            notify: Notify::new(),
+        });
+        let batch = Arc::new(Batch {
+            workload: Arc::clone(workload),
+            clock: BatchClock::start(),
+            next: AtomicUsize::new(0),
+            slots: OutcomeSlots::new(workload.tasks()),
+            done: Arc::clone(&done),
+        });
+        // The first W tasks are spawned from a task on the runtime, as an async program would,
+        // so they land on a worker's local queue rather than crossing in from outside.
+        let first = Arc::clone(&batch);
+        let workers = self.workers;
         self.runtime
-            .block_on(self.runtime.spawn(driver))
+            .block_on(self.runtime.spawn(async move {
+                for _ in 0..workers {
+                    spawn_next(&first);
+                }
+                drop(first);
+                if done.remaining.load(Ordering::Acquire) > 0 {
+                    // `notify_one` stores its permit if nobody waits yet: no lost wake-up.
+                    done.notify.notified().await;
+                }
+            }))
             .map_err(|e| ModelError::Internal {
                 message: format!("the tokio batch driver did not complete: {e}"),
-            })?
+            })?;
+        let batch = Arc::into_inner(batch).ok_or_else(|| ModelError::Internal {
+            message: "a tokio task still holds its batch after counting down".into(),
+        })?;
+        batch.slots.into_outcomes()
     }
 }
 
-/// Spawns every task, waiting for one of the W permits before each, then collects them all.
-async fn submit_all(
+/// One batch: what its tasks read, the next index to start and the slots they fill.
+struct Batch {
     workload: Arc<dyn Workload>,
-    workers: usize,
-) -> Result<Vec<TaskOutcome>, ModelError> {
-    let clock = BatchClock::start();
-    let permits = Arc::new(Semaphore::new(workers));
-    let mut handles = Vec::with_capacity(workload.tasks());
-    for index in 0..workload.tasks() {
-        let permit =
-            Arc::clone(&permits)
-                .acquire_owned()
-                .await
-                .map_err(|e| ModelError::Internal {
-                    message: format!("semaphore closed: {e}"),
-                })?;
-        let workload = Arc::clone(&workload);
-        let enqueued = clock.elapsed();
-        handles.push(tokio::spawn(async move {
-            let outcome = run_task_async(workload.as_ref(), index, &clock, enqueued).await;
-            drop(permit);
-            outcome
-        }));
+    clock: BatchClock,
+    next: AtomicUsize,
+    slots: OutcomeSlots,
+    done: Arc<Countdown>,
+}
+
+/// Tasks still to finish; the last one notifies the batch driver.
+struct Countdown {
+    remaining: AtomicUsize,
+    notify: Notify,
+}
+
+/// Spawns the batch's next task, if any is left. Called W times to start the batch and once
+/// by every task as it finishes, which keeps at most W in flight.
+fn spawn_next(batch: &Arc<Batch>) {
+    let index = batch.next.fetch_add(1, Ordering::Relaxed);
+    if index >= batch.workload.tasks() {
+        return;
     }
-    let mut outcomes = Vec::with_capacity(handles.len());
-    for (index, handle) in handles.into_iter().enumerate() {
-        let outcome = handle.await.map_err(|e| ModelError::Internal {
-            message: format!("tokio task {index} did not complete: {e}"),
-        })?;
-        outcomes.push((index, outcome));
-    }
-    OutcomeSlots::collect(workload.tasks(), outcomes)
+    let batch = Arc::clone(batch);
+    let enqueued = batch.clock.elapsed();
+    tokio::spawn(async move {
+        let outcome = run_task_async(batch.workload.as_ref(), index, &batch.clock, enqueued).await;
+        batch.slots.put(index, outcome);
+        spawn_next(&batch);
+        // Let go of the batch before counting down, so that once the count reaches zero the
+        // caller holds the only handle to it.
+        let done = Arc::clone(&batch.done);
+        drop(batch);
+        if done.remaining.fetch_sub(1, Ordering::AcqRel) == 1 {
+            done.notify.notify_one();
+        }
+    });
 }
 
 /// Runs task `index` in its async form where it has one (awaiting it on this task), else in

@@ -17,7 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poolbench_core::{stop_requested, Model, Workload, WorkloadError};
+use poolbench_core::{stop_requested, BatchClock, Model, Workload, WorkloadError};
 use poolbench_workloads::BuildContext;
 
 use crate::cell::{CellRun, Stopped};
@@ -95,6 +95,8 @@ pub fn run_plan(
     observer: &mut dyn Observer,
 ) -> Result<Vec<CellResult>, RunError> {
     plan.validate()?;
+    // The per-task clock calibrates once per process; not inside a timed batch.
+    BatchClock::calibrate();
     let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
     let idle_threads = thread_count();
     let total = plan.cell_count();

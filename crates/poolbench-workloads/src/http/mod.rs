@@ -8,13 +8,14 @@
 //! used as given, without query parameters; set `verify=false` for servers that do not speak
 //! the item contract (checksums are still compared between models).
 //!
-//! The blocking form uses `ureq`, with one connection pool per worker thread (keep-alive: a
-//! fresh connection per request would dominate the cost); the async form uses hyper's client,
-//! one per tokio worker thread. Every request has a timeout: an error status, a dropped
-//! connection or a timeout is that task's error, never a hang.
+//! The blocking form uses `ureq`, with one connection pool per process shared by its threads (keep-alive: a
+//! fresh connection per request would dominate the cost) and the host looked up once, not per
+//! request (see [`agent`] for why that matters); the async form uses hyper's client, one per
+//! tokio worker thread. Every request has a timeout: an error status, a dropped connection or
+//! a timeout is that task's error, never a hang.
 
-use std::cell::RefCell;
-use std::collections::HashMap;
+mod agent;
+
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -96,10 +97,6 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<S
 static NEXT_ID: AtomicU64 = AtomicU64::new(0);
 
 thread_local! {
-    /// One ureq agent (connection pool) per worker thread and workload, tagged with the
-    /// process id that created them.
-    static AGENTS: RefCell<(u32, HashMap<u64, ureq::Agent>)> =
-        RefCell::new((std::process::id(), HashMap::new()));
     /// One hyper client (connection pool) per tokio worker thread.
     static CLIENT: Client<HttpConnector, Empty<Bytes>> =
         Client::builder(TokioExecutor::new()).build_http();
@@ -224,31 +221,6 @@ impl Http {
             seconds: self.timeout.as_secs_f64(),
         }
     }
-
-    fn agent(&self) -> ureq::Agent {
-        AGENTS.with(|agents| {
-            let (owner, agents) = &mut *agents.borrow_mut();
-            if *owner != std::process::id() {
-                // A forked child inherited its parent's pooled connections: the same sockets.
-                // Using them would interleave two processes' requests, and closing them could
-                // shut the parent's down, so they are abandoned untouched.
-                std::mem::forget(std::mem::take(agents));
-                *owner = std::process::id();
-            }
-            agents
-                .entry(self.id)
-                .or_insert_with(|| {
-                    ureq::Agent::new_with_config(
-                        ureq::Agent::config_builder()
-                            .timeout_global(Some(self.timeout))
-                            .http_status_as_error(false)
-                            .max_idle_connections_per_host(4)
-                            .build(),
-                    )
-                })
-                .clone()
-        })
-    }
 }
 
 impl Workload for Http {
@@ -262,7 +234,7 @@ impl Workload for Http {
 
     fn run_blocking(&self, index: usize) -> TaskResult {
         let url = self.url(index);
-        let response = self.agent().get(&url).call();
+        let response = agent::agent(self.id, self.timeout).get(&url).call();
         let mut response = response.map_err(|e| match e {
             ureq::Error::Timeout(_) => self.timed_out(),
             e => TaskError::failed(format!("GET {url}: {e}")),
