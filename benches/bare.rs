@@ -19,27 +19,19 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput};
 use poolbench_benches::bare_http::{Client, HttpBaseline};
 use poolbench_benches::bare_pools::{expected, BASELINES};
-use poolbench_benches::models::{build, checksums, start_checked, use_this_program_as_worker};
+use poolbench_benches::models::{build, checksums, run_as_worker_if_asked, start_checked};
 use poolbench_benches::ratio::{paired, table, Paired, Unit};
 use poolbench_core::{Model, Pool, Workload, WorkloadSpec};
 use poolbench_models::{Sequential, MODELS};
 use poolbench_server::{RunningServer, ServerConfig};
 
-/// No-op tasks per batch; thread-per-task pays tens of µs per task and gets fewer.
+/// No-op tasks per batch of a model without a bare baseline (the others take their
+/// baseline's `tasks`).
 const NOOP_TASKS: usize = 10_000;
-const THREAD_PER_TASK_TASKS: usize = 1_000;
 const HTTP_REQUESTS: usize = 4_000;
 /// The limits: a model within 1.5× of its library, an HTTP client within 0.8×.
 const NOOP_LIMIT: f64 = 1.5;
 const HTTP_LIMIT: f64 = 1.0 / 0.8;
-
-fn noop_tasks(model: &str) -> usize {
-    if model == "thread-per-task" {
-        THREAD_PER_TASK_TASKS
-    } else {
-        NOOP_TASKS
-    }
-}
 
 /// One criterion benchmark of `batch` (`units` units of work each) in `group`.
 fn bench(c: &mut Criterion, group: &str, name: &str, units: usize, batch: &mut dyn FnMut()) {
@@ -60,11 +52,15 @@ fn noop(c: &mut Criterion) -> Vec<Paired> {
     let mut models: Vec<&dyn Model> = MODELS.to_vec();
     models.sort_by_key(|m| !m.uses_processes());
     for model in models {
-        let tasks = noop_tasks(model.name());
+        let baselines: Vec<_> = BASELINES
+            .iter()
+            .filter(|b| b.model == model.name())
+            .collect();
+        let tasks = baselines.first().map_or(NOOP_TASKS, |b| b.tasks);
         let workload = build(&WorkloadSpec::new("noop", tasks));
         let oracle = checksums(&workload, Sequential.start(1).expect("starts").as_ref());
         let (mut primary, mut variants) = (None, Vec::new());
-        for bare in BASELINES.iter().filter(|b| b.model == model.name()) {
+        for bare in baselines {
             let pool = (bare.start)(workers);
             assert_eq!(pool.run(tasks), expected(tasks), "{} is wrong", bare.name);
             let name = format!("bare/{}", bare.name);
@@ -179,10 +175,9 @@ fn http(c: &mut Criterion) -> Vec<Paired> {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    if args.get(1).map(String::as_str) == Some("__worker") {
-        return poolbench_process::worker_main(&args[2..]);
+    if let Some(code) = run_as_worker_if_asked(&args) {
+        return code;
     }
-    use_this_program_as_worker();
     // `cargo bench -- noop` runs only that group (criterion's own filter does the rest).
     let wants = |group: &str| {
         let filters: Vec<&String> = args

@@ -38,8 +38,14 @@ pub struct Baseline {
     pub model: &'static str,
     pub primary: bool,
     pub library: bool,
+    /// Tasks per batch, the same for the model it sits beside: 10,000, or 1,000 where each
+    /// task costs tens of microseconds (a thread spawn).
+    pub tasks: usize,
     pub start: fn(usize) -> Box<dyn BarePool>,
 }
+
+/// Tasks per batch of most baselines.
+const TASKS: usize = 10_000;
 
 /// Every bare baseline, in the order the models are listed.
 pub const BASELINES: &[Baseline] = &[
@@ -48,6 +54,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "sequential",
         primary: true,
         library: false,
+        tasks: TASKS,
         start: |_| Box::new(ForLoop),
     },
     Baseline {
@@ -55,6 +62,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "thread-per-task",
         primary: true,
         library: true,
+        tasks: TASKS / 10,
         start: |workers| Box::new(ThreadSpawn { workers }),
     },
     Baseline {
@@ -62,6 +70,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "handrolled",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(CondvarPool::start(workers, Notify::EverySubmit)),
     },
     Baseline {
@@ -69,6 +78,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "handrolled",
         primary: false,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(CondvarPool::start(workers, Notify::WhenSomeoneWaits)),
     },
     Baseline {
@@ -76,6 +86,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "threadpool",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(threadpool::ThreadPool::new(workers)),
     },
     Baseline {
@@ -83,6 +94,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "rayon",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(rayon_pool(workers)),
     },
     Baseline {
@@ -90,6 +102,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "crossbeam",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(CrossbeamDeque::start(workers)),
     },
     Baseline {
@@ -97,6 +110,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "tokio",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(TokioSpawn::start(workers, false)),
     },
     Baseline {
@@ -104,6 +118,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "tokio",
         primary: false,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(TokioSpawn::start(workers, true)),
     },
     Baseline {
@@ -111,6 +126,7 @@ pub const BASELINES: &[Baseline] = &[
         model: "tokio-blocking",
         primary: true,
         library: true,
+        tasks: TASKS,
         start: |workers| Box::new(SpawnBlocking::start(workers)),
     },
 ];

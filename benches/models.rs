@@ -1,5 +1,6 @@
 //! Starting poolbench models and checking their outputs, for the benchmarks.
 
+use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -55,12 +56,18 @@ pub fn start_checked(
     Some(pool)
 }
 
-/// Makes this bench binary the process models' worker program (its `__worker` argument).
-pub fn use_this_program_as_worker() {
+/// For a bench's `main`: when this program was started as a process model's worker
+/// (`__worker …`), runs as one and returns its exit code; otherwise makes this program the
+/// process models' worker program and returns `None`.
+pub fn run_as_worker_if_asked(args: &[String]) -> Option<ExitCode> {
+    if args.get(1).map(String::as_str) == Some("__worker") {
+        return Some(poolbench_process::worker_main(&args[2..]));
+    }
     if let Ok(program) = std::env::current_exe() {
         set_worker_command(WorkerCommand {
             program,
             args: vec!["__worker".into()],
         });
     }
+    None
 }

@@ -7,6 +7,8 @@
 //! - `startup-W2`: starting a pool of 2 and preparing it for a workload (worker processes
 //!   building it), which `poolbench run` keeps out of its timed batches.
 //! - `sum-8x1e6-W2`: 8 tasks of Σ 0..1,000,000 at W = 2, a real CPU-bound batch.
+//! - `clock`: one reading of the per-task clock (`BatchClock::elapsed`, from the time-stamp
+//!   counter) against `std::time::Instant::elapsed` (the OS clock); every task takes three.
 //!
 //! Each model's outputs are checked against the sequential oracle before it is timed. This
 //! binary is also the process models' worker program (`__worker`) and the echo peer of
@@ -21,10 +23,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::{Duration, Instant};
 
 use criterion::{Criterion, Throughput};
-use poolbench_benches::models::{
-    build, checksums, start, start_checked, use_this_program_as_worker,
-};
-use poolbench_core::{Model, WorkloadSpec};
+use poolbench_benches::models::{build, checksums, run_as_worker_if_asked, start, start_checked};
+use poolbench_core::{BatchClock, Model, WorkloadSpec};
 use poolbench_models::{Sequential, MODELS};
 
 fn bench_workload(c: &mut Criterion, group_name: &str, spec: WorkloadSpec, workers: usize) {
@@ -87,6 +87,19 @@ fn startup(c: &mut Criterion) {
     group.finish();
 }
 
+fn clock(c: &mut Criterion) {
+    let mut group = c.benchmark_group("clock");
+    let batch = BatchClock::start();
+    group.bench_function("batch-clock-elapsed", |b| {
+        b.iter(|| black_box(&batch).elapsed())
+    });
+    let std_origin = Instant::now();
+    group.bench_function("std-instant-elapsed", |b| {
+        b.iter(|| black_box(&std_origin).elapsed())
+    });
+    group.finish();
+}
+
 fn overhead(c: &mut Criterion) {
     bench_workload(c, "noop-1k-W1", WorkloadSpec::new("noop", 1_000), 1);
     bench_workload(c, "noop-10k-W2", WorkloadSpec::new("noop", 10_000), 2);
@@ -119,12 +132,12 @@ fn echo() -> ExitCode {
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
-    match args.get(1).map(String::as_str) {
-        Some("__worker") => return poolbench_process::worker_main(&args[2..]),
-        Some("__echo") => return echo(),
-        _ => {}
+    if args.get(1).map(String::as_str) == Some("__echo") {
+        return echo();
     }
-    use_this_program_as_worker();
+    if let Some(code) = run_as_worker_if_asked(&args) {
+        return code;
+    }
     let mut criterion = Criterion::default()
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
@@ -135,6 +148,7 @@ fn main() -> ExitCode {
     startup(&mut criterion);
     overhead(&mut criterion);
     sum(&mut criterion);
+    clock(&mut criterion);
     criterion.final_summary();
     ExitCode::SUCCESS
 }

@@ -8,14 +8,15 @@
 //!
 //! What it costs: one lock round trip per job on each side, and one `notify_one` per submit,
 //! whether or not anyone sleeps. That wake-up per submit (a futex syscall, and a context switch
-//! when a worker is asleep) is its one big cost on short tasks. The fix is small: count the
-//! workers waiting on the Condvar (under the same lock) and notify only when that count is
-//! above zero — what the `crossbeam` pool and every production pool do. It is left out here on
-//! purpose, so the lesson stays visible: `cargo bench -p poolbench-benches --bench bare -- noop`
-//! measures the same pool bare both ways (`condvar-pool-naive` and
-//! `condvar-pool-notify-when-waiting`; the README's "What poolbench adds to each measurement"
-//! has the figures). What it buys: threads are created once, not per task. Dropping the pool is a clean shutdown: it sets a flag, wakes
-//! everyone, lets the workers finish the jobs already queued and joins them.
+//! when a worker is asleep) is its one big cost on short tasks, and it grows with W. The fix is
+//! small: count the workers waiting on the Condvar (under the same lock) and notify only when
+//! that count is above zero, as the `crossbeam` pool does. It is left out here on purpose, so
+//! the lesson stays visible. `cargo bench -p poolbench-benches --bench bare -- noop` measures
+//! the same pool bare both ways (`condvar-pool-naive`, `condvar-pool-notify-when-waiting`), and
+//! the README's "What poolbench adds to each measurement" has the figures, with the W at which
+//! the fix shows. What it buys: threads are created once, not per task. Dropping the pool is a
+//! clean shutdown: it sets a flag, wakes everyone, lets the workers finish the jobs already
+//! queued and joins them.
 //! Pick something like it when you want to understand pools, or need one with no dependencies.
 //! A task is "enqueued" just before it is pushed onto the queue.
 

@@ -13,7 +13,7 @@
 //! | `threadpool` | W threads of the `threadpool` crate | W threads |
 //! | `rayon` | a dedicated `rayon::ThreadPool` of W threads | W threads |
 //! | `crossbeam` | W threads work-stealing through crossbeam-deque | W threads |
-//! | `tokio` | async tasks on a multi-thread runtime | a semaphore of W permits |
+//! | `tokio` | async tasks on a multi-thread runtime | W started; each finished task spawns the next |
 //! | `tokio-blocking` | `spawn_blocking` threads | `max_blocking_threads(W)` |
 //! | `process` | W worker processes forked by a fork server | W processes |
 //! | `process-fork` | W worker processes forked from the caller | W processes |

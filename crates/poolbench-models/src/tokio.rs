@@ -4,19 +4,19 @@
 //! thread back to the runtime, which runs another task meanwhile, and a reactor wakes the task
 //! when its wait is over. So a handful of worker threads — here min(W, cores) — can keep
 //! thousands of waits in flight. At most W tasks are in flight, so W means what it means for
-//! every other model. Workloads with an async form (sleep, HTTP) run it;
-//! CPU-bound workloads have none and run their blocking form inline on a worker thread, which
-//! occupies that worker for the whole task (that is fine for computing, and exactly wrong for
-//! blocking I/O).
+//! every other model. Workloads with an async form (sleep, HTTP) run it; CPU-bound workloads
+//! have none and run their blocking form inline on a worker thread, which occupies that worker
+//! for the whole task (that is fine for computing, and exactly wrong for blocking I/O).
 //!
 //! How W is kept without a cost per task: the batch starts W tasks; each one, when it
 //! finishes, takes the next index and spawns that task itself, so exactly one `tokio::spawn`
 //! is paid per task and at most W are in flight. The obvious way — a submitting loop that
-//! takes one of W semaphore permits before each spawn and then awaits every `JoinHandle` —
-//! costs about twice as much per short task (`cargo bench -p poolbench-benches --bench bare`
-//! measures both): every released permit wakes the submitting task again, a cross-thread
-//! wake-up per task. Per-task cost here: a task allocation, a spawn onto the local run queue
-//! and an atomic increment. The last task to finish notifies the batch.
+//! takes one of W semaphore permits before each spawn and then awaits every `JoinHandle`, which
+//! this model did before — pays a cross-thread wake-up per task, because every released permit
+//! wakes the submitting task again (`cargo bench -p poolbench-benches --bench bare -- noop`
+//! measures both patterns bare: `tokio-spawn` and `tokio-spawn-semaphore`). Per-task cost
+//! here: a task allocation, a spawn onto the local run queue and an atomic increment. The last
+//! task to finish notifies the batch.
 //! Pick tokio for many concurrent waits (network services, fan-out requests).
 //! A task is "enqueued" just before its `tokio::spawn`.
 

@@ -1,19 +1,22 @@
-//! The blocking client: one `ureq` agent (connection pool) per process and workload, shared by
+//! The blocking client: one `ureq` agent (connection pool) per workload and process, shared by
 //! its threads, with a per-request deadline that costs nothing while it does not fire.
 //!
 //! Why a resolver of our own: ureq 3 looks the host name up again on *every* request, pooled
 //! connection or not, and when a total timeout (`timeout_global`, `timeout_per_call`) is set it
 //! does that lookup on a freshly spawned thread so the lookup can be abandoned at the deadline.
-//! That is one thread spawn per request, inside the timed region: 8 threads against the mock
-//! server fell from ~56,000 to ~12,000 requests/s, which made every thread model look five
-//! times slower than async for HTTP. [`ResolveOnce`] looks each `host:port` up once per agent,
+//! That is one thread spawn per request, inside the timed region: bare ureq from 8 threads
+//! against the mock server fell from 52,000–64,000 to 11,000–14,000 requests/s (`cargo bench
+//! -p poolbench-benches --bench bare -- http`), which made every thread model look five times
+//! slower than async for HTTP. [`ResolveOnce`] looks each `host:port` up once per agent,
 //! the first time it is asked (during the warm-up batch), and hands back the same addresses
 //! afterwards without a thread — as hyper's client does, which resolves only when it opens a
 //! connection. The deadline itself stays ureq's `timeout_global`, enforced with socket
-//! timeouts, so a stalled response still ends in a timeout. `scripts/http-throughput.sh`
-//! measures both agents side by side.
+//! timeouts, so a stalled response still ends in a timeout.
+//!
+//! Why one agent shared by the threads: that is how ureq means an agent to be used, and it lets
+//! a thread started for a single task (`thread-per-task`) take a kept-alive connection that an
+//! earlier thread left, instead of opening one per request.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -26,46 +29,52 @@ use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 /// Idle keep-alive connections an agent keeps: enough for every worker of the largest pools.
 const IDLE_CONNECTIONS: usize = 1024;
 
-/// The process's agents, one per workload (keyed by the workload's id) and shared by all its
-/// threads — as ureq means an agent to be used — tagged with the process id that made them.
-static SHARED: Mutex<Option<(u32, HashMap<u64, ureq::Agent>)>> = Mutex::new(None);
-
-thread_local! {
-    /// This thread's handles to the shared agents, so a request takes no lock to find one.
-    static LOCAL: RefCell<(u32, HashMap<u64, ureq::Agent>)> =
-        RefCell::new((std::process::id(), HashMap::new()));
+/// A workload's agent, made on first use in each process, shared by that process's threads.
+#[derive(Debug)]
+pub(super) struct SharedAgent {
+    timeout: Duration,
+    /// The agent and the id of the process that made it.
+    slot: Mutex<Option<(u32, ureq::Agent)>>,
 }
 
-/// The agent for workload `id`, created on first use with a total timeout per request of
-/// `timeout`. One agent per process and workload means its connection pool is shared: a
-/// thread started for a single task (`thread-per-task`) takes a kept-alive connection that an
-/// earlier thread left, instead of opening one per request.
-pub(super) fn agent(id: u64, timeout: Duration) -> ureq::Agent {
-    let pid = std::process::id();
-    LOCAL.with(|local| {
-        let (owner, agents) = &mut *local.borrow_mut();
-        if *owner != pid {
-            // A forked child inherited its parent's pooled connections: the same sockets.
-            // Using them would interleave two processes' requests, and closing them could
-            // shut the parent's down, so they are abandoned untouched.
-            std::mem::forget(std::mem::take(agents));
-            *owner = pid;
+impl SharedAgent {
+    /// No agent yet; each will have a total deadline of `timeout` per request.
+    pub(super) fn new(timeout: Duration) -> Self {
+        Self {
+            timeout,
+            slot: Mutex::new(None),
         }
-        agents
-            .entry(id)
-            .or_insert_with(|| {
-                let mut shared = SHARED.lock().unwrap_or_else(PoisonError::into_inner);
-                if shared.as_ref().is_some_and(|(owner, _)| *owner != pid) {
-                    std::mem::forget(shared.take());
-                }
-                let (_, agents) = shared.get_or_insert_with(|| (pid, HashMap::new()));
-                agents
-                    .entry(id)
-                    .or_insert_with(|| new_agent(Some(timeout)))
-                    .clone()
-            })
-            .clone()
-    })
+    }
+
+    /// This process's agent (a cheap handle to the shared connection pool).
+    pub(super) fn get(&self) -> ureq::Agent {
+        let pid = std::process::id();
+        let mut slot = self.slot.lock().unwrap_or_else(PoisonError::into_inner);
+        match slot.take() {
+            Some((owner, agent)) if owner == pid => slot.insert((owner, agent)).1.clone(),
+            inherited => {
+                forget_inherited(inherited);
+                slot.insert((pid, new_agent(Some(self.timeout)))).1.clone()
+            }
+        }
+    }
+}
+
+impl Drop for SharedAgent {
+    fn drop(&mut self) {
+        let slot = self.slot.get_mut().unwrap_or_else(PoisonError::into_inner);
+        match slot.take() {
+            Some((owner, agent)) if owner == std::process::id() => drop(agent),
+            inherited => forget_inherited(inherited),
+        }
+    }
+}
+
+/// A forked child inherits its parent's agent and pooled connections: the same sockets. Using
+/// them would interleave two processes' requests, and closing them could shut the parent's
+/// down, so they are abandoned untouched.
+fn forget_inherited(agent: Option<(u32, ureq::Agent)>) {
+    std::mem::forget(agent);
 }
 
 /// A keep-alive agent that treats error statuses as responses, with a total deadline per

@@ -8,15 +8,14 @@
 //! used as given, without query parameters; set `verify=false` for servers that do not speak
 //! the item contract (checksums are still compared between models).
 //!
-//! The blocking form uses `ureq`, with one connection pool per process shared by its threads (keep-alive: a
-//! fresh connection per request would dominate the cost) and the host looked up once, not per
-//! request (see [`agent`] for why that matters); the async form uses hyper's client, one per
-//! tokio worker thread. Every request has a timeout: an error status, a dropped connection or
-//! a timeout is that task's error, never a hang.
+//! The blocking form uses `ureq`, with one connection pool per process shared by its threads
+//! (keep-alive: a fresh connection per request would dominate the cost) and the host looked up
+//! once, not per request (see [`agent`] for why that matters); the async form uses hyper's
+//! client, one per tokio worker thread. Every request has a timeout: an error status, a
+//! dropped connection or a timeout is that task's error, never a hang.
 
 mod agent;
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -30,6 +29,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
+use self::agent::SharedAgent;
 use crate::{defaults_of, BuildContext, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
@@ -93,9 +93,6 @@ fn number_or_text<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<S
     })
 }
 
-/// Distinguishes workload instances in the per-thread client caches.
-static NEXT_ID: AtomicU64 = AtomicU64::new(0);
-
 thread_local! {
     /// One hyper client (connection pool) per tokio worker thread.
     static CLIENT: Client<HttpConnector, Empty<Bytes>> =
@@ -106,8 +103,9 @@ thread_local! {
 struct Http {
     spec: WorkloadSpec,
     params: HttpParams,
-    id: u64,
     timeout: Duration,
+    /// The blocking client.
+    agent: SharedAgent,
     /// Everything of the URL but the item index: `prefix + i + suffix`.
     prefix: String,
     suffix: String,
@@ -168,8 +166,8 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
     Ok(Arc::new(Http {
         spec: spec.normalised(&params),
         params,
-        id: NEXT_ID.fetch_add(1, Ordering::Relaxed),
         timeout,
+        agent: SharedAgent::new(timeout),
         prefix,
         suffix,
         fixed_latency,
@@ -234,7 +232,7 @@ impl Workload for Http {
 
     fn run_blocking(&self, index: usize) -> TaskResult {
         let url = self.url(index);
-        let response = agent::agent(self.id, self.timeout).get(&url).call();
+        let response = self.agent.get().get(&url).call();
         let mut response = response.map_err(|e| match e {
             ureq::Error::Timeout(_) => self.timed_out(),
             e => TaskError::failed(format!("GET {url}: {e}")),
