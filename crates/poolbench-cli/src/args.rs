@@ -129,6 +129,15 @@ pub struct RunArgs {
     #[arg(long, value_name = "K")]
     pub warmup: Option<usize>,
 
+    /// Per-task time limit, seconds [default: 60, or 20 x the workload's slowest task in the
+    /// sequential reference batch if longer, times W / cores when W exceeds the cores]. A
+    /// process model kills and replaces the worker and the run goes on; tokio cancels an
+    /// async task; a thread cannot be stopped, so on a thread model the run stops there, keeps
+    /// the finished cells and the report, and exits with status 3 (as does any run in which a
+    /// task timed out).
+    #[arg(long, value_parser = parse_seconds, value_name = "SECONDS")]
+    pub task_timeout: Option<f64>,
+
     /// Set a workload parameter, e.g. `--set sleep.delay_ms=5 --set thumbnail.width=1280`
     /// (see `poolbench list` for each workload's parameters). Repeatable.
     #[arg(long = "set", value_parser = parse_setting, value_name = "WORKLOAD.KEY=VALUE")]
@@ -285,6 +294,18 @@ fn parse_non_negative(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
         _ => Err(format!("'{text}' is not a number of at least 0")),
+    }
+}
+
+/// The longest time limit accepted: a day.
+const MOST_SECONDS: f64 = 86_400.0;
+
+fn parse_seconds(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v > 0.0 && v <= MOST_SECONDS => Ok(v),
+        _ => Err(format!(
+            "'{text}' is not a number of seconds above 0 and at most {MOST_SECONDS} (a day)"
+        )),
     }
 }
 

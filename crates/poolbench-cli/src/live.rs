@@ -8,10 +8,13 @@
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
+use std::sync::PoisonError;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use poolbench_runner::{BoxError, CellId, CellResult, Observer, PlanEntry, ResultsFile, Table};
 use serde_json::json;
+
+use crate::stop::Finished;
 
 /// How results are shown as they come.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +41,8 @@ pub struct Live {
     cell_label: String,
     pub results: ResultsFile,
     path: PathBuf,
+    /// A copy of `results` for the watchdog's handler, updated after every cell.
+    finished: Finished,
 }
 
 impl Live {
@@ -49,6 +54,7 @@ impl Live {
         path: &Path,
         cells: usize,
         units_per_cell: usize,
+        finished: Finished,
     ) -> Self {
         let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
         let bar = (output == Output::Table && terminal).then(|| {
@@ -76,6 +82,7 @@ impl Live {
             cell_label: String::new(),
             results,
             path: path.to_owned(),
+            finished,
         }
     }
 
@@ -151,6 +158,8 @@ impl Observer for Live {
         self.results.results.push(cell.clone());
         self.results
             .save(&self.path)
-            .map_err(|e| format!("cannot save {}: {e}", self.path.display()).into())
+            .map_err(|e| format!("cannot save {}: {e}", self.path.display()))?;
+        *self.finished.lock().unwrap_or_else(PoisonError::into_inner) = self.results.clone();
+        Ok(())
     }
 }

@@ -11,6 +11,7 @@ mod mock;
 mod report;
 mod run;
 mod serve;
+mod stop;
 
 use std::process::ExitCode;
 
@@ -45,7 +46,10 @@ fn main() -> ExitCode {
             args: vec![WORKER_SUBCOMMAND.to_owned()],
         });
     }
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return argument_error(error),
+    };
     let result = match cli.command {
         Command::Run(args) => run::run(*args),
         Command::List => list::list(),
@@ -64,6 +68,24 @@ fn main() -> ExitCode {
             }
         }
     }
+}
+
+/// `--help` and `--version` print as clap prints them; a mistake is one line and exit 2.
+fn argument_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        error.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        error.exit();
+    }
+    let text = error.to_string();
+    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let message = first.strip_prefix("error: ").unwrap_or(first);
+    eprintln!("poolbench: error: {message} (see --help)");
+    ExitCode::from(2)
 }
 
 fn is_usage_error(error: &anyhow::Error) -> bool {

@@ -3,11 +3,13 @@
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
 use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
+use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{CpuTicks, NoiseReport};
 use poolbench_runner::{
     prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
@@ -17,11 +19,16 @@ use poolbench_workloads::BuildContext;
 use crate::args::{OrderArg, RunArgs, Setting};
 use crate::live::{Live, Output};
 use crate::mock::{check_url, MockServer};
+use crate::stop::{save_on_expiry, stop_on_ctrl_c, Finished};
 use crate::UsageError;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (mut plan, source) = plan_from(&args)?;
-    plan.validate()?;
+    // Every usage error before any side effect: no server started, nothing written.
+    poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
+    if let Some(dir) = &args.cache_dir {
+        check_cache_dir(dir)?;
+    }
     let output = if args.json {
         Output::Json
     } else if args.quiet {
@@ -30,9 +37,9 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Output::Table
     };
     let chatty = output == Output::Table;
+    let results_path = prepare_out_dir(&args.out)?;
     // Kept alive until the run ends; dropping it stops the server.
     let _mock_server = point_http_at_a_server(&mut plan, args.url.as_deref(), chatty)?;
-    let results_path = prepare_out_dir(&args.out)?;
     if let Some(dir) = &args.cache_dir {
         // Through the environment, so worker processes build from the same cache. This
         // process is still single-threaded here, which makes changing it safe.
@@ -74,6 +81,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     stop_on_ctrl_c()?;
+    let finished: Finished = Arc::new(Mutex::new(results.clone()));
+    save_on_expiry(Arc::clone(&finished), results_path.clone());
     let started = Instant::now();
     let mut live = Live::new(
         output,
@@ -81,6 +90,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         &results_path,
         plan.cell_count(),
         1 + plan.repeat,
+        finished,
     );
     let outcome = run_plan(&plan, &workloads, &mut live);
     live.finish();
@@ -103,7 +113,8 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         Err(RunError::Interrupted { finished }) => {
             if finished == 0 {
                 eprintln!(
-                    "\npoolbench: interrupted before any cell was measured; {} was not written",
+                    "\npoolbench: interrupted before any cell was measured; {} was not written \
+                     (if it exists, it holds an earlier run)",
                     results_path.display()
                 );
             } else {
@@ -163,6 +174,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             results_path.display()
         );
     }
+    let timed_out: usize = cells.iter().map(|c| c.timed_out_tasks).sum();
     if unverified.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
@@ -175,6 +187,15 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             "not verified: {} on {} W={}: {why}",
             cell.workload, cell.model, cell.workers
         );
+    }
+    if timed_out > 0 {
+        eprintln!(
+            "{timed_out} tasks overran the task timeout (see --task-timeout); exit status {}",
+            poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT
+        );
+        return Ok(ExitCode::from(
+            poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT,
+        ));
     }
     Ok(ExitCode::FAILURE)
 }
@@ -201,6 +222,7 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
         warmup,
         shuffled,
         mut sampling,
+        task_timeout,
     } = suite;
     if !args.workloads.is_empty() {
         entries = args
@@ -269,6 +291,10 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
             }
             sampling
         },
+        task_timeout: args
+            .task_timeout
+            .map(std::time::Duration::from_secs_f64)
+            .or(task_timeout),
     };
     Ok((plan, source))
 }
@@ -314,18 +340,12 @@ fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
     Ok(out.join("results.json"))
 }
 
-/// First Ctrl-C (or SIGTERM): finish the current batch, stop, keep finished cells, reap
-/// worker processes. Second: exit at once with status 130. No thread is started for this, so
-/// the `process-fork` model still sees a single-threaded process.
-fn stop_on_ctrl_c() -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGINT, SIGTERM};
-    let flag = poolbench_core::stop_flag();
-    for signal in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(signal, 130, flag.clone())
-            .context("cannot install the Ctrl-C handler")?;
-        signal_hook::flag::register(signal, flag.clone())
-            .context("cannot install the Ctrl-C handler")?;
-    }
+/// Proves `--cache-dir` usable (created if missing, writable) before anything runs.
+fn check_cache_dir(dir: &Path) -> anyhow::Result<()> {
+    let unusable =
+        |e: std::io::Error| UsageError(format!("cannot use --cache-dir {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(unusable)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(unusable)?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub fn run_task(
     clock: &BatchClock,
     enqueued: Duration,
 ) -> TaskOutcome {
+    let _mark = crate::watch::mark_task(index, crate::watch::current_tick());
     let started = clock.elapsed();
     let result =
         catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index))).unwrap_or_else(|payload| {

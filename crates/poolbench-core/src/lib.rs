@@ -25,6 +25,7 @@ mod outcome;
 mod slots;
 mod stop;
 mod system;
+pub mod watch;
 mod workload;
 
 pub use checksum::{fnv1a, mix};
@@ -36,5 +37,8 @@ pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use slots::OutcomeSlots;
 pub use stop::{request_stop, stop_flag, stop_requested};
-pub use system::{logical_cores, peak_rss_bytes, reset_own_peak_rss, thread_count};
+pub use system::{
+    is_worker_process, logical_cores, mark_worker_process, peak_rss_bytes, reset_own_peak_rss,
+    thread_count,
+};
 pub use workload::{BoxFuture, IdealInput, WorkKind, Workload, WorkloadError, WorkloadSpec};

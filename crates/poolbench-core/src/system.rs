@@ -1,5 +1,7 @@
 //! What the process can see of the machine and of itself.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+
 /// Logical cores available to this process (respects CPU affinity and cgroup quotas), at
 /// least 1.
 pub fn logical_cores() -> usize {
@@ -29,6 +31,18 @@ pub fn peak_rss_bytes(pid: &str) -> Option<u64> {
 /// ran since. Returns whether the kernel accepted it.
 pub fn reset_own_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+static WORKER_PROCESS: AtomicBool = AtomicBool::new(false);
+
+/// Marks this process as a process pool's worker (the pool's worker code calls it first).
+pub fn mark_worker_process() {
+    WORKER_PROCESS.store(true, Ordering::Relaxed);
+}
+
+/// Whether this process is a process pool's worker, not the process that runs the plan.
+pub fn is_worker_process() -> bool {
+    WORKER_PROCESS.load(Ordering::Relaxed)
 }
 
 #[cfg(test)]

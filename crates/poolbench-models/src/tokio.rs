@@ -26,6 +26,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures_util::FutureExt;
+use poolbench_core::watch::{task_timeout, MarkedFuture};
 use poolbench_core::{
     logical_cores, panic_message, run_task, BatchClock, Model, ModelError, OutcomeSlots, Pool,
     TaskError, TaskOutcome, TaskTiming, Workload,
@@ -153,14 +154,24 @@ async fn run_task_async(
     let Some(future) = workload.run_async(index) else {
         return run_task(workload, index, clock, enqueued);
     };
-    let result = AssertUnwindSafe(future)
-        .catch_unwind()
-        .await
-        .unwrap_or_else(|payload| {
-            Err(TaskError::Panicked {
-                message: panic_message(&*payload),
-            })
-        });
+    // Every poll marks its thread, so a poll that blocks forever is seen by the watchdog; a
+    // task suspended past the time limit is cancelled here, as only async tasks can be.
+    let future = AssertUnwindSafe(MarkedFuture::new(index, future)).catch_unwind();
+    let caught = match task_timeout() {
+        Some(limit) => tokio::time::timeout(limit, future)
+            .await
+            .unwrap_or_else(|_| {
+                Ok(Err(TaskError::TimedOut {
+                    seconds: limit.as_secs_f64(),
+                }))
+            }),
+        None => future.await,
+    };
+    let result = caught.unwrap_or_else(|payload| {
+        Err(TaskError::Panicked {
+            message: panic_message(&*payload),
+        })
+    });
     TaskOutcome {
         result,
         timing: TaskTiming {

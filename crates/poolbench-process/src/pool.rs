@@ -203,6 +203,13 @@ impl ProcessPool {
             .map(|s| s.child.id() as i32)
     }
 
+    /// The per-task time limit: the model's own, else the one the runner set for every model.
+    fn task_limit(&self) -> Option<Duration> {
+        self.model
+            .task_timeout()
+            .or_else(poolbench_core::watch::task_timeout)
+    }
+
     fn start_server(&self) -> Result<ForkServer, String> {
         let command = self.command.as_ref().ok_or("no worker program")?;
         let (control, theirs) = UnixStream::pair().map_err(|e| e.to_string())?;
@@ -388,7 +395,7 @@ impl ProcessPool {
                         pending.pop_front();
                         let slot = &mut st.slots[i];
                         if slot.queue.is_empty() {
-                            slot.deadline = self.model.task_timeout().map(|t| Instant::now() + t);
+                            slot.deadline = self.task_limit().map(|t| Instant::now() + t);
                         }
                         slot.queue.push_back(InFlight { index, enqueued_ns });
                         i += 1;
@@ -446,7 +453,7 @@ impl ProcessPool {
                             sink(task.index, TaskOutcome { result, timing });
                             let slot = &mut st.slots[i];
                             slot.deadline = (!slot.queue.is_empty())
-                                .then(|| self.model.task_timeout().map(|t| Instant::now() + t))
+                                .then(|| self.task_limit().map(|t| Instant::now() + t))
                                 .flatten();
                         }
                         _ => {
@@ -463,7 +470,7 @@ impl ProcessPool {
                         }
                     },
                     Event::Overran => {
-                        let limit = self.model.task_timeout().unwrap_or_default();
+                        let limit = self.task_limit().unwrap_or_default();
                         let (_, queued) = self.replace(st, i);
                         sink(
                             task.index,

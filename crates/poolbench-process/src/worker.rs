@@ -67,6 +67,7 @@ pub fn tie_to_parent() {
 /// Serves requests on `socket` until `Exit` or end of input. A worker forked from the caller
 /// starts with its workload already built (`inherited`); others receive `Init`.
 pub(crate) fn serve(socket: UnixStream, inherited: Option<Arc<dyn Workload>>) -> io::Result<()> {
+    poolbench_core::mark_worker_process();
     let mut reader = socket.try_clone()?;
     let mut writer = socket;
     let mut workload = inherited;

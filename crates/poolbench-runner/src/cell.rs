@@ -9,6 +9,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use poolbench_core::watch::set_task_timeout;
 use poolbench_core::{
     max_in_flight, stop_requested, IdealInput, Pool, TaskOutcome, WorkKind, Workload,
 };
@@ -18,11 +19,24 @@ use crate::results::{CellResult, ContextSwitches, Percentiles};
 use crate::stats::{percentile, MedianCi, Summary, CI_LEVEL};
 use crate::usage::{process_usage, thread_count, ProcessUsage, ThreadWatcher};
 use crate::verify::Verifier;
+use crate::watchdog::Watch;
 use crate::{Plan, Sampling};
 
 /// A stop was requested (Ctrl-C) in the middle of a cell.
 #[derive(Debug)]
 pub(crate) struct Stopped;
+
+/// What a cell starts with besides its place in the plan.
+#[derive(Debug)]
+pub(crate) struct Setup {
+    /// The oracle's checksums (`None` for the oracle itself, whose first batch becomes the
+    /// reference).
+    pub expected: Option<Vec<Option<u64>>>,
+    /// Its position in the run (start order).
+    pub run_index: usize,
+    /// The per-task time limit of its batches.
+    pub limit: Duration,
+}
 
 /// A cell being measured.
 pub(crate) struct CellRun {
@@ -42,6 +56,12 @@ pub(crate) struct CellRun {
     order: Vec<[usize; 2]>,
     /// Samples tried, failed ones included.
     attempts: usize,
+    /// The per-task time limit of this cell's batches.
+    limit: Duration,
+    /// Whether a watchdog must enforce `limit` (the model cannot: its tasks are threads').
+    watched: bool,
+    /// The slowest task of the warm-up batches, seconds.
+    slowest_task_s: f64,
 }
 
 impl std::fmt::Debug for CellRun {
@@ -57,17 +77,20 @@ impl std::fmt::Debug for CellRun {
 impl CellRun {
     /// Starts the cell's pool (timed as `startup_s`, outside every sample), prepares it, runs
     /// the warm-up batches (verified, watched for threads) and sizes its samples from the last
-    /// one. `expected` holds the oracle's checksums (`None` for the oracle itself, whose first
-    /// batch becomes the reference).
+    /// one, each batch under `setup.limit` per task.
     pub fn start(
         id: CellId,
         entry: &PlanEntry,
         workload: &Arc<dyn Workload>,
         plan: &Plan,
-        expected: Option<Vec<Option<u64>>>,
-        run_index: usize,
+        setup: Setup,
         batch_finished: &mut dyn FnMut(usize, usize),
     ) -> Result<Self, Stopped> {
+        let Setup {
+            expected,
+            run_index,
+            limit,
+        } = setup;
         let spec = workload.spec();
         let mut run = Self {
             workload: Arc::clone(workload),
@@ -94,7 +117,11 @@ impl CellRun {
             service_times: Vec::new(),
             order: Vec::new(),
             attempts: 0,
+            limit,
+            watched: !id.model.uses_processes(),
+            slowest_task_s: 0.0,
         };
+        set_task_timeout(Some(limit));
         run.cell.run_index = Some(run_index);
         let baseline_threads = thread_count();
         let started = Instant::now();
@@ -121,6 +148,7 @@ impl CellRun {
             if stop_requested() {
                 return Err(Stopped);
             }
+            let watch = run.watch();
             let watcher = ThreadWatcher::start();
             let timer = Instant::now();
             let outcomes = match pool.run(workload) {
@@ -131,8 +159,17 @@ impl CellRun {
                 }
             };
             last_batch_s = Some(timer.elapsed().as_secs_f64());
+            let watchdog_threads = watch.as_ref().map_or(0, Watch::threads);
+            drop(watch);
+            run.slowest_task_s = outcomes
+                .iter()
+                .map(|o| o.timing.service().as_secs_f64())
+                .fold(run.slowest_task_s, f64::max);
             if let (Some(watcher), Some(base)) = (watcher, baseline_threads) {
-                let added = watcher.finish().saturating_sub(base);
+                let added = watcher
+                    .finish()
+                    .saturating_sub(watchdog_threads)
+                    .saturating_sub(base);
                 run.cell.peak_threads = Some(run.cell.peak_threads.unwrap_or(0).max(added));
             }
             run.verifier.check(&outcomes);
@@ -142,6 +179,17 @@ impl CellRun {
         run.cell.batches_per_sample = Some(run.batches_per_sample);
         run.pool = Some(pool);
         Ok(run)
+    }
+
+    /// A watchdog over this cell's next batches, if its model cannot enforce the task limit.
+    fn watch(&self) -> Option<Watch> {
+        set_task_timeout(Some(self.limit));
+        self.watched.then(|| Watch::start(&self.cell, self.limit))
+    }
+
+    /// The slowest task of the warm-up batches.
+    pub fn slowest_task(&self) -> Duration {
+        Duration::from_secs_f64(self.slowest_task_s)
     }
 
     /// The checksums every later cell of the workload must reproduce: the oracle's first
@@ -174,6 +222,7 @@ impl CellRun {
             return Ok(());
         };
         self.attempts += 1;
+        let _watch = self.watch();
         let k = self.batches_per_sample;
         let children_before = pool.child_usage();
         let usage_before = process_usage();
@@ -323,6 +372,7 @@ impl CellRun {
             && cell.median_s.is_some()
             && self.verifier.verified(cell.tasks);
         cell.failed_tasks = self.verifier.failed.len();
+        cell.timed_out_tasks = self.verifier.timed_out.len();
         cell.mismatched_tasks = self.verifier.mismatched.len();
         cell.errors = std::mem::take(&mut self.verifier.errors);
         self.cell

@@ -11,6 +11,7 @@
 
 mod cell;
 mod environment;
+pub mod limits;
 mod plan;
 mod presets;
 pub mod probe;
@@ -22,9 +23,12 @@ mod suite;
 mod table;
 mod usage;
 mod verify;
+pub mod watchdog;
 
 pub use environment::Environment;
-pub use plan::{CellId, CellOrder, Plan, PlanEntry, PlanError};
+pub use plan::{
+    CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, TASK_TIMEOUT_FACTOR,
+};
 pub use presets::{find_preset, preset_names, Preset, PRESETS};
 pub use results::{
     staged_file, write_atomic, CellResult, ContextSwitches, Percentiles, ResultsFile, SCHEMA,

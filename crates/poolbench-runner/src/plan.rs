@@ -1,5 +1,7 @@
 //! A plan: the matrix of cells one `poolbench run` measures, and the order they run in.
 
+use std::time::Duration;
+
 use poolbench_core::{Model, WorkloadSpec};
 
 use crate::Sampling;
@@ -56,6 +58,9 @@ pub struct Plan {
     pub warmup: usize,
     pub order: CellOrder,
     pub sampling: Sampling,
+    /// The per-task time limit; `None` for the default, which scales with the workload (see
+    /// [`Plan::task_limit`]).
+    pub task_timeout: Option<Duration>,
 }
 
 /// A plan that cannot run.
@@ -71,6 +76,9 @@ pub enum PlanError {
     Empty { what: &'static str },
     #[error("{0}")]
     Sampling(String),
+    /// A count or size over what this machine can hold (see [`crate::limits`]).
+    #[error("{0}")]
+    Limit(String),
 }
 
 /// One cell to run: which entry, which model, how many workers.
@@ -146,6 +154,31 @@ impl Plan {
     }
 }
 
+/// The least default per-task time limit: no normal task comes near it.
+pub const DEFAULT_TASK_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How many times its slowest task in the oracle's reference batch a task may take by default.
+pub const TASK_TIMEOUT_FACTOR: u32 = 20;
+
+impl Plan {
+    /// The per-task time limit of a cell at `workers` on `cores` cores, given the slowest task
+    /// of its workload's reference batch (`None` before the oracle has run). `--task-timeout`
+    /// is used as given. The default is [`DEFAULT_TASK_TIMEOUT`] or [`TASK_TIMEOUT_FACTOR`]
+    /// times the slowest reference task, whichever is longer, times W / cores when there are
+    /// more workers than cores (tasks then share cores and each takes longer).
+    pub fn task_limit(&self, workers: usize, cores: usize, slowest: Option<Duration>) -> Duration {
+        if let Some(limit) = self.task_timeout {
+            return limit;
+        }
+        let base = slowest
+            .map(|s| s.saturating_mul(TASK_TIMEOUT_FACTOR))
+            .unwrap_or_default()
+            .max(DEFAULT_TASK_TIMEOUT);
+        let shared = workers.div_ceil(cores.max(1)).max(1);
+        base.saturating_mul(u32::try_from(shared).unwrap_or(u32::MAX))
+    }
+}
+
 /// The model whose outputs every other model must reproduce.
 pub(crate) const ORACLE: &str = "sequential";
 
@@ -164,6 +197,7 @@ mod tests {
             warmup: 1,
             order,
             sampling: Sampling::default(),
+            task_timeout: None,
         }
     }
 
@@ -202,5 +236,17 @@ mod tests {
         p.entries.clear();
         assert!(matches!(p.validate(), Err(PlanError::Empty { .. })));
         assert!(plan(CellOrder::Fixed).validate().is_ok());
+    }
+
+    #[test]
+    fn the_default_task_limit_scales_with_the_workload_and_the_sharing() {
+        let mut p = plan(CellOrder::Fixed);
+        let secs = Duration::from_secs;
+        assert_eq!(p.task_limit(1, 2, None), DEFAULT_TASK_TIMEOUT);
+        assert_eq!(p.task_limit(2, 2, Some(secs(1))), DEFAULT_TASK_TIMEOUT);
+        assert_eq!(p.task_limit(1, 2, Some(secs(6))), secs(120));
+        assert_eq!(p.task_limit(8, 2, Some(secs(6))), secs(480));
+        p.task_timeout = Some(secs(5));
+        assert_eq!(p.task_limit(64, 2, Some(secs(6))), secs(5));
     }
 }

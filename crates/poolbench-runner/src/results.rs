@@ -121,6 +121,10 @@ pub struct CellResult {
     pub verified: bool,
     /// Tasks that failed in at least one batch.
     pub failed_tasks: usize,
+    /// Tasks that overran the per-task time limit in at least one batch (their worker was
+    /// killed, or their async task cancelled; a thread model's run stops at the first).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub timed_out_tasks: usize,
     /// Tasks whose checksum differed from the oracle's in at least one batch.
     pub mismatched_tasks: usize,
     /// The first few task errors, as "task I: message".
@@ -194,6 +198,10 @@ pub struct CellResult {
     pub run_index: Option<usize>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl CellResult {
     /// A cell with its identity filled in and no figures yet (no parameters, one core, no
     /// warm-up or repetitions asked for): the runner fills in the rest as it measures.
@@ -223,6 +231,7 @@ impl CellResult {
             efficiency: None,
             verified: false,
             failed_tasks: 0,
+            timed_out_tasks: 0,
             mismatched_tasks: 0,
             errors: Vec::new(),
             failed_batches: 0,

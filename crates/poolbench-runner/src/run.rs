@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use poolbench_core::{stop_requested, BatchClock, Model, Workload, WorkloadError};
 use poolbench_workloads::BuildContext;
 
-use crate::cell::{CellRun, Stopped};
+use crate::cell::{CellRun, Setup, Stopped};
 use crate::plan::{CellId, CellOrder, PlanEntry, ORACLE};
 use crate::probe::CpuTicks;
 use crate::results::CellResult;
@@ -46,7 +46,7 @@ pub enum RunError {
 /// Checks the plan and builds every workload in it, preparing all inputs, so that a bad
 /// parameter fails before anything runs and no preparation is ever timed.
 pub fn prepare(plan: &Plan, ctx: &BuildContext) -> Result<Vec<Arc<dyn Workload>>, RunError> {
-    plan.validate()?;
+    crate::limits::check_plan(plan, &crate::limits::Machine::this())?;
     Ok(plan
         .entries
         .iter()
@@ -157,6 +157,9 @@ impl Group<'_> {
         };
         let sets = self.sets(rng.as_mut());
         let mut reference: Option<Vec<Option<u64>>> = None;
+        // The oracle's slowest reference task, which sets the default task limit.
+        let mut slowest = None;
+        let cores = poolbench_core::logical_cores();
         let mut finished: Vec<CellRun> = Vec::new();
         let mut round_base = 0;
         let mut stopped = false;
@@ -173,13 +176,17 @@ impl Group<'_> {
                     break;
                 }
                 observer.cell_started(*position, total, &id, self.entry);
+                let limit = self.plan.task_limit(id.workers, cores, slowest);
                 let started = CellRun::start(
                     id,
                     self.entry,
                     self.workload,
                     self.plan,
-                    reference.clone(),
-                    *position,
+                    Setup {
+                        expected: reference.clone(),
+                        run_index: *position,
+                        limit,
+                    },
                     &mut |done, of| observer.batch_finished(done, of),
                 );
                 let Ok(run) = started else {
@@ -189,6 +196,7 @@ impl Group<'_> {
                 *position += 1;
                 if reference.is_none() {
                     reference = Some(run.reference_checksums());
+                    slowest = Some(run.slowest_task());
                 }
                 runs.push(run);
             }

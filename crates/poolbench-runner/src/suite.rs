@@ -12,6 +12,7 @@
 //! workers = [1, 2, 4, 8]      # default worker counts for every workload
 //! models = ["rayon", "tokio"] # default: every model
 //! order = "shuffled"          # or "fixed" (default: shuffled)
+//! task_timeout_s = 30         # per-task time limit (default: see `poolbench run --help`)
 //!
 //! [[workload]]
 //! name = "sleep"
@@ -31,6 +32,7 @@ use poolbench_core::{Model, WorkloadSpec};
 use serde::Deserialize;
 use toml::Spanned;
 
+use crate::limits::{self, EntryError, Machine};
 use crate::plan::PlanEntry;
 use crate::{Preset, Sampling};
 
@@ -52,6 +54,8 @@ pub struct Suite {
     /// `false` for `order = "fixed"`.
     pub shuffled: bool,
     pub sampling: Sampling,
+    /// The per-task time limit; `None` for the default.
+    pub task_timeout: Option<std::time::Duration>,
 }
 
 impl From<&Preset> for Suite {
@@ -64,6 +68,7 @@ impl From<&Preset> for Suite {
             warmup: preset.warmup,
             shuffled: true,
             sampling: preset.sampling,
+            task_timeout: None,
         }
     }
 }
@@ -92,7 +97,7 @@ fn location(line: usize, column: usize) -> String {
 #[serde(deny_unknown_fields)]
 struct SuiteFile {
     repeat: Option<Spanned<usize>>,
-    warmup: Option<usize>,
+    warmup: Option<Spanned<usize>>,
     min_sample_ms: Option<Spanned<f64>>,
     max_repeat: Option<Spanned<usize>>,
     target_precision: Option<Spanned<f64>>,
@@ -100,6 +105,7 @@ struct SuiteFile {
     workers: Option<Spanned<Vec<usize>>>,
     models: Option<Vec<Spanned<String>>>,
     order: Option<Spanned<String>>,
+    task_timeout_s: Option<Spanned<f64>>,
     #[serde(rename = "workload", default)]
     workloads: Vec<Spanned<WorkloadTable>>,
 }
@@ -155,8 +161,20 @@ impl Suite {
             Some(r) if *r.get_ref() == 0 => {
                 return Err(fail(Some(r.span()), "repeat must be at least 1".to_owned()))
             }
-            Some(r) => *r.get_ref(),
+            Some(r) => {
+                limits::check_samples("repeat", *r.get_ref())
+                    .map_err(|m| fail(Some(r.span()), m))?;
+                *r.get_ref()
+            }
             None => DEFAULT_REPEAT,
+        };
+        let warmup = match &file.warmup {
+            Some(w) => {
+                limits::check_samples("warmup", *w.get_ref())
+                    .map_err(|m| fail(Some(w.span()), m))?;
+                *w.get_ref()
+            }
+            None => DEFAULT_WARMUP,
         };
         let shuffled = match &file.order {
             None => true,
@@ -187,20 +205,42 @@ impl Suite {
         if models.as_ref().is_some_and(Vec::is_empty) {
             return Err(fail(None, "models = [] lists no model".to_owned()));
         }
+        // Without a models key every model runs, the process pools included.
+        let processes = models
+            .as_ref()
+            .is_none_or(|m| m.iter().any(|m| m.uses_processes()));
+        let machine = Machine::this();
         let entries = file
             .workloads
             .iter()
-            .map(|table| entry(table, &default_workers, &fail))
+            .map(|table| {
+                let entry = entry(table, &default_workers, &fail)?;
+                limits::check_entry(&entry, processes, &machine).map_err(|e| {
+                    let message = match e {
+                        EntryError::Limit(message) => message,
+                        EntryError::Workload(e) => e.to_string(),
+                    };
+                    fail(Some(table.span()), message)
+                })?;
+                Ok(entry)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         let sampling = sampling(&file, &fail)?;
+        let task_timeout = match &file.task_timeout_s {
+            Some(t) => Some(
+                crate::limits::task_timeout(*t.get_ref()).map_err(|m| fail(Some(t.span()), m))?,
+            ),
+            None => None,
+        };
         Ok(Self {
             entries,
             workers: default_workers,
             models,
             repeat,
-            warmup: file.warmup.unwrap_or(DEFAULT_WARMUP),
+            warmup,
             shuffled,
             sampling,
+            task_timeout,
         })
     }
 }
@@ -225,6 +265,7 @@ fn sampling(
     }
     if let Some(v) = &file.max_repeat {
         let most = *v.get_ref();
+        limits::check_samples("max_repeat", most).map_err(|m| fail(Some(v.span()), m))?;
         apply(v.span(), &|s| s.max_samples = most)?;
     }
     if let Some(v) = &file.target_precision {
@@ -251,7 +292,10 @@ fn entry(
         Some(t) if *t.get_ref() == 0 => {
             return Err(fail(Some(t.span()), "tasks must be at least 1".to_owned()))
         }
-        Some(t) => *t.get_ref(),
+        Some(t) => {
+            limits::check_tasks(*t.get_ref()).map_err(|m| fail(Some(t.span()), m))?;
+            *t.get_ref()
+        }
         None => info.default_tasks,
     };
     let mut spec = WorkloadSpec::new(info.name, tasks);
@@ -269,6 +313,12 @@ fn entry(
                     ),
                 ));
             }
+            if has_non_finite(value) {
+                return Err(fail(
+                    Some(params.span()),
+                    format!("parameter '{key}' must be a finite number (got {value})"),
+                ));
+            }
             let value = serde_json::to_value(value)
                 .map_err(|e| fail(Some(params.span()), format!("parameter '{key}': {e}")))?;
             spec.params.insert(key.clone(), value);
@@ -283,6 +333,16 @@ fn entry(
         workers,
         experiment: w.experiment.clone(),
     })
+}
+
+/// Whether a TOML value is, or holds, an infinite or NaN float (JSON has no such numbers).
+fn has_non_finite(value: &toml::Value) -> bool {
+    match value {
+        toml::Value::Float(f) => !f.is_finite(),
+        toml::Value::Array(items) => items.iter().any(has_non_finite),
+        toml::Value::Table(table) => table.values().any(has_non_finite),
+        _ => false,
+    }
 }
 
 fn positive_counts(list: &Spanned<Vec<usize>>) -> Result<Vec<usize>, String> {

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use poolbench_core::TaskOutcome;
+use poolbench_core::{TaskError, TaskOutcome};
 
 /// How many task errors a cell keeps verbatim.
 const ERRORS_KEPT: usize = 5;
@@ -13,6 +13,7 @@ const ERRORS_KEPT: usize = 5;
 pub(crate) struct Verifier {
     pub expected: Option<Vec<Option<u64>>>,
     pub failed: BTreeSet<usize>,
+    pub timed_out: BTreeSet<usize>,
     pub mismatched: BTreeSet<usize>,
     pub errors: Vec<String>,
     batches: usize,
@@ -23,6 +24,7 @@ impl Verifier {
         Self {
             expected,
             failed: BTreeSet::new(),
+            timed_out: BTreeSet::new(),
             mismatched: BTreeSet::new(),
             errors: Vec::new(),
             batches: 0,
@@ -38,6 +40,9 @@ impl Verifier {
         for (index, outcome) in outcomes.iter().enumerate() {
             if let Err(error) = &outcome.result {
                 self.failed.insert(index);
+                if matches!(error, TaskError::TimedOut { .. }) {
+                    self.timed_out.insert(index);
+                }
                 if self.errors.len() < ERRORS_KEPT {
                     self.errors.push(format!("task {index}: {error}"));
                 }

@@ -36,6 +36,7 @@ fn exact(repeat: usize, order: CellOrder, spec: WorkloadSpec, names: &[&str]) ->
             target_half_width: 0.5,
             measure_s: 0.0,
         },
+        task_timeout: None,
     }
 }
 

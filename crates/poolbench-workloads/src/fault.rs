@@ -1,10 +1,13 @@
 //! `fault`: a testing aid whose tasks misbehave on purpose at chosen indices.
 //!
 //! Every other task returns its index's checksum, after sleeping `sleep_ms` (async form when
-//! `sleep_ms` > 0). Task i can instead panic, abort the process, exit it, raise SIGSEGV, or hang
-//! for an hour, or send itself SIGKILL. Panics are survivable under every model; abort, exit, segfault and hang take
-//! down the whole process under thread models, so they are for the process-pool models, which
-//! must report the task as failed, replace the worker and finish the batch. `descending`
+//! `sleep_ms` > 0). Task i can instead panic, abort the process, exit it, raise SIGSEGV, send
+//! itself SIGKILL, or hang for an hour. Panics are survivable under every model; abort, exit,
+//! segfault and kill take down the whole process under thread models, so they are for the
+//! process-pool models, which must report the task as failed, replace the worker and finish the
+//! batch. A hang is ended by the task timeout: a process model replaces the worker, a thread
+//! model's run stops. `faults_in = "workers"` keeps the faults to process-pool workers, so the
+//! sequential oracle runs cleanly and a process model's handling is seen alone. `descending`
 //! makes task i sleep `sleep_ms` × (N − i), so later tasks finish first (for unordered results).
 
 use std::sync::Arc;
@@ -16,7 +19,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "fault",
@@ -25,6 +28,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
         "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
     default_tasks: 8,
     default_params: defaults_of::<FaultParams>,
+    check: |spec| parsed(spec).map(|_| Footprint::default()),
     build,
 };
 
@@ -42,7 +46,25 @@ struct FaultParams {
     /// The task sends itself SIGKILL.
     kill_at: Vec<usize>,
     hang_at: Vec<usize>,
+    /// Where the faults happen: `everywhere`; only in `workers` (process-pool worker
+    /// processes); or only in the `async` form (tokio's async tasks), where a hang is an
+    /// await that never completes. Either of the last two lets the sequential oracle run
+    /// cleanly, so one model's handling is seen on its own.
+    faults_in: FaultsIn,
 }
+
+/// Which processes misbehave.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum FaultsIn {
+    #[default]
+    Everywhere,
+    Workers,
+    Async,
+}
+
+/// How long a hung task hangs.
+const HANG: Duration = Duration::from_secs(3600);
 
 #[derive(Debug)]
 struct Fault {
@@ -51,6 +73,15 @@ struct Fault {
 }
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params = parsed(spec)?;
+    Ok(Arc::new(Fault {
+        spec: spec.normalised(&params),
+        params,
+    }))
+}
+
+/// The parameters, checked.
+fn parsed(spec: &WorkloadSpec) -> Result<FaultParams, WorkloadError> {
     let params: FaultParams = spec.parse_params()?;
     if !(params.sleep_ms >= 0.0 && params.sleep_ms.is_finite()) {
         return Err(WorkloadError::BadParams {
@@ -61,10 +92,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             ),
         });
     }
-    Ok(Arc::new(Fault {
-        spec: spec.normalised(&params),
-        params,
-    }))
+    Ok(params)
 }
 
 impl Fault {
@@ -77,9 +105,23 @@ impl Fault {
         Duration::from_secs_f64(self.params.sleep_ms * factor / 1e3)
     }
 
-    /// Misbehaves if task `index` is marked, else returns its output.
-    fn finish(&self, index: usize) -> TaskResult {
+    /// Whether faults happen here: in this process, in this form (`in_async`) of a task.
+    fn faults_here(&self, in_async: bool) -> bool {
+        match self.params.faults_in {
+            FaultsIn::Everywhere => true,
+            FaultsIn::Workers => poolbench_core::is_worker_process(),
+            FaultsIn::Async => in_async,
+        }
+    }
+
+    /// Misbehaves if task `index` is marked (and faults happen here), else returns its output.
+    fn finish(&self, index: usize, in_async: bool) -> TaskResult {
         let p = &self.params;
+        if !self.faults_here(in_async) {
+            return Ok(TaskOutput {
+                checksum: mix(index, index as u64),
+            });
+        }
         if p.panic_at.contains(&index) {
             panic!("fault: task {index} panics on purpose");
         }
@@ -104,7 +146,7 @@ impl Fault {
             unsafe { libc::raise(libc::SIGKILL) };
         }
         if p.hang_at.contains(&index) {
-            std::thread::sleep(Duration::from_secs(3600));
+            std::thread::sleep(HANG);
         }
         Ok(TaskOutput {
             checksum: mix(index, index as u64),
@@ -127,16 +169,20 @@ impl Workload for Fault {
 
     fn run_blocking(&self, index: usize) -> TaskResult {
         std::thread::sleep(self.delay(index));
-        self.finish(index)
+        self.finish(index, false)
     }
 
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
-        if self.params.sleep_ms <= 0.0 {
+        if self.params.sleep_ms <= 0.0 && self.params.faults_in != FaultsIn::Async {
             return None;
         }
         Some(Box::pin(async move {
             tokio::time::sleep(self.delay(index)).await;
-            self.finish(index)
+            if self.params.hang_at.contains(&index) && self.faults_here(true) {
+                // An async hang: suspended, holding no thread (a server that never answers).
+                tokio::time::sleep(HANG).await;
+            }
+            self.finish(index, true)
         }))
     }
 

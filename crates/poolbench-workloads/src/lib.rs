@@ -58,6 +58,19 @@ impl Default for BuildContext {
 /// How a registry entry builds its workload from a spec.
 type Builder = fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>;
 
+/// How a registry entry checks a spec without building it.
+type Checker = fn(&WorkloadSpec) -> Result<Footprint, WorkloadError>;
+
+/// What a workload will hold in memory, known from its spec alone, so that a plan too big for
+/// the machine is refused before anything is built.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    /// Inputs the built workload keeps in memory, in every process that builds it, bytes.
+    pub inputs_bytes: u64,
+    /// Memory one running task uses (decoded images, buffers), bytes.
+    pub task_bytes: u64,
+}
+
 /// A workload's entry in the registry: what `poolbench list` shows and how to build it.
 #[derive(Debug, Clone, Copy)]
 pub struct WorkloadInfo {
@@ -66,6 +79,7 @@ pub struct WorkloadInfo {
     pub summary: &'static str,
     pub default_tasks: usize,
     default_params: fn() -> Map<String, Value>,
+    check: Checker,
     build: Builder,
 }
 
@@ -112,9 +126,24 @@ pub fn find_workload(name: &str) -> Result<&'static WorkloadInfo, WorkloadError>
         })
 }
 
+/// Checks `spec` as [`build`] would — name, parameters, sizes — without building anything,
+/// and says what the workload will hold in memory.
+pub fn check(spec: &WorkloadSpec) -> Result<Footprint, WorkloadError> {
+    (find_workload(&spec.name)?.check)(spec)
+}
+
 /// Builds (and prepares the inputs of) the workload `spec` names.
 pub fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     (find_workload(&spec.name)?.build)(spec, ctx)
+}
+
+/// `check` for a workload whose parameters need no more checking than their types and which
+/// keeps nothing in memory.
+fn params_only<P: serde::de::DeserializeOwned>(
+    spec: &WorkloadSpec,
+) -> Result<Footprint, WorkloadError> {
+    spec.parse_params::<P>()?;
+    Ok(Footprint::default())
 }
 
 /// `default_params` for a parameter struct: its `Default` value as a JSON object.
@@ -149,6 +178,32 @@ mod tests {
             assert_eq!(params, info.default_params(), "{}", info.name);
         }
         std::fs::remove_dir_all(&ctx.cache_dir).ok();
+    }
+
+    #[test]
+    fn check_refuses_what_build_refuses_without_building() {
+        let bad = [
+            WorkloadSpec::new("sleep", 1).with("delay_ms", -1),
+            WorkloadSpec::new("sum", 1).with("x", 3),
+            WorkloadSpec::new("sum-mem", usize::MAX).with("elements_per_task", 2),
+            WorkloadSpec::new("thumbnail", 1).with("width", 100_000),
+            WorkloadSpec::new("thumbnail", 1).with("quality", 0),
+            WorkloadSpec::new("http", 1).with("timeout_ms", 0),
+            WorkloadSpec::new("http", 1).with("url", "ftp://x"),
+            WorkloadSpec::new("fault", 1).with("sleep_ms", -2),
+        ];
+        for spec in bad {
+            let err = check(&spec).expect_err(&format!("{spec:?}"));
+            assert!(matches!(err, WorkloadError::BadParams { .. }), "{err}");
+            assert!(!err.to_string().contains('\n'), "one line: {err}");
+        }
+        for info in WORKLOADS {
+            assert!(check(&info.default_spec()).is_ok(), "{}", info.name);
+        }
+        let big = check(&WorkloadSpec::new("sum-mem", 4)).unwrap();
+        assert_eq!(big.inputs_bytes, 4 * (4 << 20) * 8);
+        let photo = check(&WorkloadSpec::new("thumbnail", 4)).unwrap();
+        assert!(photo.task_bytes >= 640 * 480 * 3, "{photo:?}");
     }
 
     #[test]

@@ -11,7 +11,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, params_only, BuildContext, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "noop",
@@ -19,6 +19,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "tasks that do nothing: the model's per-task overhead",
     default_tasks: 10_000,
     default_params: defaults_of::<NoopParams>,
+    check: params_only::<NoopParams>,
     build,
 };
 

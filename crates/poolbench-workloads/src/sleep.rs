@@ -15,7 +15,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sleep",
@@ -23,6 +23,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "each task sleeps delay_ms: blocking std::thread::sleep or async tokio sleep (S6)",
     default_tasks: 16,
     default_params: defaults_of::<SleepParams>,
+    check: |spec| parsed(spec).map(|_| Footprint::default()),
     build,
 };
 
@@ -46,6 +47,15 @@ struct Sleep {
 }
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let (params, delay) = parsed(spec)?;
+    Ok(Arc::new(Sleep {
+        spec: spec.normalised(&params),
+        delay,
+    }))
+}
+
+/// The parameters, checked, and the delay they ask for.
+fn parsed(spec: &WorkloadSpec) -> Result<(SleepParams, Duration), WorkloadError> {
     let params: SleepParams = spec.parse_params()?;
     let delay = Duration::try_from_secs_f64(params.delay_ms / 1e3).map_err(|_| {
         WorkloadError::BadParams {
@@ -56,10 +66,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             ),
         }
     })?;
-    Ok(Arc::new(Sleep {
-        spec: spec.normalised(&params),
-        delay,
-    }))
+    Ok((params, delay))
 }
 
 impl Sleep {

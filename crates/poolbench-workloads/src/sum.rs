@@ -17,7 +17,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, params_only, BuildContext, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum",
@@ -25,6 +25,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
     default_tasks: 32,
     default_params: defaults_of::<SumParams>,
+    check: params_only::<SumParams>,
     build,
 };
 

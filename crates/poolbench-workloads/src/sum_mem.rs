@@ -17,7 +17,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum-mem",
@@ -25,6 +25,13 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "each task sums its slice of a shared in-memory u64 array (bandwidth-bound)",
     default_tasks: 8,
     default_params: defaults_of::<SumMemParams>,
+    check: |spec| {
+        let (_, len) = parsed(spec)?;
+        Ok(Footprint {
+            inputs_bytes: (len as u64).saturating_mul(8),
+            task_bytes: 0,
+        })
+    },
     build,
 };
 
@@ -52,6 +59,17 @@ struct SumMem {
 }
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let (params, len) = parsed(spec)?;
+    let data = (0..len as u64).collect();
+    Ok(Arc::new(SumMem {
+        spec: spec.normalised(&params),
+        per_task: params.elements_per_task,
+        data,
+    }))
+}
+
+/// The parameters, checked, and the array's length.
+fn parsed(spec: &WorkloadSpec) -> Result<(SumMemParams, usize), WorkloadError> {
     let params: SumMemParams = spec.parse_params()?;
     let len = params
         .elements_per_task
@@ -60,12 +78,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             workload: spec.name.clone(),
             message: "tasks x elements_per_task overflows".into(),
         })?;
-    let data = (0..len as u64).collect();
-    Ok(Arc::new(SumMem {
-        spec: spec.normalised(&params),
-        per_task: params.elements_per_task,
-        data,
-    }))
+    Ok((params, len))
 }
 
 impl Workload for SumMem {

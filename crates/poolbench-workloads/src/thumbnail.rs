@@ -25,7 +25,7 @@ use poolbench_resize::{fit_within, resize_rgb8_lanczos3};
 use serde::{Deserialize, Serialize};
 
 use crate::photos::{encode_jpeg, ensure_photos};
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "thumbnail",
@@ -33,6 +33,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "read a JPEG, decode, Lanczos3-resize to fit 75x75, encode, write (S2)",
     default_tasks: 16,
     default_params: defaults_of::<ThumbnailParams>,
+    check: |spec| parsed(spec).map(|p| footprint(&p)),
     build,
 };
 
@@ -72,18 +73,54 @@ struct Thumbnail {
     outputs: tempfile::TempDir,
 }
 
-fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+/// Largest input side, pixels (JPEG's own limit is 65,535).
+const MOST_SIDE: u32 = 16_384;
+
+/// Largest input, pixels: a 50-megapixel camera's photo. A task holds it decoded, and a
+/// larger one decoded by every worker at once would exhaust memory.
+const MOST_PIXELS: u64 = 50_000_000;
+
+/// The parameters, checked.
+fn parsed(spec: &WorkloadSpec) -> Result<ThumbnailParams, WorkloadError> {
     let params: ThumbnailParams = spec.parse_params()?;
-    let bad = |message: &str| WorkloadError::BadParams {
+    let bad = |message: String| WorkloadError::BadParams {
         workload: spec.name.clone(),
-        message: message.to_owned(),
+        message,
     };
     if params.width == 0 || params.height == 0 || params.max_side == 0 {
-        return Err(bad("width, height and max_side must be at least 1"));
+        return Err(bad("width, height and max_side must be at least 1".into()));
+    }
+    if params.width.max(params.height).max(params.max_side) > MOST_SIDE {
+        return Err(bad(format!(
+            "width, height and max_side must be at most {MOST_SIDE} pixels (got {}x{}, \
+             max_side {})",
+            params.width, params.height, params.max_side
+        )));
+    }
+    let pixels = u64::from(params.width) * u64::from(params.height);
+    if pixels > MOST_PIXELS {
+        return Err(bad(format!(
+            "a {}x{} photo has {pixels} pixels, over the limit of {MOST_PIXELS} (50 MP)",
+            params.width, params.height
+        )));
     }
     if !(1..=100).contains(&params.quality) {
-        return Err(bad("quality must be between 1 and 100"));
+        return Err(bad("quality must be between 1 and 100".into()));
     }
+    Ok(params)
+}
+
+/// A running task holds the decoded photo (3 bytes a pixel) and about as much again for the
+/// resize's intermediate rows and the encoder.
+fn footprint(params: &ThumbnailParams) -> Footprint {
+    Footprint {
+        inputs_bytes: 0,
+        task_bytes: u64::from(params.width) * u64::from(params.height) * 3 * 2,
+    }
+}
+
+fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params = parsed(spec)?;
     let prepare = |message: String| WorkloadError::Prepare {
         workload: spec.name.clone(),
         message,

@@ -30,7 +30,7 @@ use poolbench_core::{
 use serde::{Deserialize, Serialize};
 
 use self::agent::SharedAgent;
-use crate::{defaults_of, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "http",
@@ -38,6 +38,11 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "GET /item/i from the mock server (or any url) and verify the body (S1)",
     default_tasks: 16,
     default_params: defaults_of::<HttpParams>,
+    // Before a run, the url may still be unset: `poolbench run` fills in its mock server's.
+    check: |spec| {
+        let params: HttpParams = spec.parse_params()?;
+        checked(spec, &params, false).map(|_| Footprint::default())
+    },
     build,
 };
 
@@ -115,25 +120,40 @@ struct Http {
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     let params: HttpParams = spec.parse_params()?;
+    let (url, timeout) = checked(spec, &params, true)?;
+    let (prefix, suffix) = url_parts(&url, &params);
+    let fixed_latency = params
+        .latency
+        .strip_prefix("fixed:")
+        .unwrap_or(&params.latency)
+        .parse::<f64>()
+        .ok()
+        .and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
+    Ok(Arc::new(Http {
+        spec: spec.normalised(&params),
+        params,
+        timeout,
+        agent: SharedAgent::new(timeout),
+        prefix,
+        suffix,
+        fixed_latency,
+    }))
+}
+
+/// The parameters checked: the base URL (without a trailing `/`) and the request timeout. An
+/// empty url passes unless `need_url`.
+fn checked(
+    spec: &WorkloadSpec,
+    params: &HttpParams,
+    need_url: bool,
+) -> Result<(String, Duration), WorkloadError> {
     let bad = |message: String| WorkloadError::BadParams {
         workload: spec.name.clone(),
         message,
     };
-    let url = params.url.as_str();
-    if url.is_empty() {
-        return Err(bad(
-            "needs url=http://HOST:PORT (poolbench run sets it to its mock server)".into(),
-        ));
-    }
-    let rest = url.strip_prefix("http://").ok_or_else(|| {
-        bad(format!(
-            "url '{url}' must start with http:// (https is not supported)"
-        ))
-    })?;
-    let url = format!("http://{}", rest.trim_end_matches('/'));
-    let authority = rest.split('/').next().unwrap_or("");
-    if authority.is_empty() || authority.parse::<hyper::Uri>().is_err() {
-        return Err(bad(format!("url '{url}' has no valid HOST:PORT")));
+    let mut url = String::new();
+    if need_url || !params.url.is_empty() {
+        url = base_url(&params.url).map_err(bad)?;
     }
     let timeout = Duration::try_from_secs_f64(params.timeout_ms / 1e3)
         .ok()
@@ -155,23 +175,23 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
             )));
         }
     }
-    let (prefix, suffix) = url_parts(&url, &params);
-    let fixed_latency = params
-        .latency
-        .strip_prefix("fixed:")
-        .unwrap_or(&params.latency)
-        .parse::<f64>()
-        .ok()
-        .and_then(|ms| Duration::try_from_secs_f64(ms / 1e3).ok());
-    Ok(Arc::new(Http {
-        spec: spec.normalised(&params),
-        params,
-        timeout,
-        agent: SharedAgent::new(timeout),
-        prefix,
-        suffix,
-        fixed_latency,
-    }))
+    Ok((url, timeout))
+}
+
+/// `url` checked: `http://HOST:PORT[/path]`, without a trailing `/`.
+fn base_url(url: &str) -> Result<String, String> {
+    if url.is_empty() {
+        return Err("needs url=http://HOST:PORT (poolbench run sets it to its mock server)".into());
+    }
+    let rest = url
+        .strip_prefix("http://")
+        .ok_or_else(|| format!("url '{url}' must start with http:// (https is not supported)"))?;
+    let url = format!("http://{}", rest.trim_end_matches('/'));
+    let authority = rest.split('/').next().unwrap_or("");
+    if authority.is_empty() || authority.parse::<hyper::Uri>().is_err() {
+        return Err(format!("url '{url}' has no valid HOST:PORT"));
+    }
+    Ok(url)
 }
 
 /// The URL of item i is `prefix + i + suffix`: `{url}/item/{i}?{mock parameters}`, or the

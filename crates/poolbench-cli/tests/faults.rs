@@ -1,0 +1,296 @@
+//! Faults and limits as a user (or a CI runner) meets them: hung tasks under the task timeout,
+//! a SIGTERM during a hung batch, and plans too big for the machine. Every command here runs
+//! under its own time bound, so a regression fails the test instead of hanging it.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn poolbench() -> Command {
+    let mut cmd = Command::cargo_bin("poolbench").expect("the poolbench binary is built");
+    cmd.timeout(Duration::from_secs(120));
+    cmd
+}
+
+/// A short run of `workloads` on `models`: one warm-up batch, two samples.
+fn short_run(models: &str, workloads: &str, out: &Path) -> Command {
+    let mut cmd = poolbench();
+    cmd.args(["run", "--models", models, "--workloads", workloads])
+        .args(["--tasks", "4", "--workers", "2", "--repeat", "2"])
+        .args(["--warmup", "1", "--measure-time", "0", "-q", "--out"])
+        .arg(out);
+    cmd
+}
+
+fn results(out: &Path) -> Vec<Value> {
+    let text = std::fs::read_to_string(out.join("results.json")).expect("results.json");
+    let json: Value = serde_json::from_str(&text).expect("valid JSON");
+    json["results"].as_array().expect("a results array").clone()
+}
+
+/// A thread cannot be stopped: when a task hangs on a thread model, the run stops at the task
+/// timeout with status 3, keeping the workload that finished, the hung cell and the report.
+#[test]
+fn a_hung_task_on_a_thread_model_stops_the_run_at_the_task_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let started = Instant::now();
+    short_run("rayon", "noop,fault", &out)
+        .args(["--set", "fault.hang_at=[1]", "--task-timeout", "1"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains(
+            "task 1 of fault ran longer than the task timeout (1.000 s) on sequential",
+        ));
+    assert!(started.elapsed() < Duration::from_secs(60));
+    let cells = results(&out);
+    let noop: Vec<_> = cells.iter().filter(|c| c["workload"] == "noop").collect();
+    assert_eq!(noop.len(), 2, "the finished workload is kept");
+    assert!(noop.iter().all(|c| c["verified"] == true));
+    let hung = cells.iter().find(|c| c["workload"] == "fault").unwrap();
+    assert_eq!(hung["verified"], false);
+    assert_eq!(hung["interrupted"], true);
+    assert!(hung["model_error"]
+        .as_str()
+        .unwrap()
+        .contains("task timeout"));
+    assert!(out.join("index.html").is_file(), "the report is rendered");
+}
+
+/// A process model kills and replaces the worker of a hung task; the run goes on, the other
+/// models verify, and the exit status says a task timed out.
+#[test]
+fn a_hung_task_on_a_process_model_is_timed_out_and_the_run_goes_on() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    short_run("process,rayon", "fault", &out)
+        .args([
+            "--set",
+            "fault.hang_at=[1]",
+            "--set",
+            "fault.faults_in=workers",
+        ])
+        .args(["--task-timeout", "0.5"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("tasks overran the task timeout"));
+    let cells = results(&out);
+    let process = cells.iter().find(|c| c["model"] == "process").unwrap();
+    assert_eq!(process["verified"], false);
+    assert_eq!(process["timed_out_tasks"], 1);
+    assert!(process["errors"][0]
+        .as_str()
+        .unwrap()
+        .contains("task 1: timed out after 0.500 s"));
+    let rayon = cells.iter().find(|c| c["model"] == "rayon").unwrap();
+    assert_eq!(rayon["verified"], true);
+}
+
+/// tokio cancels an async task that awaits past the limit, as only async tasks can be.
+#[test]
+fn a_hung_async_task_is_cancelled_at_the_task_timeout() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    short_run("tokio", "fault", &out)
+        .args([
+            "--set",
+            "fault.hang_at=[2]",
+            "--set",
+            "fault.faults_in=async",
+        ])
+        .args(["--task-timeout", "0.5"])
+        .assert()
+        .code(3);
+    let cells = results(&out);
+    let tokio = cells.iter().find(|c| c["model"] == "tokio").unwrap();
+    assert_eq!(tokio["timed_out_tasks"], 1);
+    let oracle = cells.iter().find(|c| c["model"] == "sequential").unwrap();
+    assert_eq!(oracle["verified"], true);
+}
+
+/// One SIGTERM (what `timeout`, CI runners and container runtimes send) during a batch that
+/// will never return ends the run within the stop grace, with the finished cells kept.
+#[cfg(target_os = "linux")]
+#[test]
+fn sigterm_during_a_hung_batch_ends_the_run_in_bounded_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args(["run", "--models", "process", "--workloads", "noop,fault"])
+        .args([
+            "--set",
+            "fault.hang_at=[1]",
+            "--tasks",
+            "4",
+            "--workers",
+            "1",
+        ])
+        .args(["--repeat", "2", "--measure-time", "0", "-q", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait for the noop workload to be saved: the fault workload's oracle is then hung.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !out.join("results.json").is_file() {
+        assert!(
+            Instant::now() < deadline,
+            "the noop workload never finished"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let signalled = Instant::now();
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if signalled.elapsed() > Duration::from_secs(30) {
+            child.kill().ok();
+            panic!("poolbench was still running 30 s after one SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let took = signalled.elapsed();
+    assert_eq!(status.code(), Some(130));
+    assert!(took < Duration::from_secs(5), "stopped after {took:?}");
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("stopped by a signal"), "{stderr}");
+    let cells = results(&out);
+    assert!(cells
+        .iter()
+        .any(|c| c["workload"] == "noop" && c["verified"] == true));
+    assert!(out.join("index.html").is_file());
+}
+
+/// Counts and sizes over what the machine can hold are refused with one line and status 2,
+/// before a server starts or a file is written.
+#[test]
+fn plans_too_big_for_the_machine_exit_2_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let cases: &[(&[&str], &str)] = &[
+        (&["--workers", "100000"], "workers is more than"),
+        (
+            &["--workloads", "noop", "--tasks", "100000000"],
+            "over the limit of 1000000",
+        ),
+        (
+            &["--repeat", "4000000000"],
+            "repeat 4000000000 is over the limit",
+        ),
+        (
+            &["--workloads", "thumbnail", "--set", "thumbnail.width=65535"],
+            "at most 16384 pixels",
+        ),
+        (
+            &[
+                "--workloads",
+                "thumbnail",
+                "--set",
+                "thumbnail.width=10000",
+                "--set",
+                "thumbnail.height=10000",
+            ],
+            "over the limit of 50000000",
+        ),
+        (
+            &[
+                "--workloads",
+                "sum-mem",
+                "--tasks",
+                "1000000",
+                "--set",
+                "sum-mem.elements_per_task=100000000",
+            ],
+            "of memory, more than half",
+        ),
+        (
+            &["--workloads", "http,sum", "--set", "sum.x=3"],
+            "unknown field `x`",
+        ),
+        (&["--task-timeout", "0"], "is not a number of seconds"),
+        (&["--task-timeout", "nan"], "is not a number of seconds"),
+    ];
+    for (args, message) in cases {
+        poolbench()
+            .arg("run")
+            .args(*args)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stdout("")
+            .stderr(predicate::str::contains(*message))
+            .stderr(predicate::function(|s: &str| {
+                s.trim_end().lines().count() == 1
+            }));
+        assert!(!out.exists(), "{args:?} wrote its output folder");
+    }
+    let a_file = dir.path().join("a-file");
+    std::fs::write(&a_file, "").unwrap();
+    poolbench()
+        .args(["run", "--workloads", "noop", "--cache-dir"])
+        .arg(a_file.join("cache"))
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("cannot use --cache-dir"));
+}
+
+/// The same limits in a suite file are reported at their line and column.
+#[test]
+fn suite_files_over_the_limits_name_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        (
+            "repeat = 4000000000\n[[workload]]\nname = \"noop\"\n",
+            ":1:10",
+            "over the limit",
+        ),
+        (
+            "[[workload]]\nname = \"noop\"\ntasks = 100000000000\n",
+            ":3:9",
+            "over the limit",
+        ),
+        (
+            "[[workload]]\nname = \"noop\"\nworkers = [100000]\n",
+            ":1:1",
+            "workers is more than",
+        ),
+        (
+            "task_timeout_s = -1\n[[workload]]\nname = \"noop\"\n",
+            ":1:18",
+            "must be above 0",
+        ),
+        (
+            "[[workload]]\nname = \"sleep\"\nparams = { delay_ms = inf }\n",
+            ":3:10",
+            "finite",
+        ),
+    ];
+    for (i, (text, place, message)) in cases.iter().enumerate() {
+        let suite = dir.path().join(format!("suite{i}.toml"));
+        std::fs::write(&suite, text).unwrap();
+        poolbench()
+            .args(["run", "--suite"])
+            .arg(&suite)
+            .arg("--out")
+            .arg(dir.path().join("out"))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(format!("suite{i}.toml{place}")))
+            .stderr(predicate::str::contains(*message));
+    }
+}
