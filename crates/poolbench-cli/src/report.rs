@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use poolbench_report::Input;
-use poolbench_runner::{ResultsFile, SCHEMA};
+use poolbench_runner::ResultsFile;
 
 use crate::args::{ReportArgs, ReproArgs};
 use crate::UsageError;
@@ -62,22 +62,7 @@ pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
 
 /// Reads one results file; anything but a readable `poolbench/1` file is a usage error.
 fn read_results(path: &Path) -> Result<ResultsFile, UsageError> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| UsageError(format!("cannot read {}: {e}", path.display())))?;
-    let results: ResultsFile = serde_json::from_str(&text).map_err(|e| {
-        UsageError(format!(
-            "{} is not a poolbench results file: {e}",
-            path.display()
-        ))
-    })?;
-    if results.schema != SCHEMA {
-        return Err(UsageError(format!(
-            "{} has schema '{}'; this poolbench reads '{SCHEMA}'",
-            path.display(),
-            results.schema
-        )));
-    }
-    Ok(results)
+    ResultsFile::read(path).map_err(|e| UsageError(e.to_string()))
 }
 
 /// Renders the report for `inputs` into `dir` and says where it is.

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use poolbench_server::{Behaviour, Faults, ServerConfig};
 
+use anyhow::Context;
+
 use crate::args::ServeArgs;
 use crate::UsageError;
 
@@ -14,6 +16,13 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     if args.exit_with_parent {
         poolbench_process::tie_to_parent();
+        // `run`'s own server lives exactly as long as its parent: a Ctrl-C or SIGTERM sent to
+        // the whole process group must not take it away from the run's last batches.
+        for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+            // SAFETY: the handler does nothing, which is async-signal-safe.
+            unsafe { signal_hook::low_level::register(signal, || {}) }
+                .context("cannot ignore signals")?;
+        }
     }
     let config = ServerConfig {
         bind: std::net::SocketAddr::new(args.bind, args.port),
@@ -32,6 +41,7 @@ pub fn serve(args: ServeArgs) -> anyhow::Result<ExitCode> {
         max_connections: args.max_connections,
     };
     let threads = args.threads.unwrap_or_else(poolbench_core::logical_cores);
-    poolbench_server::serve_until_ctrl_c(config, threads).map_err(|e| UsageError(e.to_string()))?;
+    poolbench_server::serve_foreground(config, threads, !args.exit_with_parent)
+        .map_err(|e| UsageError(e.to_string()))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -118,22 +118,25 @@ fn a_hung_async_task_is_cancelled_at_the_task_timeout() {
 fn sigterm_during_a_hung_batch_ends_the_run_in_bounded_time() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
-        .args(["run", "--models", "process", "--workloads", "noop,fault"])
-        .args([
-            "--set",
-            "fault.hang_at=[1]",
-            "--tasks",
-            "4",
-            "--workers",
-            "1",
-        ])
-        .args(["--repeat", "2", "--measure-time", "0", "-q", "--out"])
-        .arg(&out)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut guard = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+            .args(["run", "--models", "process", "--workloads", "noop,fault"])
+            .args([
+                "--set",
+                "fault.hang_at=[1]",
+                "--tasks",
+                "4",
+                "--workers",
+                "1",
+            ])
+            .args(["--repeat", "2", "--measure-time", "0", "-q", "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let child = &mut guard.0;
     // Wait for the noop workload to be saved: the fault workload's oracle is then hung.
     let deadline = Instant::now() + Duration::from_secs(60);
     while !out.join("results.json").is_file() {
@@ -293,4 +296,218 @@ fn suite_files_over_the_limits_name_their_line() {
             .stderr(predicate::str::contains(format!("suite{i}.toml{place}")))
             .stderr(predicate::str::contains(*message));
     }
+}
+
+/// `report` on results no chart can draw honestly — absurd or negative times, an endless
+/// device — answers with one line and status 2 in bounded time, never a panic or a hang; a
+/// cell with millions of samples is reported.
+#[test]
+fn report_is_total_on_extreme_and_huge_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("base");
+    short_run("rayon", "sum", &out)
+        .args(["--set", "sum.n=1000"])
+        .assert()
+        .success();
+    let base: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let variant = |name: &str, edit: &dyn Fn(&mut Value)| {
+        let mut json = base.clone();
+        for cell in json["results"].as_array_mut().unwrap() {
+            edit(cell);
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        path
+    };
+    let refused = [
+        (
+            variant("m308.json", &|c| c["median_s"] = 1e308.into()),
+            "at most",
+        ),
+        (
+            variant("m20.json", &|c| c["median_s"] = 1e20.into()),
+            "at most",
+        ),
+        (
+            variant("ideal.json", &|c| c["ideal_s"] = 1e25.into()),
+            "at most",
+        ),
+        (
+            variant("cpu.json", &|c| c["cpu_s"] = 1e25.into()),
+            "at most",
+        ),
+        (
+            variant("neg.json", &|c| c["samples_s"][0] = (-1.0).into()),
+            "negative",
+        ),
+        (Path::new("/dev/zero").to_owned(), "over 256 MiB"),
+    ];
+    for (path, message) in refused {
+        poolbench()
+            .arg("report")
+            .arg(&path)
+            .arg("--out")
+            .arg(dir.path().join("r"))
+            .timeout(Duration::from_secs(30))
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains(message))
+            .stderr(predicate::function(|s: &str| {
+                s.trim_end().lines().count() == 1
+            }));
+    }
+    // Five million samples in one cell, written as text: building them as JSON values would dominate.
+    let many = variant("many.json", &|c| {
+        c["samples_s"] = Value::String("MANY".into())
+    });
+    let samples: Vec<String> = (0..5_000_000).map(|i| format!("0.001{i:07}")).collect();
+    let text = std::fs::read_to_string(&many).unwrap();
+    let text = text
+        .replacen("\"MANY\"", &format!("[{}]", samples.join(",")), 1)
+        .replace("\"MANY\"", "[0.001]");
+    std::fs::write(&many, text).unwrap();
+    poolbench()
+        .arg("report")
+        .arg(&many)
+        .arg("--out")
+        .arg(dir.path().join("many"))
+        .timeout(Duration::from_secs(60))
+        .assert()
+        .success();
+}
+
+/// The mock server streams large bodies: 150 clients asking for 16 MiB each and never
+/// reading keep it under 256 MiB (it held 2.5 GB when bodies were built whole), and
+/// `/health` still answers. SIGTERM then ends `serve` at once, with status 0.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_server_stays_small_under_unread_large_bodies_and_stops_on_sigterm() {
+    use std::io::{BufRead, Read, Write};
+    let mut server = KillOnDrop(
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+            .args(["serve", "--port", "0"])
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap(),
+    );
+    let server = &mut server.0;
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .trim()
+        .strip_prefix("listening on http://")
+        .unwrap()
+        .to_owned();
+    let clients: Vec<std::net::TcpStream> = (0..150)
+        .map(|i| {
+            let mut c = std::net::TcpStream::connect(&address).unwrap();
+            write!(c, "GET /item/{i}?size=16777216 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+            c
+        })
+        .collect();
+    std::thread::sleep(Duration::from_secs(2));
+    let status = std::fs::read_to_string(format!("/proc/{}/status", server.id())).unwrap();
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap();
+    assert!(peak_kib < 256 * 1024, "the server peaked at {peak_kib} KiB");
+    let mut health = std::net::TcpStream::connect(&address).unwrap();
+    // Generous: this debug build generates the bodies that fill the clients' socket buffers
+    // slowly, and other tests share the cores.
+    health
+        .set_read_timeout(Some(Duration::from_secs(60)))
+        .unwrap();
+    write!(
+        health,
+        "GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut reply = String::new();
+    health.read_to_string(&mut reply).unwrap();
+    assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
+    drop(clients);
+    let sent = std::process::Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = server.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            server.kill().ok();
+            panic!("serve was still running 5 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(0));
+}
+
+/// A cached input photo that was truncated or swapped is generated again, so the run uses the
+/// same inputs as a clean run and verifies.
+#[test]
+fn a_damaged_cached_photo_is_generated_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let cache = dir.path().join("cache");
+    let run = |out: &str| {
+        short_run("rayon", "thumbnail", &dir.path().join(out))
+            .args([
+                "--set",
+                "thumbnail.width=64",
+                "--set",
+                "thumbnail.height=48",
+            ])
+            .arg("--cache-dir")
+            .arg(&cache)
+            .assert()
+            .success();
+    };
+    run("clean");
+    let photos: Vec<_> = walk(&cache)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "jpg"))
+        .collect();
+    assert_eq!(photos.len(), 4, "{photos:?}");
+    let clean: Vec<Vec<u8>> = photos.iter().map(|p| std::fs::read(p).unwrap()).collect();
+    std::fs::write(&photos[0], &clean[0][..clean[0].len() / 3]).unwrap();
+    std::fs::write(&photos[1], &clean[2]).unwrap();
+    run("again");
+    for (photo, bytes) in photos.iter().zip(&clean) {
+        assert_eq!(&std::fs::read(photo).unwrap(), bytes, "{}", photo.display());
+    }
+    assert!(results(&dir.path().join("again"))
+        .iter()
+        .all(|c| c["verified"] == true));
+}
+
+/// A child process killed if the test fails before it ends.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Every file under `dir`, sorted.
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
 }

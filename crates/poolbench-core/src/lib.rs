@@ -32,7 +32,7 @@ pub use checksum::{fnv1a, mix};
 pub use clock::BatchClock;
 pub use execute::{panic_message, run_task};
 pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
-pub use item::item_body;
+pub use item::{item_body, ItemBody};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use slots::OutcomeSlots;

@@ -27,6 +27,8 @@ pub use verdict::{verdicts, Verdict};
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    #[error("results of {label}: {message}")]
+    BadValue { label: String, message: String },
     #[error(transparent)]
     Chart(#[from] chart::ChartError),
     #[error("cannot write {path}: {source}")]
@@ -52,6 +54,15 @@ pub struct Section<'a> {
 
 /// Renders every file of the report for `inputs` (one results file, or several to merge).
 pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
+    // Values no chart can draw honestly (a negative or absurd time) are refused, not drawn.
+    for input in inputs {
+        poolbench_runner::check_results(&input.results).map_err(|message| {
+            ReportError::BadValue {
+                label: input.label.clone(),
+                message,
+            }
+        })?;
+    }
     let groups = group(inputs);
     let conditions = summary::conditions(inputs);
     let mut sections = Vec::with_capacity(groups.len());

@@ -15,6 +15,7 @@ pub mod limits;
 mod plan;
 mod presets;
 pub mod probe;
+mod read;
 mod results;
 mod run;
 mod sampling;
@@ -30,6 +31,7 @@ pub use plan::{
     CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, TASK_TIMEOUT_FACTOR,
 };
 pub use presets::{find_preset, preset_names, Preset, PRESETS};
+pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{
     staged_file, write_atomic, CellResult, ContextSwitches, Percentiles, ResultsFile, SCHEMA,
 };

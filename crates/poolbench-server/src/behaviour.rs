@@ -20,15 +20,22 @@ pub enum Latency {
 }
 
 impl Latency {
-    /// Parses `10` (ms, fixed), `fixed:10`, `uniform:5:15` or `exp:10` (mean, ms).
+    /// Parses `10` (ms, fixed), `fixed:10`, `uniform:5:15` or `exp:10` (mean, ms). Any
+    /// non-negative number is accepted; one over [`MOST_LATENCY`] is clamped to it.
     pub fn parse(text: &str) -> Result<Self, String> {
         let ms = |s: &str| -> Result<Duration, String> {
             let v: f64 = s
                 .trim()
                 .parse()
                 .map_err(|_| format!("'{s}' is not a number of milliseconds"))?;
-            Duration::try_from_secs_f64(v / 1e3)
-                .map_err(|_| format!("'{s}' is not a valid duration"))
+            if v.is_nan() || v < 0.0 {
+                return Err(format!(
+                    "'{s}' is not a non-negative number of milliseconds"
+                ));
+            }
+            Ok(Duration::try_from_secs_f64(v / 1e3)
+                .unwrap_or(MOST_LATENCY)
+                .min(MOST_LATENCY))
         };
         let parts: Vec<&str> = text.split(':').collect();
         match parts.as_slice() {
@@ -58,6 +65,9 @@ impl Latency {
         }
     }
 }
+
+/// The longest latency the server waits before answering: longer ones are clamped to it.
+pub const MOST_LATENCY: Duration = Duration::from_secs(3600);
 
 /// Fractions of item requests that fail, each way.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -187,6 +197,12 @@ mod tests {
             .unwrap_err()
             .contains("uniform:LOW:HIGH"));
         assert!(Latency::parse("-1").is_err());
+        assert!(Latency::parse("nan").is_err());
+        // Absurd latencies are clamped, and sampling them cannot overflow.
+        let huge = Latency::parse("exp:1e22").unwrap();
+        assert_eq!(huge, Latency::Exponential(MOST_LATENCY));
+        assert!(huge.sample(0.999_999_999) <= MOST_LATENCY * 20);
+        assert_eq!(Latency::parse("inf").unwrap(), Latency::Fixed(MOST_LATENCY));
     }
 
     #[test]

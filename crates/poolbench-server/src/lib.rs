@@ -14,13 +14,14 @@
 //! (or closes them) while it goes on serving everyone else.
 
 mod behaviour;
+mod body;
 mod server;
 mod stats;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-pub use behaviour::{Behaviour, Faults, Latency, Plan, MAX_BODY};
+pub use behaviour::{Behaviour, Faults, Latency, Plan, MAX_BODY, MOST_LATENCY};
 pub use server::{serve, ServerConfig};
 pub use stats::{Stats, StatsSnapshot};
 
@@ -94,15 +95,41 @@ impl Drop for RunningServer {
     }
 }
 
-/// Runs the server in the foreground until Ctrl-C (what `poolbench serve` does). The first
-/// line printed on stdout is `listening on http://ADDR`, for a parent process to read.
-pub fn serve_until_ctrl_c(config: ServerConfig, threads: usize) -> Result<(), ServerError> {
+/// Runs the server in the foreground (what `poolbench serve` does): until Ctrl-C or SIGTERM
+/// if `until_signal`, else until the process is ended from outside. The first line printed on
+/// stdout is `listening on http://ADDR`, for a parent process to read. On the signal the
+/// runtime is shut down without waiting for open connections (a stalled request would
+/// otherwise hold it), so the server is gone at once.
+pub fn serve_foreground(
+    config: ServerConfig,
+    threads: usize,
+    until_signal: bool,
+) -> Result<(), ServerError> {
     let server = RunningServer::start(config, threads)?;
     println!("listening on {}", server.url());
     use std::io::Write;
     let _ = std::io::stdout().flush();
-    if let Some(runtime) = &server.runtime {
-        let _ = runtime.block_on(tokio::signal::ctrl_c());
+    let Some(runtime) = &server.runtime else {
+        return Ok(());
+    };
+    if !until_signal {
+        runtime.block_on(std::future::pending::<()>());
+    }
+    {
+        runtime.block_on(async {
+            use tokio::signal::unix::{signal, SignalKind};
+            match signal(SignalKind::terminate()) {
+                Ok(mut term) => {
+                    tokio::select! {
+                        _ = tokio::signal::ctrl_c() => {}
+                        _ = term.recv() => {}
+                    }
+                }
+                Err(_) => {
+                    let _ = tokio::signal::ctrl_c().await;
+                }
+            }
+        });
     }
     Ok(())
 }

@@ -4,8 +4,6 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::Full;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
@@ -15,6 +13,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
 use crate::behaviour::{Behaviour, Plan};
+use crate::body::{self, AnyBody};
 use crate::stats::{Event, Stats};
 
 /// How the server is set up.
@@ -91,7 +90,7 @@ pub async fn serve(listener: TcpListener, config: Arc<ServerConfig>, stats: Arc<
     }
 }
 
-type Reply = Result<Response<Full<Bytes>>, ResetConnection>;
+type Reply = Result<Response<AnyBody>, ResetConnection>;
 
 /// Waits `latency`; zero returns at once (tokio would round even a zero sleep up to its
 /// next 1 ms timer tick).
@@ -101,8 +100,12 @@ async fn wait(latency: Duration) {
     }
 }
 
-fn text(status: StatusCode, body: impl Into<Bytes>) -> Reply {
-    let mut response = Response::new(Full::new(body.into()));
+fn text(status: StatusCode, body: impl Into<bytes::Bytes>) -> Reply {
+    reply(status, body::whole(body))
+}
+
+fn reply(status: StatusCode, body: AnyBody) -> Reply {
+    let mut response = Response::new(body);
     *response.status_mut() = status;
     Ok(response)
 }
@@ -146,10 +149,7 @@ async fn respond(request: Request<Incoming>, config: &ServerConfig, stats: &Stat
         Plan::Respond { latency } => {
             wait(latency).await;
             stats.count(Event::ItemOk);
-            text(
-                StatusCode::OK,
-                poolbench_core::item_body(index, behaviour.body_size),
-            )
+            reply(StatusCode::OK, body::item(index, behaviour.body_size))
         }
         Plan::Fail { latency } => {
             wait(latency).await;

@@ -19,6 +19,7 @@
 
 mod fault;
 mod http;
+mod manifest;
 mod noop;
 mod photos;
 mod sleep;

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use image::codecs::jpeg::JpegEncoder;
 use image::ExtendedColorType;
 
+use crate::manifest::{Manifest, MANIFEST};
+
 /// The RGB8 pixels (row-major, `width * height * 3` bytes) of synthetic photo `index` of the
 /// set made from `seed`: same arguments, same pixels, on every machine.
 pub fn synthetic_photo(seed: u64, index: usize, width: u32, height: u32) -> Vec<u8> {
@@ -65,9 +67,11 @@ pub(crate) fn encode_jpeg(
     Ok(bytes)
 }
 
-/// Makes sure `dir` holds photos `0..count` of the set, generating only the missing ones.
+/// Makes sure `dir` holds photos `0..count` of the set, each verified against the folder's
+/// manifest (see [`crate::manifest`]): a missing, damaged or foreign file is generated again.
 /// Each file is written to a temporary name and renamed into place, so a crash or a concurrent
-/// run never leaves a truncated image behind that a later run would trust.
+/// run never leaves a truncated image behind. Fails only when a file cannot be (re)written,
+/// saying which.
 pub(crate) fn ensure_photos(
     dir: &Path,
     count: usize,
@@ -76,22 +80,44 @@ pub(crate) fn ensure_photos(
     quality: u8,
 ) -> Result<Vec<PathBuf>, String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    (0..count)
+    let mut manifest = Manifest::load(dir);
+    let mut changed = false;
+    let paths = (0..count)
         .map(|index| {
-            let path = dir.join(format!("{index:05}.jpg"));
-            if !path.is_file() {
+            let name = format!("{index:05}.jpg");
+            let path = dir.join(&name);
+            let trusted = fs::read(&path).is_ok_and(|bytes| manifest.matches(&name, &bytes));
+            if !trusted {
                 let pixels = synthetic_photo(seed, index, width, height);
                 let bytes =
                     encode_jpeg(&pixels, width, height, quality).map_err(|e| e.to_string())?;
+                let replace = |e: String| {
+                    if path.exists() {
+                        format!(
+                            "cached input {} is damaged or foreign (it does not match {}) and \
+                             cannot be replaced: {e}",
+                            path.display(),
+                            dir.join(MANIFEST).display()
+                        )
+                    } else {
+                        e
+                    }
+                };
                 let mut file = tempfile::NamedTempFile::new_in(dir)
-                    .map_err(|e| format!("cannot write in {}: {e}", dir.display()))?;
-                file.write_all(&bytes).map_err(|e| e.to_string())?;
+                    .map_err(|e| replace(format!("cannot write in {}: {e}", dir.display())))?;
+                file.write_all(&bytes).map_err(|e| replace(e.to_string()))?;
                 file.persist(&path)
-                    .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+                    .map_err(|e| replace(format!("cannot write {}: {e}", path.display())))?;
+                manifest.record(&name, &bytes);
+                changed = true;
             }
             Ok(path)
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()?;
+    if changed {
+        manifest.save(dir)?;
+    }
+    Ok(paths)
 }
 
 #[cfg(test)]
@@ -118,8 +144,38 @@ mod tests {
         assert!(again[3].is_file());
         assert_eq!(
             fs::read_dir(dir.path()).unwrap().count(),
-            4,
-            "no temporary files left"
+            5,
+            "four photos and the manifest, no temporary files left"
         );
+    }
+
+    #[test]
+    fn damaged_or_swapped_files_are_generated_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        let clean: Vec<Vec<u8>> = paths.iter().map(|p| fs::read(p).unwrap()).collect();
+        let truncated = &clean[0][..clean[0].len() / 2];
+        fs::write(&paths[0], truncated).unwrap();
+        let mut flipped = clean[1].clone();
+        let middle = flipped.len() / 2;
+        flipped[middle] ^= 0x10;
+        fs::write(&paths[1], flipped).unwrap();
+        fs::copy(&paths[0], &paths[2]).unwrap();
+        fs::write(&paths[2], &clean[1]).unwrap();
+        ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        for (path, bytes) in paths.iter().zip(&clean) {
+            assert_eq!(&fs::read(path).unwrap(), bytes, "{}", path.display());
+        }
+    }
+
+    #[test]
+    fn a_file_the_manifest_does_not_list_is_not_trusted() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        let clean = fs::read(&paths[1]).unwrap();
+        fs::remove_file(dir.path().join(MANIFEST)).unwrap();
+        fs::write(&paths[1], b"not a jpeg").unwrap();
+        ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        assert_eq!(fs::read(&paths[1]).unwrap(), clean);
     }
 }

@@ -9,7 +9,7 @@ fn main() -> std::process::ExitCode {
     if args.first().map(String::as_str) == Some("mock-server") {
         poolbench_process::tie_to_parent();
         let config = poolbench_server::ServerConfig::default();
-        return match poolbench_server::serve_until_ctrl_c(config, 2) {
+        return match poolbench_server::serve_foreground(config, 2, true) {
             Ok(()) => std::process::ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("poolbench-worker mock-server: {e}");
