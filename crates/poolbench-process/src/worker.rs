@@ -1,4 +1,5 @@
-//! The worker side: what runs inside each worker process, and inside the fork server.
+//! The worker side: what runs inside each worker process — exec'd, forked by the fork server or
+//! forked from the caller — and inside the fork server.
 //!
 //! A worker is a loop over one socket: `Init` builds the workload from its spec (once per
 //! workload, never per task), `Run` runs one task in its blocking form with panics caught,
@@ -7,7 +8,7 @@
 //! so forking is safe however many threads the parent has.
 
 use std::io::{self, ErrorKind};
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::process::ExitCode;
@@ -62,6 +63,27 @@ pub fn tie_to_parent() {
     if nix::unistd::getppid() != parent {
         std::process::exit(1);
     }
+}
+
+/// The whole life of a worker forked from the caller (the `fork` start method), which never
+/// returns into the caller's code: closes the descriptors that belong to the parent's side
+/// (`parent_fds`), ties itself to the parent, serves the inherited `workload` on `socket`,
+/// and leaves with `_exit`, running none of the parent's destructors or exit hooks.
+pub(crate) fn run_forked_child(
+    parent_fds: &[RawFd],
+    socket: UnixStream,
+    workload: Arc<dyn Workload>,
+) -> ! {
+    for &fd in parent_fds {
+        // SAFETY: these descriptors belong to the parent's side; the child must not keep them
+        // open, and nothing in the child uses them.
+        unsafe { libc::close(fd) };
+    }
+    tie_to_parent();
+    let served = catch_unwind(AssertUnwindSafe(|| serve(socket, Some(workload))));
+    let code = if matches!(served, Ok(Ok(()))) { 0 } else { 1 };
+    // SAFETY: leave without running the parent's destructors or atexit hooks.
+    unsafe { libc::_exit(code) }
 }
 
 /// Serves requests on `socket` until `Exit` or end of input. A worker forked from the caller
