@@ -128,15 +128,12 @@ fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, Repo
         conditions: conditions.clone(),
     })?);
     if g.kind == poolbench_core::WorkKind::Io {
-        let has_latency = g
-            .series
-            .iter()
-            .any(|s| s.points.iter().any(|p| p.latency.is_some()));
-        if has_latency {
-            charts.push(render(&chart::LatencyCdf {
-                group: g,
-                conditions: conditions.clone(),
-            })?);
+        let latency = chart::LatencyCdf {
+            group: g,
+            conditions: conditions.clone(),
+        };
+        if latency.has_data() {
+            charts.push(render(&latency)?);
         }
         charts.push(render(&chart::CpuVsWall {
             group: g,

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
-use super::{fonts, header, model_colour, name_at, seconds_label, Figure};
+use super::{fonts, header, log_extent, model_colour, name_at, seconds_label, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (3): one bar per model at W = each machine's comparison worker count (its cores
@@ -67,11 +67,7 @@ impl Figure for BarsAtW<'_> {
             })
             .collect();
         let label_area = if g.is_merged() { 380 } else { 190 };
-        let bottom = bars
-            .iter()
-            .map(|b| b.ci.0.min(b.median))
-            .fold(f64::MAX, f64::min)
-            .max(1e-9);
+        let (bottom, _) = log_extent(bars.iter().map(|b| b.ci.0.min(b.median)).chain([top]), 1e-9);
         // When one bar (usually the sequential one) dwarfs the rest by more than 20x, a linear
         // axis would squash them to slivers: switch to a log axis and say so.
         if top / bottom > 20.0 {

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_markers, draw_model_line, fonts, header, seconds_label, set_legend, split_for_legend,
-    Figure,
+    draw_markers, draw_model_line, fonts, header, log_extent, seconds_label, set_legend,
+    split_for_legend, Figure,
 };
 use crate::data::WorkloadGroup;
 
@@ -40,25 +40,10 @@ impl Figure for CpuVsWall<'_> {
             })
             .collect();
         // Log–log: wall times and CPU times both span decades across W.
-        let wall_lo = points
-            .iter()
-            .map(|p| p.1)
-            .fold(f64::MAX, f64::min)
-            .max(1e-6)
-            / 1.5;
-        let wall_hi = points.iter().map(|p| p.1).fold(1e-6f64, f64::max) * 1.5;
-        let cpu_lo = points
-            .iter()
-            .map(|p| p.2)
-            .fold(f64::MAX, f64::min)
-            .max(1e-7)
-            / 1.5;
-        let cpu_hi = points
-            .iter()
-            .map(|p| p.2)
-            .fold(1e-6f64, f64::max)
-            .max(wall_hi)
-            * 1.5;
+        let (wall_lo, wall_hi) = log_extent(points.iter().map(|p| p.1), 1e-6);
+        let (wall_lo, wall_hi) = (wall_lo / 1.5, wall_hi * 1.5);
+        let (cpu_lo, cpu_hi) = log_extent(points.iter().map(|p| p.2).chain([wall_hi]), 1e-7);
+        let (cpu_lo, cpu_hi) = (cpu_lo / 1.5, cpu_hi * 1.5);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)

@@ -7,7 +7,9 @@ use plotters::prelude::*;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
-use super::{draw_model_line, fonts, header, seconds_label, split_for_legend, Figure, Legend};
+use super::{
+    draw_model_line, fonts, header, log_extent, seconds_label, split_for_legend, Figure, Legend,
+};
 use crate::data::{Series, WorkloadGroup};
 
 /// Chart (5): the cumulative distribution of per-request latency (each task's run time, every
@@ -23,6 +25,27 @@ impl LatencyCdf<'_> {
     /// The worker count the chart shows: the largest measured.
     pub fn workers(&self) -> usize {
         self.group.worker_counts().last().copied().unwrap_or(1)
+    }
+
+    /// Each model's latency samples at the chart's W (on each machine, its largest W), for the
+    /// models that have any.
+    fn curves(&self) -> Vec<(&Series, &[f64])> {
+        let g = self.group;
+        let w = self.workers();
+        g.at(|machine| {
+            let counts = g.worker_counts_on(machine);
+            counts.last().copied().unwrap_or(w)
+        })
+        .into_iter()
+        .filter_map(|(series, p)| Some((series, p.latency.as_deref()?)))
+        .filter(|(_, samples)| !samples.is_empty())
+        .collect()
+    }
+
+    /// Whether any model has latency samples to draw (a cell whose every batch failed has
+    /// none).
+    pub fn has_data(&self) -> bool {
+        !self.curves().is_empty()
     }
 }
 
@@ -40,23 +63,14 @@ impl Figure for LatencyCdf<'_> {
         );
         let area = header(root, &title, g, &self.conditions)?;
         let (area, legend) = split_for_legend(area, g);
-        let curves: Vec<_> = g
-            .at(|machine| {
-                let counts = g.worker_counts_on(machine);
-                counts.last().copied().unwrap_or(w)
-            })
-            .into_iter()
-            .filter_map(|(series, p)| Some((series, p.latency.as_deref()?)))
-            .filter(|(_, samples)| !samples.is_empty())
-            .collect();
+        let curves = self.curves();
         if curves.is_empty() {
             return Err("no latency samples at this worker count".to_owned());
         }
         let all = curves
             .iter()
             .flat_map(|(_, samples)| samples.iter().copied());
-        let (lo, hi) = all.fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
-        let (lo, hi) = (lo.max(1e-6), hi.max(1e-6));
+        let (lo, hi) = log_extent(all, 1e-6);
         // A log axis only where latencies span more than a decade; otherwise a linear one
         // gets readable tick labels.
         if hi / lo > 10.0 {

@@ -217,6 +217,25 @@ pub fn header<DB: DrawingBackend>(
     Ok(rest)
 }
 
+/// Most decades a log axis spans: wider, and the data it could show would be squashed flat.
+const MOST_DECADES: f64 = 9.0;
+
+/// The extent of a log axis over `values`, none below `floor`: zero, negative and
+/// non-finite values cannot be placed on it and are left out, and the span is cut to
+/// [`MOST_DECADES`] below the largest value (a zero ideal or a 1e-300 median would otherwise
+/// ask for hundreds of decades, which plotters takes forever to tick).
+pub(crate) fn log_extent(values: impl Iterator<Item = f64>, floor: f64) -> (f64, f64) {
+    let floor = floor.max(f64::MIN_POSITIVE);
+    let (lo, hi) = values
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .map(|v| v.max(floor))
+        .fold((f64::MAX, f64::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    if lo > hi {
+        return (floor, floor * 1e3);
+    }
+    (lo.max(hi / 10f64.powf(MOST_DECADES)), hi)
+}
+
 /// Seconds in the unit that suits the value.
 pub fn seconds_label(s: f64) -> String {
     if s <= 0.0 {
@@ -228,6 +247,18 @@ pub fn seconds_label(s: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_extents_leave_out_what_a_log_axis_cannot_hold() {
+        assert_eq!(
+            log_extent([0.5, 0.0, -1.0, 2.0].into_iter(), 0.0),
+            (0.5, 2.0)
+        );
+        assert_eq!(log_extent([1e-300, 1e9].into_iter(), 0.0), (1.0, 1e9));
+        assert_eq!(log_extent([1e-9, 1e-3].into_iter(), 1e-6), (1e-6, 1e-3));
+        assert_eq!(log_extent(std::iter::empty(), 1.0), (1.0, 1e3));
+        assert_eq!(log_extent([0.0, f64::NAN].into_iter(), 1.0), (1.0, 1e3));
+    }
 
     #[test]
     fn category_labels_run_top_to_bottom() {

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::bars::at_what;
-use super::{fonts, header, model_colour, name_at, Figure};
+use super::{fonts, header, log_extent, model_colour, name_at, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
@@ -43,12 +43,7 @@ impl Figure for Overhead<'_> {
                 )
             })
             .collect();
-        let lo = per_task
-            .iter()
-            .map(|p| p.1)
-            .fold(f64::MAX, f64::min)
-            .max(1.0);
-        let hi = per_task.iter().map(|p| p.1).fold(1.0f64, f64::max);
+        let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1.0);
         let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
         // Horizontal bars: model names stay readable on a slide.

@@ -4,7 +4,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_model_line, fonts, header, seconds_label, split_for_legend, Figure};
+use super::{draw_model_line, fonts, header, log_extent, seconds_label, split_for_legend, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -40,7 +40,7 @@ impl Figure for TimeVsWorkers<'_> {
             .iter()
             .flat_map(|s| s.points.iter().map(|p| p.median))
             .chain(ideals.iter().flatten().map(|p| p.1));
-        let (t_lo, t_hi) = times.fold((f64::MAX, f64::MIN), |(lo, hi), t| (lo.min(t), hi.max(t)));
+        let (t_lo, t_hi) = log_extent(times, 0.0);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)

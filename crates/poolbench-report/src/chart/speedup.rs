@@ -47,6 +47,8 @@ impl Figure for SpeedupVsWorkers<'_> {
             .iter()
             .flat_map(|s| s.points.iter().filter_map(|p| p.speedup))
             .chain(ideals.iter().flatten().map(|p| p.1))
+            // A zero ideal time would make an infinite ideal speedup: no axis can hold it.
+            .filter(|s| s.is_finite())
             .fold(1.0f64, f64::max);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
