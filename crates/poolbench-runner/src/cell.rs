@@ -10,13 +10,12 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::watch::set_task_timeout;
-use poolbench_core::{
-    max_in_flight, stop_requested, IdealInput, Pool, TaskOutcome, WorkKind, Workload,
-};
+use poolbench_core::{stop_requested, IdealInput, Pool, WorkKind, Workload};
 
 use crate::plan::{CellId, PlanEntry};
-use crate::results::{CellResult, ContextSwitches, Percentiles};
-use crate::stats::{percentile, MedianCi, Summary, CI_LEVEL};
+use crate::results::{CellResult, ContextSwitches};
+use crate::stats::{MedianCi, Summary, CI_LEVEL};
+use crate::timing::{percentiles_of_sorted, record_timing};
 use crate::usage::{process_usage, thread_count, ProcessUsage, ThreadWatcher};
 use crate::verify::Verifier;
 use crate::watchdog::Watch;
@@ -377,33 +376,4 @@ impl CellRun {
         cell.errors = std::mem::take(&mut self.verifier.errors);
         self.cell
     }
-}
-
-/// Per-task timing summaries of one batch (the last timed batch's are kept).
-fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
-    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
-    cell.max_in_flight = Some(max_in_flight(&timings));
-    cell.queue_wait_s = percentiles_of(
-        timings
-            .iter()
-            .map(|t| t.queue_wait().as_secs_f64())
-            .collect(),
-    );
-    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
-}
-
-/// p50/p90/p99/max of some durations (seconds); `None` for none.
-fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
-    values.sort_by(f64::total_cmp);
-    percentiles_of_sorted(&values)
-}
-
-/// [`percentiles_of`] for values already in ascending order.
-fn percentiles_of_sorted(sorted: &[f64]) -> Option<Percentiles> {
-    Some(Percentiles {
-        p50: percentile(sorted, 50.0),
-        p90: percentile(sorted, 90.0),
-        p99: percentile(sorted, 99.0),
-        max: *sorted.last()?,
-    })
 }

@@ -22,6 +22,7 @@ mod sampling;
 mod stats;
 mod suite;
 mod table;
+mod timing;
 mod usage;
 mod verify;
 pub mod watchdog;

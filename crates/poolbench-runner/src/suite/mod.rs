@@ -25,16 +25,17 @@
 //! Every mistake a file can hold — bad TOML, an unknown key, workload, model or parameter, a
 //! zero worker count — is reported once, with the file, line and column, before anything runs.
 
+mod tables;
+
 use std::ops::Range;
 use std::path::Path;
 
-use poolbench_core::{Model, WorkloadSpec};
-use serde::Deserialize;
-use toml::Spanned;
+use poolbench_core::Model;
 
 use crate::limits::{self, EntryError, Machine};
 use crate::plan::PlanEntry;
 use crate::{Preset, Sampling};
+use tables::{entry, line_and_column, positive_counts, sampling, SuiteFile};
 
 /// Defaults for what a suite file leaves out.
 const DEFAULT_WORKERS: &[usize] = &[1, 2, 4, 8];
@@ -91,33 +92,6 @@ fn location(line: usize, column: usize) -> String {
     } else {
         format!(":{line}:{column}")
     }
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SuiteFile {
-    repeat: Option<Spanned<usize>>,
-    warmup: Option<Spanned<usize>>,
-    min_sample_ms: Option<Spanned<f64>>,
-    max_repeat: Option<Spanned<usize>>,
-    target_precision: Option<Spanned<f64>>,
-    measure_time_s: Option<Spanned<f64>>,
-    workers: Option<Spanned<Vec<usize>>>,
-    models: Option<Vec<Spanned<String>>>,
-    order: Option<Spanned<String>>,
-    task_timeout_s: Option<Spanned<f64>>,
-    #[serde(rename = "workload", default)]
-    workloads: Vec<Spanned<WorkloadTable>>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WorkloadTable {
-    name: Spanned<String>,
-    tasks: Option<Spanned<usize>>,
-    workers: Option<Spanned<Vec<usize>>>,
-    experiment: Option<String>,
-    params: Option<Spanned<toml::Table>>,
 }
 
 impl Suite {
@@ -243,125 +217,6 @@ impl Suite {
             task_timeout,
         })
     }
-}
-
-/// The file's sampling keys over the defaults. Each is checked alone, so an error points at
-/// its own value.
-fn sampling(
-    file: &SuiteFile,
-    fail: &impl Fn(Option<Range<usize>>, String) -> SuiteError,
-) -> Result<Sampling, SuiteError> {
-    let mut sampling = Sampling::default();
-    let mut apply = |span: Range<usize>, set: &dyn Fn(&mut Sampling)| {
-        let mut alone = Sampling::default();
-        set(&mut alone);
-        alone.check().map_err(|m| fail(Some(span), m))?;
-        set(&mut sampling);
-        Ok::<(), SuiteError>(())
-    };
-    if let Some(v) = &file.min_sample_ms {
-        let ms = *v.get_ref();
-        apply(v.span(), &|s| s.min_sample_s = ms / 1e3)?;
-    }
-    if let Some(v) = &file.max_repeat {
-        let most = *v.get_ref();
-        limits::check_samples("max_repeat", most).map_err(|m| fail(Some(v.span()), m))?;
-        apply(v.span(), &|s| s.max_samples = most)?;
-    }
-    if let Some(v) = &file.target_precision {
-        let percent = *v.get_ref();
-        apply(v.span(), &|s| s.target_half_width = percent / 100.0)?;
-    }
-    if let Some(v) = &file.measure_time_s {
-        let seconds = *v.get_ref();
-        apply(v.span(), &|s| s.measure_s = seconds)?;
-    }
-    Ok(sampling)
-}
-
-/// One `[[workload]]` table as a plan entry, checked against the workload registry.
-fn entry(
-    table: &Spanned<WorkloadTable>,
-    default_workers: &[usize],
-    fail: &impl Fn(Option<Range<usize>>, String) -> SuiteError,
-) -> Result<PlanEntry, SuiteError> {
-    let w = table.get_ref();
-    let info = poolbench_workloads::find_workload(w.name.get_ref())
-        .map_err(|e| fail(Some(w.name.span()), e.to_string()))?;
-    let tasks = match &w.tasks {
-        Some(t) if *t.get_ref() == 0 => {
-            return Err(fail(Some(t.span()), "tasks must be at least 1".to_owned()))
-        }
-        Some(t) => {
-            limits::check_tasks(*t.get_ref()).map_err(|m| fail(Some(t.span()), m))?;
-            *t.get_ref()
-        }
-        None => info.default_tasks,
-    };
-    let mut spec = WorkloadSpec::new(info.name, tasks);
-    if let Some(params) = &w.params {
-        let known = info.default_params();
-        for (key, value) in params.get_ref() {
-            if !known.contains_key(key) {
-                let accepted: Vec<&str> = known.keys().map(String::as_str).collect();
-                return Err(fail(
-                    Some(params.span()),
-                    format!(
-                        "workload '{}' has no parameter '{key}' (accepted: {})",
-                        info.name,
-                        accepted.join(", ")
-                    ),
-                ));
-            }
-            if has_non_finite(value) {
-                return Err(fail(
-                    Some(params.span()),
-                    format!("parameter '{key}' must be a finite number (got {value})"),
-                ));
-            }
-            let value = serde_json::to_value(value)
-                .map_err(|e| fail(Some(params.span()), format!("parameter '{key}': {e}")))?;
-            spec.params.insert(key.clone(), value);
-        }
-    }
-    let workers = match &w.workers {
-        Some(list) => positive_counts(list).map_err(|m| fail(Some(list.span()), m))?,
-        None => default_workers.to_vec(),
-    };
-    Ok(PlanEntry {
-        spec,
-        workers,
-        experiment: w.experiment.clone(),
-    })
-}
-
-/// Whether a TOML value is, or holds, an infinite or NaN float (JSON has no such numbers).
-fn has_non_finite(value: &toml::Value) -> bool {
-    match value {
-        toml::Value::Float(f) => !f.is_finite(),
-        toml::Value::Array(items) => items.iter().any(has_non_finite),
-        toml::Value::Table(table) => table.values().any(has_non_finite),
-        _ => false,
-    }
-}
-
-fn positive_counts(list: &Spanned<Vec<usize>>) -> Result<Vec<usize>, String> {
-    let counts = list.get_ref();
-    if counts.is_empty() {
-        return Err("workers = [] lists no worker count".to_owned());
-    }
-    if counts.contains(&0) {
-        return Err("worker counts must be at least 1".to_owned());
-    }
-    Ok(counts.clone())
-}
-
-/// 1-based line and column of byte `offset` in `text`.
-fn line_and_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = &text[..offset.min(text.len())];
-    let line = before.matches('\n').count() + 1;
-    let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

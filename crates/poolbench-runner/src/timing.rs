@@ -1,0 +1,35 @@
+//! Per-task timing summaries: how long tasks waited and ran, and how many ran at once.
+
+use poolbench_core::{max_in_flight, TaskOutcome};
+
+use crate::results::{CellResult, Percentiles};
+use crate::stats::percentile;
+
+/// Per-task timing summaries of one batch (the last timed batch's are kept).
+pub(crate) fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
+    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
+    cell.max_in_flight = Some(max_in_flight(&timings));
+    cell.queue_wait_s = percentiles_of(
+        timings
+            .iter()
+            .map(|t| t.queue_wait().as_secs_f64())
+            .collect(),
+    );
+    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+}
+
+/// p50/p90/p99/max of some durations (seconds); `None` for none.
+fn percentiles_of(mut values: Vec<f64>) -> Option<Percentiles> {
+    values.sort_by(f64::total_cmp);
+    percentiles_of_sorted(&values)
+}
+
+/// [`percentiles_of`] for values already in ascending order.
+pub(crate) fn percentiles_of_sorted(sorted: &[f64]) -> Option<Percentiles> {
+    Some(Percentiles {
+        p50: percentile(sorted, 50.0),
+        p90: percentile(sorted, 90.0),
+        p99: percentile(sorted, 99.0),
+        max: *sorted.last()?,
+    })
+}
