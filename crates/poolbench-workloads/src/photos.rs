@@ -169,6 +169,21 @@ mod tests {
     }
 
     #[test]
+    fn a_damaged_file_that_cannot_be_replaced_is_an_error_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        // A folder where photo 1 should be: unreadable as a photo, and no file can replace it.
+        fs::remove_file(&paths[1]).unwrap();
+        fs::create_dir(&paths[1]).unwrap();
+        fs::write(paths[1].join("keep"), b"x").unwrap();
+        let e = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap_err();
+        assert!(
+            e.contains("00001.jpg is damaged or foreign") && e.contains("cannot be replaced"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn a_file_the_manifest_does_not_list_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
         let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
