@@ -32,6 +32,11 @@ pub enum Command {
     /// of second medians inside the first run's intervals, |Δ| of medians, interval widths,
     /// whether the verdict holds). `scripts/reproducibility.sh` runs the plan twice and calls it.
     Repro(ReproArgs),
+    /// Compare a new run with a base run, cell by cell: the change of each median with its
+    /// interval, and a verdict (regressed, improved, unchanged) that needs both significance
+    /// and a change beyond the threshold. Exit 0: nothing regressed; 1: something did; 2: bad
+    /// input. For CI: `poolbench compare base.json reports/latest/results.json --format markdown`.
+    Compare(CompareArgs),
     /// Re-render a report (HTML, Markdown, CSV, charts) from saved results files; several
     /// files (e.g. from a laptop and a server) merge into one comparison, labelled by machine.
     Report(ReportArgs),
@@ -50,6 +55,39 @@ pub struct ReproArgs {
     /// Print the comparison as one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The base run's results.json (e.g. from the main branch).
+    #[arg(value_name = "BASE.json")]
+    pub base: PathBuf,
+
+    /// The new run's results.json.
+    #[arg(value_name = "NEW.json")]
+    pub new: PathBuf,
+
+    /// Smallest change of a median, in per cent, that can count as a regression or an
+    /// improvement [default: twice the median interval half-width of the compared cells, at
+    /// least 5; the output says which].
+    #[arg(long, value_parser = parse_percent, value_name = "PERCENT")]
+    pub threshold: Option<f64>,
+
+    /// Output: a terminal table, Markdown (a CI job summary or pull-request comment) or JSON.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: CompareFormat,
+
+    /// Report regressions but exit 0 anyway.
+    #[arg(long)]
+    pub no_fail: bool,
+}
+
+/// `compare --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompareFormat {
+    Text,
+    Markdown,
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -306,6 +344,13 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
         _ => Err(format!(
             "'{text}' is not a number of seconds above 0 and at most {MOST_SECONDS} (a day)"
         )),
+    }
+}
+
+fn parse_percent(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=1000.0).contains(&v) => Ok(v / 100.0),
+        _ => Err(format!("'{text}' is not a percentage between 0 and 1000")),
     }
 }
 

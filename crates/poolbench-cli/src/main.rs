@@ -56,6 +56,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::serve(args),
         Command::Report(args) => report::report(args),
         Command::Repro(args) => report::repro(args),
+        Command::Compare(args) => report::compare(args),
     };
     match result {
         Ok(code) => code,

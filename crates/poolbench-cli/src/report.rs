@@ -8,7 +8,7 @@ use anyhow::Context;
 use poolbench_report::Input;
 use poolbench_runner::ResultsFile;
 
-use crate::args::{ReportArgs, ReproArgs};
+use crate::args::{CompareArgs, CompareFormat, ReportArgs, ReproArgs};
 use crate::UsageError;
 
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
@@ -37,6 +37,33 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     let inputs = Input::label_all(results, &args.labels);
     write_report(&inputs, &out)?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// `poolbench compare BASE NEW`: what changed, with an exit status for CI.
+pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
+    use poolbench_report::compare::{self, Verdict};
+    let base = read_results(&args.base)?;
+    let new = read_results(&args.new)?;
+    let comparison = compare::compare(&base, &new, args.threshold);
+    if comparison.cells.is_empty() {
+        return Err(UsageError(format!(
+            "{} and {} share no cell: compare two runs of the same plan",
+            args.base.display(),
+            args.new.display()
+        ))
+        .into());
+    }
+    match args.format {
+        CompareFormat::Text => print!("{}", compare::render_text(&comparison)),
+        CompareFormat::Markdown => print!("{}", compare::render_markdown(&comparison)),
+        CompareFormat::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
+    }
+    let regressed = comparison.count(Verdict::Regressed) > 0;
+    Ok(if regressed && !args.no_fail {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 /// `poolbench repro FIRST SECOND`: how far the second run agrees with the first.

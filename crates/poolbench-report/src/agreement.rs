@@ -97,7 +97,7 @@ pub struct Agreement {
 
 /// The identity of a cell across runs: workload, parameters, tasks, model, workers. The `url`
 /// parameter is left out: each run starts its own mock server on a free port.
-fn key(cell: &CellResult) -> String {
+pub(crate) fn key(cell: &CellResult) -> String {
     let mut params = cell.params.clone();
     params.remove("url");
     format!(

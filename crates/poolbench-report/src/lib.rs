@@ -11,6 +11,7 @@
 
 pub mod agreement;
 mod chart;
+pub mod compare;
 mod data;
 mod stats;
 mod summary;

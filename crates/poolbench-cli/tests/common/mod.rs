@@ -1,6 +1,9 @@
 //! What the CLI tests of faults and limits share: the binary under a time bound, a short run,
 //! its results, and a child process that cannot outlive a failed test.
 
+// Each test crate that includes this module uses only part of it.
+#![allow(dead_code)]
+
 use std::path::Path;
 use std::time::Duration;
 

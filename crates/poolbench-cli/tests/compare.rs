@@ -1,0 +1,177 @@
+//! `poolbench compare` as a CI job uses it: exit 0 when nothing regressed, 1 when something
+//! did (unless --no-fail), 2 for bad input; text, Markdown and JSON output.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{poolbench, short_run};
+use predicates::prelude::*;
+use serde_json::Value;
+
+/// A base run, and a way to write variants of it.
+struct Fixture {
+    dir: tempfile::TempDir,
+    base: Value,
+}
+
+impl Fixture {
+    fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("base");
+        short_run("rayon", "sum", &out)
+            .args(["--set", "sum.n=1000"])
+            .assert()
+            .success();
+        let text = std::fs::read_to_string(out.join("results.json")).unwrap();
+        Self {
+            base: serde_json::from_str(&text).unwrap(),
+            dir,
+        }
+    }
+
+    fn write(&self, name: &str, edit: &dyn Fn(&mut Value)) -> PathBuf {
+        let mut json = self.base.clone();
+        edit(&mut json);
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        path
+    }
+}
+
+/// Every time of the rayon cell multiplied by `factor`.
+fn slower(json: &mut Value, factor: f64) {
+    for cell in json["results"].as_array_mut().unwrap() {
+        if cell["model"] != "rayon" {
+            continue;
+        }
+        for key in ["median_s", "min_s", "max_s", "mean_s"] {
+            cell[key] = (cell[key].as_f64().unwrap() * factor).into();
+        }
+        for list in ["samples_s", "median_ci_s"] {
+            for x in cell[list].as_array_mut().unwrap() {
+                *x = (x.as_f64().unwrap() * factor).into();
+            }
+        }
+    }
+}
+
+/// `compare` at a fixed 10 % threshold: the default follows the noise of these short runs.
+fn compare(base: &Path, new: &Path) -> assert_cmd::Command {
+    let mut cmd = poolbench();
+    cmd.arg("compare")
+        .arg(base)
+        .arg(new)
+        .args(["--threshold", "10"]);
+    cmd
+}
+
+#[test]
+fn a_run_compared_with_itself_has_nothing_regressed() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    poolbench()
+        .arg("compare")
+        .arg(&base)
+        .arg(&base)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "0 regressed, 0 improved, 2 unchanged",
+        ))
+        .stdout(predicate::str::contains(
+            "twice the median interval half-width",
+        ));
+}
+
+#[test]
+fn a_real_slowdown_fails_the_job_unless_told_not_to() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let new = f.write("slower.json", &|j| slower(j, 3.0));
+    compare(&base, &new)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("sum rayon W=2"))
+        .stdout(predicate::str::contains("regressed"))
+        .stdout(predicate::str::contains("+200.0 %"));
+    compare(&base, &new).arg("--no-fail").assert().success();
+    // A threshold above the change: significant, but not called.
+    poolbench()
+        .arg("compare")
+        .arg(&base)
+        .arg(&new)
+        .args(["--threshold", "250"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("within the threshold"));
+    let faster = f.write("faster.json", &|j| slower(j, 0.25));
+    compare(&base, &faster)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("1 improved"));
+}
+
+#[test]
+fn markdown_and_json_carry_the_same_verdicts() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let new = f.write("slower.json", &|j| slower(j, 3.0));
+    compare(&base, &new)
+        .args(["--format", "markdown", "--no-fail"])
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("### poolbench compare"))
+        .stdout(predicate::str::contains("| cell | base | new | change |"));
+    let output = compare(&base, &new)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let json: Value = serde_json::from_slice(&output).unwrap();
+    let verdicts: Vec<&str> = json["cells"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["verdict"].as_str().unwrap())
+        .collect();
+    assert!(verdicts.contains(&"regressed"), "{verdicts:?}");
+}
+
+#[test]
+fn failures_missing_cells_and_other_machines_are_reported() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let broken = f.write("broken.json", &|j| {
+        j["results"][1]["verified"] = false.into();
+        j["results"][1]["failed_tasks"] = 1.into();
+    });
+    compare(&base, &broken)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("no longer verified"));
+    let other = f.write("other.json", &|j| {
+        j["environment"]["logical_cores"] = 64.into();
+        j["results"].as_array_mut().unwrap().pop();
+    });
+    compare(&base, &other)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "missing (only in the base file): sum rayon W=2",
+        ))
+        .stdout(predicate::str::contains("different core counts"));
+    compare(&base, Path::new("/dev/zero"))
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over 256 MiB"));
+    poolbench()
+        .arg("compare")
+        .arg(&base)
+        .arg(&base)
+        .args(["--threshold", "-3"])
+        .assert()
+        .code(2);
+}
