@@ -80,6 +80,12 @@ pub struct CompareArgs {
     /// Report regressions but exit 0 anyway.
     #[arg(long)]
     pub no_fail: bool,
+
+    /// Compare every cell's raw median. By default a model's cell is compared relative to its
+    /// own run's sequential cell, which divides out the machine drifting between runs (the
+    /// sequential cells themselves are compared raw).
+    #[arg(long)]
+    pub absolute: bool,
 }
 
 /// `compare --format`.

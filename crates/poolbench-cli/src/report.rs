@@ -44,7 +44,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     use poolbench_report::compare::{self, Verdict};
     let base = read_results(&args.base)?;
     let new = read_results(&args.new)?;
-    let comparison = compare::compare(&base, &new, args.threshold);
+    let comparison = compare::compare(&base, &new, args.threshold, !args.absolute);
     if comparison.cells.is_empty() {
         return Err(UsageError(format!(
             "{} and {} share no cell: compare two runs of the same plan",

@@ -41,8 +41,13 @@ impl Fixture {
 
 /// Every time of the rayon cell multiplied by `factor`.
 fn slower(json: &mut Value, factor: f64) {
+    slower_cells(json, factor, &|cell| cell["model"] == "rayon");
+}
+
+/// Every time of the cells `which` picks multiplied by `factor`.
+fn slower_cells(json: &mut Value, factor: f64, which: &dyn Fn(&Value) -> bool) {
     for cell in json["results"].as_array_mut().unwrap() {
-        if cell["model"] != "rayon" {
+        if !which(cell) {
             continue;
         }
         for key in ["median_s", "min_s", "max_s", "mean_s"] {
@@ -110,6 +115,43 @@ fn a_real_slowdown_fails_the_job_unless_told_not_to() {
         .assert()
         .success()
         .stdout(predicate::str::contains("1 improved"));
+}
+
+/// A machine that slowed down as a whole (every cell, the sequential one too) is not a
+/// regression of any model: only the sequential cell, compared raw, shows it. `--absolute`
+/// compares raw medians and calls every cell.
+#[test]
+fn machine_drift_is_divided_out_of_the_models_unless_absolute() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let drifted = f.write("drifted.json", &|j| slower_cells(j, 3.0, &|_| true));
+    let verdicts = |absolute: bool| -> Vec<(String, String)> {
+        let mut cmd = compare(&base, &drifted);
+        cmd.args(["--format", "json", "--no-fail"]);
+        if absolute {
+            cmd.arg("--absolute");
+        }
+        let output = cmd.assert().success().get_output().stdout.clone();
+        let json: Value = serde_json::from_slice(&output).unwrap();
+        json["cells"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                let field = |k: &str| c[k].as_str().unwrap().to_owned();
+                (field("model"), field("verdict"))
+            })
+            .collect()
+    };
+    let pair = |m: &str, v: &str| (m.to_owned(), v.to_owned());
+    assert_eq!(
+        verdicts(false),
+        [pair("sequential", "regressed"), pair("rayon", "unchanged")]
+    );
+    assert_eq!(
+        verdicts(true),
+        [pair("sequential", "regressed"), pair("rayon", "regressed")]
+    );
 }
 
 #[test]

@@ -8,15 +8,26 @@
 //! `[new.low / base.high − 1, new.high / base.low − 1]`: the two 95 % intervals of the
 //! medians combined, so it covers the true change with at least 90 % confidence whatever the
 //! distributions. A cell that stops verifying, or fails more tasks, regressed whatever its time.
+//!
+//! By default each model's cell is judged *relative to its own run's sequential cell* of the
+//! same workload: its median divided by the sequential median, in each run. A shared machine
+//! drifts between runs (on the 2-vCPU VM poolbench is developed on, whole workloads ran 22–42 %
+//! faster in one run than in the next); the sequential cell, one thread running the same code,
+//! moves with the machine and divides that drift out. The interval then combines four
+//! intervals (at least 80 % confidence). The sequential cells themselves are compared as they
+//! are. `--absolute` compares every cell's raw median instead.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use poolbench_runner::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
 use crate::agreement::key;
 use crate::stats::cell_ci;
+
+mod render;
+
+pub use render::{render_markdown, render_text};
 
 /// The least default threshold: smaller changes are never called, however significant.
 pub const LEAST_THRESHOLD: f64 = 0.05;
@@ -46,6 +57,8 @@ pub struct CellChange {
     pub verdict: Verdict,
     /// Why, in a few words.
     pub why: String,
+    /// Whether `change` is of the cell's median relative to its run's sequential median.
+    pub relative: bool,
 }
 
 /// The whole comparison.
@@ -54,6 +67,8 @@ pub struct Comparison {
     /// The threshold used, and where it came from.
     pub threshold: f64,
     pub threshold_source: String,
+    /// Whether model cells were judged relative to their run's sequential cell.
+    pub relative: bool,
     pub cells: Vec<CellChange>,
     /// Cells only in the new file, and only in the base file: `workload model W=…`.
     pub added: Vec<String>,
@@ -99,8 +114,39 @@ pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64,
     (threshold, source)
 }
 
-/// Compares `new` with `base`; `threshold` overrides the one from the noise.
-pub fn compare(base: &ResultsFile, new: &ResultsFile, threshold: Option<f64>) -> Comparison {
+/// The identity of a cell's sequential reference: its workload, parameters and tasks.
+fn reference_key(cell: &CellResult) -> String {
+    let mut params = cell.params.clone();
+    params.remove("url");
+    format!(
+        "{}|{}|{}",
+        cell.workload,
+        serde_json::to_string(&params).unwrap_or_default(),
+        cell.tasks
+    )
+}
+
+/// Every sequential cell of `results`, by [`reference_key`].
+fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
+    results
+        .results
+        .iter()
+        .filter(|c| c.model == SEQUENTIAL)
+        .map(|c| (reference_key(c), c))
+        .collect()
+}
+
+/// The model every other is verified against and judged relative to.
+const SEQUENTIAL: &str = "sequential";
+
+/// Compares `new` with `base`; `threshold` overrides the one from the noise; `relative`
+/// judges model cells relative to their run's sequential cell (see the module docs).
+pub fn compare(
+    base: &ResultsFile,
+    new: &ResultsFile,
+    threshold: Option<f64>,
+    relative: bool,
+) -> Comparison {
     let news: HashMap<String, &CellResult> = new.results.iter().map(|c| (key(c), c)).collect();
     let bases: HashMap<String, &CellResult> = base.results.iter().map(|c| (key(c), c)).collect();
     let pairs: Vec<(&CellResult, &CellResult)> = base
@@ -112,10 +158,21 @@ pub fn compare(base: &ResultsFile, new: &ResultsFile, threshold: Option<f64>) ->
         Some(t) => (t, "--threshold".to_owned()),
         None => noise_threshold(pairs.iter().flat_map(|(b, n)| [*b, *n])),
     };
+    let (base_refs, new_refs) = (references(base), references(new));
+    let reference = |cell: &CellResult| {
+        let key = reference_key(cell);
+        (relative && cell.model != SEQUENTIAL)
+            .then(|| Some((*base_refs.get(&key)?, *new_refs.get(&key)?)))
+            .flatten()
+    };
     Comparison {
         threshold,
         threshold_source,
-        cells: pairs.iter().map(|(b, n)| judge(b, n, threshold)).collect(),
+        relative,
+        cells: pairs
+            .iter()
+            .map(|(b, n)| judge(b, n, reference(b), threshold))
+            .collect(),
         added: new
             .results
             .iter()
@@ -132,16 +189,38 @@ pub fn compare(base: &ResultsFile, new: &ResultsFile, threshold: Option<f64>) ->
     }
 }
 
-/// The verdict on one cell (see the module docs).
-pub fn judge(base: &CellResult, new: &CellResult, threshold: f64) -> CellChange {
-    let change = base
-        .median_s
-        .zip(new.median_s)
-        .filter(|(b, _)| *b > 0.0)
-        .map(|(b, n)| n / b - 1.0);
-    let interval = cell_ci(base).zip(cell_ci(new)).and_then(|(b, n)| {
-        (b.low > 0.0 && b.high > 0.0).then(|| [n.low / b.high - 1.0, n.high / b.low - 1.0])
-    });
+/// A cell's median and its interval `(median, low, high)`, divided by its reference's when
+/// it has one (then `low` is the smallest ratio both intervals allow, `high` the largest).
+fn cost(cell: &CellResult, reference: Option<&CellResult>) -> Option<(f64, f64, f64)> {
+    let ci = cell_ci(cell)?;
+    let own = (cell.median_s?, ci.low, ci.high);
+    let Some(reference) = reference else {
+        return Some(own);
+    };
+    let r = cell_ci(reference)?;
+    let median = reference.median_s?;
+    (median > 0.0 && r.low > 0.0).then(|| (own.0 / median, own.1 / r.high, own.2 / r.low))
+}
+
+/// The verdict on one cell (see the module docs); `reference` holds the base and new runs'
+/// sequential cells when the cell is judged relative to them.
+pub fn judge(
+    base: &CellResult,
+    new: &CellResult,
+    reference: Option<(&CellResult, &CellResult)>,
+    threshold: f64,
+) -> CellChange {
+    let (b, n) = (
+        cost(base, reference.map(|r| r.0)),
+        cost(new, reference.map(|r| r.1)),
+    );
+    let change = b
+        .zip(n)
+        .filter(|(b, _)| b.0 > 0.0)
+        .map(|(b, n)| n.0 / b.0 - 1.0);
+    let interval = b
+        .zip(n)
+        .and_then(|(b, n)| (b.1 > 0.0 && b.2 > 0.0).then(|| [n.1 / b.2 - 1.0, n.2 / b.1 - 1.0]));
     let (verdict, why) = if base.verified && !new.verified {
         (Verdict::Regressed, "no longer verified".to_owned())
     } else if new.failed_tasks > base.failed_tasks {
@@ -186,6 +265,7 @@ pub fn judge(base: &CellResult, new: &CellResult, threshold: f64) -> CellChange 
         interval,
         verdict,
         why,
+        relative: reference.is_some(),
     }
 }
 
@@ -207,125 +287,6 @@ fn machine_warnings(base: &ResultsFile, new: &ResultsFile) -> Vec<String> {
         ));
     }
     warnings
-}
-
-fn percent(x: Option<f64>) -> String {
-    x.map_or("–".to_owned(), |x| format!("{:+.1} %", x * 100.0))
-}
-
-fn interval(x: Option<[f64; 2]>) -> String {
-    x.map_or("–".to_owned(), |[l, h]| {
-        format!("{:+.1} % .. {:+.1} %", l * 100.0, h * 100.0)
-    })
-}
-
-fn seconds(x: Option<f64>) -> String {
-    x.map_or("–".to_owned(), |s| {
-        poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s))
-    })
-}
-
-/// The one-line summary both formats start with.
-fn headline(c: &Comparison) -> String {
-    format!(
-        "{} cells compared: {} regressed, {} improved, {} unchanged (threshold {:.1} %: {})",
-        c.cells.len(),
-        c.count(Verdict::Regressed),
-        c.count(Verdict::Improved),
-        c.count(Verdict::Unchanged),
-        c.threshold * 100.0,
-        c.threshold_source
-    )
-}
-
-fn rows(c: &Comparison) -> Vec<[String; 7]> {
-    c.cells
-        .iter()
-        .map(|cell| {
-            [
-                format!("{} {} W={}", cell.workload, cell.model, cell.workers),
-                seconds(cell.base_median_s),
-                seconds(cell.new_median_s),
-                percent(cell.change),
-                interval(cell.interval),
-                format!("{:?}", cell.verdict).to_lowercase(),
-                cell.why.clone(),
-            ]
-        })
-        .collect()
-}
-
-const HEADER: [&str; 7] = [
-    "cell", "base", "new", "change", "interval", "verdict", "why",
-];
-
-/// A plain-text table for the terminal.
-pub fn render_text(c: &Comparison) -> String {
-    let rows = rows(c);
-    let mut widths = HEADER.map(str::len);
-    for row in &rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(cell.chars().count());
-        }
-    }
-    let mut out = String::new();
-    let line = |cells: &[String]| {
-        cells
-            .iter()
-            .zip(widths)
-            .map(|(c, w)| format!("{c:<w$}"))
-            .collect::<Vec<_>>()
-            .join("  ")
-            .trim_end()
-            .to_owned()
-    };
-    let _ = writeln!(out, "{}", line(&HEADER.map(String::from)));
-    for row in &rows {
-        let _ = writeln!(out, "{}", line(row));
-    }
-    let _ = writeln!(out, "\n{}", headline(c));
-    extras(c, &mut out);
-    out
-}
-
-/// A Markdown report: a CI job summary or a pull-request comment.
-pub fn render_markdown(c: &Comparison) -> String {
-    let mut out = format!("### poolbench compare\n\n{}\n\n", headline(c));
-    let _ = writeln!(out, "| {} |", HEADER.join(" | "));
-    let _ = writeln!(out, "|{}", "---|".repeat(HEADER.len()));
-    // Regressions first: they are what a reviewer needs.
-    let mut rows = rows(c);
-    rows.sort_by_key(|r| match r[5].as_str() {
-        "regressed" => 0,
-        "improved" => 1,
-        _ => 2,
-    });
-    for row in rows {
-        let _ = writeln!(out, "| {} |", row.join(" | "));
-    }
-    out.push('\n');
-    extras(c, &mut out);
-    out
-}
-
-/// Added and missing cells, and machine warnings.
-fn extras(c: &Comparison, out: &mut String) {
-    if !c.added.is_empty() {
-        let _ = writeln!(out, "added (only in the new file): {}", c.added.join(", "));
-    }
-    if !c.missing.is_empty() {
-        let _ = writeln!(
-            out,
-            "missing (only in the base file): {}",
-            c.missing.join(", ")
-        );
-    }
-    for warning in &c.machine_warnings {
-        let _ = writeln!(
-            out,
-            "warning: {warning}: times from different machines are not comparable"
-        );
-    }
 }
 
 #[cfg(test)]
@@ -353,24 +314,27 @@ mod tests {
     fn a_large_significant_slowdown_regresses_and_noise_does_not() {
         let base = cell(&spread(1.0));
         assert_eq!(
-            judge(&base, &cell(&spread(1.5)), 0.05).verdict,
+            judge(&base, &cell(&spread(1.5)), None, 0.05).verdict,
             Verdict::Regressed
         );
         assert_eq!(
-            judge(&base, &cell(&spread(0.5)), 0.05).verdict,
+            judge(&base, &cell(&spread(0.5)), None, 0.05).verdict,
             Verdict::Improved
         );
         assert_eq!(
-            judge(&base, &cell(&spread(1.0)), 0.05).verdict,
+            judge(&base, &cell(&spread(1.0)), None, 0.05).verdict,
             Verdict::Unchanged
         );
         // Significant (the intervals do not overlap) but under the threshold.
-        let small = judge(&base, &cell(&spread(1.03)), 0.05);
+        let small = judge(&base, &cell(&spread(1.03)), None, 0.05);
         assert_eq!(small.verdict, Verdict::Unchanged);
         assert!(small.why.contains("within the threshold"), "{}", small.why);
         // Large but not significant: a new cell whose interval reaches back to the base.
         let wide: Vec<f64> = (0..10).map(|i| 0.2 + 0.3 * i as f64).collect();
-        assert_eq!(judge(&base, &cell(&wide), 0.05).verdict, Verdict::Unchanged);
+        assert_eq!(
+            judge(&base, &cell(&wide), None, 0.05).verdict,
+            Verdict::Unchanged
+        );
     }
 
     #[test]
@@ -378,12 +342,33 @@ mod tests {
         let base = cell(&spread(1.0));
         let mut broken = cell(&spread(0.5));
         broken.verified = false;
-        let change = judge(&base, &broken, 0.05);
+        let change = judge(&base, &broken, None, 0.05);
         assert_eq!(change.verdict, Verdict::Regressed);
         assert_eq!(change.why, "no longer verified");
         let mut failing = cell(&spread(1.0));
         failing.failed_tasks = 2;
-        assert_eq!(judge(&base, &failing, 0.05).verdict, Verdict::Regressed);
+        assert_eq!(
+            judge(&base, &failing, None, 0.05).verdict,
+            Verdict::Regressed
+        );
+    }
+
+    #[test]
+    fn relative_to_the_sequential_cell_machine_drift_cancels_out() {
+        let mut seq = cell(&spread(1.0));
+        seq.model = SEQUENTIAL.into();
+        let base = cell(&spread(2.0));
+        // The whole machine 50 % slower: the cell and its sequential reference alike.
+        let mut slow_seq = cell(&spread(1.5));
+        slow_seq.model = SEQUENTIAL.into();
+        let slow = cell(&spread(3.0));
+        assert_eq!(judge(&base, &slow, None, 0.05).verdict, Verdict::Regressed);
+        let relative = judge(&base, &slow, Some((&seq, &slow_seq)), 0.05);
+        assert_eq!(relative.verdict, Verdict::Unchanged, "{relative:?}");
+        assert!(relative.relative && relative.change.unwrap().abs() < 1e-9);
+        // The model alone 50 % slower: still a regression.
+        let change = judge(&base, &slow, Some((&seq, &seq)), 0.05);
+        assert_eq!(change.verdict, Verdict::Regressed);
     }
 
     #[test]

@@ -1,0 +1,130 @@
+//! The comparison as people read it: a terminal table, or Markdown for a CI job summary.
+
+use std::fmt::Write;
+
+use super::{Comparison, Verdict};
+
+fn percent(x: Option<f64>) -> String {
+    x.map_or("–".to_owned(), |x| format!("{:+.1} %", x * 100.0))
+}
+
+fn interval(x: Option<[f64; 2]>) -> String {
+    x.map_or("–".to_owned(), |[l, h]| {
+        format!("{:+.1} % .. {:+.1} %", l * 100.0, h * 100.0)
+    })
+}
+
+fn seconds(x: Option<f64>) -> String {
+    x.map_or("–".to_owned(), |s| {
+        poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s))
+    })
+}
+
+/// The one-line summary both formats start with.
+fn headline(c: &Comparison) -> String {
+    let basis = if c.relative {
+        "model cells relative to their run's sequential cell"
+    } else {
+        "raw medians (--absolute)"
+    };
+    format!(
+        "{} cells compared: {} regressed, {} improved, {} unchanged (threshold {:.1} %: {}; \
+         changes of {basis})",
+        c.cells.len(),
+        c.count(Verdict::Regressed),
+        c.count(Verdict::Improved),
+        c.count(Verdict::Unchanged),
+        c.threshold * 100.0,
+        c.threshold_source
+    )
+}
+
+fn rows(c: &Comparison) -> Vec<[String; 7]> {
+    c.cells
+        .iter()
+        .map(|cell| {
+            [
+                format!("{} {} W={}", cell.workload, cell.model, cell.workers),
+                seconds(cell.base_median_s),
+                seconds(cell.new_median_s),
+                percent(cell.change),
+                interval(cell.interval),
+                format!("{:?}", cell.verdict).to_lowercase(),
+                cell.why.clone(),
+            ]
+        })
+        .collect()
+}
+
+const HEADER: [&str; 7] = [
+    "cell", "base", "new", "change", "interval", "verdict", "why",
+];
+
+/// A plain-text table for the terminal.
+pub fn render_text(c: &Comparison) -> String {
+    let rows = rows(c);
+    let mut widths = HEADER.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    let line = |cells: &[String]| {
+        cells
+            .iter()
+            .zip(widths)
+            .map(|(c, w)| format!("{c:<w$}"))
+            .collect::<Vec<_>>()
+            .join("  ")
+            .trim_end()
+            .to_owned()
+    };
+    let _ = writeln!(out, "{}", line(&HEADER.map(String::from)));
+    for row in &rows {
+        let _ = writeln!(out, "{}", line(row));
+    }
+    let _ = writeln!(out, "\n{}", headline(c));
+    extras(c, &mut out);
+    out
+}
+
+/// A Markdown report: a CI job summary or a pull-request comment.
+pub fn render_markdown(c: &Comparison) -> String {
+    let mut out = format!("### poolbench compare\n\n{}\n\n", headline(c));
+    let _ = writeln!(out, "| {} |", HEADER.join(" | "));
+    let _ = writeln!(out, "|{}", "---|".repeat(HEADER.len()));
+    // Regressions first: they are what a reviewer needs.
+    let mut rows = rows(c);
+    rows.sort_by_key(|r| match r[5].as_str() {
+        "regressed" => 0,
+        "improved" => 1,
+        _ => 2,
+    });
+    for row in rows {
+        let _ = writeln!(out, "| {} |", row.join(" | "));
+    }
+    out.push('\n');
+    extras(c, &mut out);
+    out
+}
+
+/// Added and missing cells, and machine warnings.
+fn extras(c: &Comparison, out: &mut String) {
+    if !c.added.is_empty() {
+        let _ = writeln!(out, "added (only in the new file): {}", c.added.join(", "));
+    }
+    if !c.missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "missing (only in the base file): {}",
+            c.missing.join(", ")
+        );
+    }
+    for warning in &c.machine_warnings {
+        let _ = writeln!(
+            out,
+            "warning: {warning}: times from different machines are not comparable"
+        );
+    }
+}
