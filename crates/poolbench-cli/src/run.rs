@@ -27,7 +27,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
     if let Some(dir) = &args.cache_dir {
-        check_cache_dir(dir)?;
+        writable_dir(dir, "cannot use --cache-dir")?;
     }
     let output = if args.json {
         Output::Json
@@ -333,19 +333,16 @@ fn apply_settings(entries: &mut [PlanEntry], settings: &[Setting]) -> anyhow::Re
 /// Creates the output folder and proves it is writable before anything runs, so that a bad
 /// `--out` fails at once and an earlier results.json is left untouched.
 fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
-    let unwritable =
-        |e: std::io::Error| UsageError(format!("cannot write to --out {}: {e}", out.display()));
-    std::fs::create_dir_all(out).map_err(unwritable)?;
-    tempfile::NamedTempFile::new_in(out).map_err(unwritable)?;
+    writable_dir(out, "cannot write to --out")?;
     Ok(out.join("results.json"))
 }
 
-/// Proves `--cache-dir` usable (created if missing, writable) before anything runs.
-fn check_cache_dir(dir: &Path) -> anyhow::Result<()> {
-    let unusable =
-        |e: std::io::Error| UsageError(format!("cannot use --cache-dir {}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(unusable)?;
-    tempfile::NamedTempFile::new_in(dir).map_err(unusable)?;
+/// Creates `dir` if missing and proves it writable (a temporary file, removed at once); a
+/// failure is a usage error starting with `what`.
+fn writable_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
+    let fail = |e: std::io::Error| UsageError(format!("{what} {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     Ok(())
 }
 

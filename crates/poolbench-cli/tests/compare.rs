@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{poolbench, short_run};
+use common::{poolbench, sum_run};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -18,14 +18,8 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let out = dir.path().join("base");
-        short_run("rayon", "sum", &out)
-            .args(["--set", "sum.n=1000"])
-            .assert()
-            .success();
-        let text = std::fs::read_to_string(out.join("results.json")).unwrap();
         Self {
-            base: serde_json::from_str(&text).unwrap(),
+            base: sum_run(&dir.path().join("base")),
             dir,
         }
     }

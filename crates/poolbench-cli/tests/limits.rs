@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use common::{poolbench, results, short_run, KillOnDrop};
+use common::{poolbench, results, short_run, sum_run, KillOnDrop};
 use predicates::prelude::*;
 use serde_json::Value;
 
@@ -139,13 +139,7 @@ fn suite_files_over_the_limits_name_their_line() {
 #[test]
 fn report_is_total_on_extreme_and_huge_inputs() {
     let dir = tempfile::tempdir().unwrap();
-    let out = dir.path().join("base");
-    short_run("rayon", "sum", &out)
-        .args(["--set", "sum.n=1000"])
-        .assert()
-        .success();
-    let base: Value =
-        serde_json::from_str(&std::fs::read_to_string(out.join("results.json")).unwrap()).unwrap();
+    let base = sum_run(&dir.path().join("base"));
     let variant = |name: &str, edit: &dyn Fn(&mut Value)| {
         let mut json = base.clone();
         for cell in json["results"].as_array_mut().unwrap() {

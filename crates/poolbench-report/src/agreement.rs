@@ -95,18 +95,21 @@ pub struct Agreement {
     pub unmatched: usize,
 }
 
-/// The identity of a cell across runs: workload, parameters, tasks, model, workers. The `url`
-/// parameter is left out: each run starts its own mock server on a free port.
+/// The identity of a cell across runs: its workload's ([`workload_key`]), model, workers.
 pub(crate) fn key(cell: &CellResult) -> String {
+    format!("{}|{}|{}", workload_key(cell), cell.model, cell.workers)
+}
+
+/// The identity of a cell's workload across runs: name, parameters, tasks. The `url`
+/// parameter is left out: each run starts its own mock server on a free port.
+pub(crate) fn workload_key(cell: &CellResult) -> String {
     let mut params = cell.params.clone();
     params.remove("url");
     format!(
-        "{}|{}|{}|{}|{}",
+        "{}|{}|{}",
         cell.workload,
         serde_json::to_string(&params).unwrap_or_default(),
-        cell.tasks,
-        cell.model,
-        cell.workers
+        cell.tasks
     )
 }
 

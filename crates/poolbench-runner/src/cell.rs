@@ -120,7 +120,6 @@ impl CellRun {
             watched: !id.model.uses_processes(),
             slowest_task_s: 0.0,
         };
-        set_task_timeout(Some(limit));
         run.cell.run_index = Some(run_index);
         let baseline_threads = thread_count();
         let started = Instant::now();

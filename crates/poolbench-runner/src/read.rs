@@ -13,7 +13,7 @@ use std::path::Path;
 
 use crate::{CellResult, ResultsFile, SCHEMA};
 
-/// The largest results file read: far above any real run's (the full preset writes ~2 MB).
+/// The largest results file read: far above any real run's (the full preset writes ~3 MB).
 pub const MOST_RESULTS_BYTES: u64 = 256 << 20;
 
 /// The longest time a results file may hold, seconds (about 32 years).

@@ -26,10 +26,27 @@ pub fn short_run(models: &str, workloads: &str, out: &Path) -> Command {
     cmd
 }
 
+/// The cells of the results file in `out`.
 pub fn results(out: &Path) -> Vec<Value> {
+    results_file(out)["results"]
+        .as_array()
+        .expect("a results array")
+        .clone()
+}
+
+/// The whole results file in `out`.
+pub fn results_file(out: &Path) -> Value {
     let text = std::fs::read_to_string(out.join("results.json")).expect("results.json");
-    let json: Value = serde_json::from_str(&text).expect("valid JSON");
-    json["results"].as_array().expect("a results array").clone()
+    serde_json::from_str(&text).expect("valid JSON")
+}
+
+/// A short verified run of `sum` on rayon into `out`, as a base to edit: its whole file.
+pub fn sum_run(out: &Path) -> Value {
+    short_run("rayon", "sum", out)
+        .args(["--set", "sum.n=1000"])
+        .assert()
+        .success();
+    results_file(out)
 }
 
 /// A child process killed if the test fails before it ends.

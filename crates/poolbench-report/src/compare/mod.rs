@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use poolbench_runner::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
-use crate::agreement::key;
+use crate::agreement::{key, workload_key};
 use crate::stats::cell_ci;
 
 mod render;
@@ -114,25 +114,13 @@ pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64,
     (threshold, source)
 }
 
-/// The identity of a cell's sequential reference: its workload, parameters and tasks.
-fn reference_key(cell: &CellResult) -> String {
-    let mut params = cell.params.clone();
-    params.remove("url");
-    format!(
-        "{}|{}|{}",
-        cell.workload,
-        serde_json::to_string(&params).unwrap_or_default(),
-        cell.tasks
-    )
-}
-
-/// Every sequential cell of `results`, by [`reference_key`].
+/// Every sequential cell of `results`, by [`workload_key`].
 fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
     results
         .results
         .iter()
         .filter(|c| c.model == SEQUENTIAL)
-        .map(|c| (reference_key(c), c))
+        .map(|c| (workload_key(c), c))
         .collect()
 }
 
@@ -160,7 +148,7 @@ pub fn compare(
     };
     let (base_refs, new_refs) = (references(base), references(new));
     let reference = |cell: &CellResult| {
-        let key = reference_key(cell);
+        let key = workload_key(cell);
         (relative && cell.model != SEQUENTIAL)
             .then(|| Some((*base_refs.get(&key)?, *new_refs.get(&key)?)))
             .flatten()

@@ -15,9 +15,7 @@ fn interval(x: Option<[f64; 2]>) -> String {
 }
 
 fn seconds(x: Option<f64>) -> String {
-    x.map_or("–".to_owned(), |s| {
-        poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s))
-    })
+    x.map_or("–".to_owned(), crate::text::secs)
 }
 
 /// The one-line summary both formats start with.
