@@ -37,6 +37,9 @@ pub enum Command {
     /// and a change beyond the threshold. Exit 0: nothing regressed; 1: something did; 2: bad
     /// input. For CI: `poolbench compare base.json reports/latest/results.json --format markdown`.
     Compare(CompareArgs),
+    /// Write a results file for a CI tracker: Bencher (bmf), github-action-benchmark, JUnit XML
+    /// (one test case per cell; unverified or regressed cells fail) or CSV.
+    Export(crate::export::ExportArgs),
     /// Re-render a report (HTML, Markdown, CSV, charts) from saved results files; several
     /// files (e.g. from a laptop and a server) merge into one comparison, labelled by machine.
     Report(ReportArgs),
@@ -353,7 +356,7 @@ fn parse_seconds(text: &str) -> Result<f64, String> {
     }
 }
 
-fn parse_percent(text: &str) -> Result<f64, String> {
+pub fn parse_percent(text: &str) -> Result<f64, String> {
     match text.trim().parse::<f64>() {
         Ok(v) if v.is_finite() && (0.0..=1000.0).contains(&v) => Ok(v / 100.0),
         _ => Err(format!("'{text}' is not a percentage between 0 and 1000")),

@@ -5,6 +5,7 @@
 //! with their causes; bad input exits with code 2, a failed run with code 1.
 
 mod args;
+mod export;
 mod list;
 mod live;
 mod mock;
@@ -57,6 +58,7 @@ fn main() -> ExitCode {
         Command::Report(args) => report::report(args),
         Command::Repro(args) => report::repro(args),
         Command::Compare(args) => report::compare(args),
+        Command::Export(args) => export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -88,7 +88,7 @@ pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Reads one results file; anything but a readable `poolbench/1` file is a usage error.
-fn read_results(path: &Path) -> Result<ResultsFile, UsageError> {
+pub fn read_results(path: &Path) -> Result<ResultsFile, UsageError> {
     ResultsFile::read(path).map_err(|e| UsageError(e.to_string()))
 }
 

@@ -3,57 +3,11 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use common::{poolbench, sum_run};
+use common::{poolbench, slower, slower_cells, Fixture};
 use predicates::prelude::*;
 use serde_json::Value;
-
-/// A base run, and a way to write variants of it.
-struct Fixture {
-    dir: tempfile::TempDir,
-    base: Value,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        Self {
-            base: sum_run(&dir.path().join("base")),
-            dir,
-        }
-    }
-
-    fn write(&self, name: &str, edit: &dyn Fn(&mut Value)) -> PathBuf {
-        let mut json = self.base.clone();
-        edit(&mut json);
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
-        path
-    }
-}
-
-/// Every time of the rayon cell multiplied by `factor`.
-fn slower(json: &mut Value, factor: f64) {
-    slower_cells(json, factor, &|cell| cell["model"] == "rayon");
-}
-
-/// Every time of the cells `which` picks multiplied by `factor`.
-fn slower_cells(json: &mut Value, factor: f64, which: &dyn Fn(&Value) -> bool) {
-    for cell in json["results"].as_array_mut().unwrap() {
-        if !which(cell) {
-            continue;
-        }
-        for key in ["median_s", "min_s", "max_s", "mean_s"] {
-            cell[key] = (cell[key].as_f64().unwrap() * factor).into();
-        }
-        for list in ["samples_s", "median_ci_s"] {
-            for x in cell[list].as_array_mut().unwrap() {
-                *x = (x.as_f64().unwrap() * factor).into();
-            }
-        }
-    }
-}
 
 /// `compare` at a fixed 10 % threshold: the default follows the noise of these short runs.
 fn compare(base: &Path, new: &Path) -> assert_cmd::Command {
@@ -210,4 +164,20 @@ fn failures_missing_cells_and_other_machines_are_reported() {
         .args(["--threshold", "-3"])
         .assert()
         .code(2);
+}
+
+#[test]
+fn a_run_with_the_slowdown_knob_is_matched_with_the_unslowed_base() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let slowed = f.write("slowed.json", &|json| {
+        for cell in json["results"].as_array_mut().unwrap() {
+            cell["params"]["slowdown"] = 0.1.into();
+        }
+    });
+    compare(&base, &slowed)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("0 regressed, 0 improved, 2 unchanged"))
+        .stdout(predicate::str::contains("missing").not());
 }

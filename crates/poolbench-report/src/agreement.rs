@@ -15,6 +15,7 @@ use poolbench_runner::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
 use crate::data::{group, Input};
+use crate::identity::cell_name;
 use crate::stats::cell_ci;
 use crate::verdict::verdicts;
 
@@ -95,31 +96,13 @@ pub struct Agreement {
     pub unmatched: usize,
 }
 
-/// The identity of a cell across runs: its workload's ([`workload_key`]), model, workers.
-pub(crate) fn key(cell: &CellResult) -> String {
-    format!("{}|{}|{}", workload_key(cell), cell.model, cell.workers)
-}
-
-/// The identity of a cell's workload across runs: name, parameters, tasks. The `url`
-/// parameter is left out: each run starts its own mock server on a free port.
-pub(crate) fn workload_key(cell: &CellResult) -> String {
-    let mut params = cell.params.clone();
-    params.remove("url");
-    format!(
-        "{}|{}|{}",
-        cell.workload,
-        serde_json::to_string(&params).unwrap_or_default(),
-        cell.tasks
-    )
-}
-
 /// Compares `second` with `first`, cell by cell and workload by workload.
 pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
     let seconds: HashMap<String, &CellResult> = second
         .results
         .iter()
         .filter(|c| c.median_s.is_some())
-        .map(|c| (key(c), c))
+        .map(|c| (cell_name(c), c))
         .collect();
     let groups_first = group(&[Input {
         label: "first".into(),
@@ -139,7 +122,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             .results
             .iter()
             .filter(|c| c.median_s.is_some() && same_group(c, g))
-            .filter_map(|c| Some((c, *seconds.get(&key(c))?)))
+            .filter_map(|c| Some((c, *seconds.get(&cell_name(c))?)))
             .collect();
         matched += cells.len();
         let mut inside = 0;

@@ -13,6 +13,8 @@ pub mod agreement;
 mod chart;
 pub mod compare;
 mod data;
+pub mod export;
+pub mod identity;
 mod stats;
 mod summary;
 mod text;

@@ -212,7 +212,7 @@ fn merged_heading(inputs: &[Input], input: &Input) -> String {
     }
 }
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -325,7 +325,7 @@ fn html_table(h: &mut String, headings: &[&str], rows: &[Vec<String>]) {
     let _ = write!(h, "</table>");
 }
 
-fn csv_field(text: &str) -> String {
+pub(crate) fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -17,7 +17,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, params_only, BuildContext, WorkloadInfo};
+use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum",
@@ -25,7 +25,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
     default_tasks: 32,
     default_params: defaults_of::<SumParams>,
-    check: params_only::<SumParams>,
+    check,
     build,
 };
 
@@ -34,13 +34,29 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
 struct SumParams {
     /// Each task sums the integers 0..n.
     n: u64,
+    /// A testing aid for regression tracking: each task sums `n × (1 + slowdown)` integers
+    /// instead, real work inside the timed task, so `slowdown = 0.1` is a 10 % regression of
+    /// known size. Left out of a cell's identity, so `poolbench compare` matches a slowed run
+    /// with a normal one. Written to the results only when set.
+    #[serde(skip_serializing_if = "is_zero")]
+    slowdown: f64,
+}
+
+fn is_zero(x: &f64) -> bool {
+    *x == 0.0
 }
 
 impl Default for SumParams {
     fn default() -> Self {
-        Self { n: 1_000_000 }
+        Self {
+            n: 1_000_000,
+            slowdown: 0.0,
+        }
     }
 }
+
+/// The most a task may be slowed: ten times its work.
+pub const MOST_SLOWDOWN: f64 = 10.0;
 
 #[derive(Debug)]
 struct Sum {
@@ -48,12 +64,36 @@ struct Sum {
     n: u64,
 }
 
-fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+/// The parameters, parsed and checked.
+fn parse(spec: &WorkloadSpec) -> Result<SumParams, WorkloadError> {
     let params: SumParams = spec.parse_params()?;
+    if !(0.0..=MOST_SLOWDOWN).contains(&params.slowdown) {
+        return Err(WorkloadError::BadParams {
+            workload: INFO.name.to_owned(),
+            message: format!(
+                "slowdown must be between 0 and {MOST_SLOWDOWN} (a fraction of extra work), not {}",
+                params.slowdown
+            ),
+        });
+    }
+    Ok(params)
+}
+
+fn check(spec: &WorkloadSpec) -> Result<Footprint, WorkloadError> {
+    parse(spec).map(|_| Footprint::default())
+}
+
+fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+    let params = parse(spec)?;
     Ok(Arc::new(Sum {
         spec: spec.normalised(&params),
-        n: params.n,
+        n: slowed(params.n, params.slowdown),
     }))
+}
+
+/// `n × (1 + slowdown)`, rounded to the nearest integer.
+fn slowed(n: u64, slowdown: f64) -> u64 {
+    (n as f64 * (1.0 + slowdown)).round() as u64
 }
 
 /// Σ 0..n with one real addition per iteration: `black_box` on each addend stops LLVM from
@@ -116,5 +156,22 @@ mod tests {
             assert_eq!(sum_below(n), expected_sum_below(n), "n = {n}");
         }
         assert_eq!(expected_sum_below(1_000_000), 499_999_500_000);
+    }
+
+    #[test]
+    fn slowdown_adds_that_share_of_work_and_stays_verified() {
+        assert_eq!(slowed(1_000_000, 0.0), 1_000_000);
+        assert_eq!(slowed(1_000_000, 0.1), 1_100_000);
+        assert_eq!(slowed(1_000_000, 0.25), 1_250_000);
+        let spec = WorkloadSpec::new("sum", 2).with("slowdown", 0.1);
+        let workload = build(&spec, &BuildContext::default()).unwrap();
+        assert!(workload.run_blocking(0).is_ok());
+        assert_eq!(workload.spec().params["slowdown"], 0.1);
+        let plain = build(&WorkloadSpec::new("sum", 2), &BuildContext::default()).unwrap();
+        assert!(!plain.spec().params.contains_key("slowdown"));
+        for bad in [-0.1, 10.5, f64::NAN] {
+            let spec = WorkloadSpec::new("sum", 2).with("slowdown", bad);
+            assert!(build(&spec, &BuildContext::default()).is_err(), "{bad}");
+        }
     }
 }

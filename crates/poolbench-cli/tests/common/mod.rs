@@ -4,7 +4,7 @@
 // Each test crate that includes this module uses only part of it.
 #![allow(dead_code)]
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use assert_cmd::Command;
@@ -56,5 +56,51 @@ impl Drop for KillOnDrop {
     fn drop(&mut self) {
         let _ = self.0.kill();
         let _ = self.0.wait();
+    }
+}
+
+/// A base run, and a way to write variants of it.
+pub struct Fixture {
+    pub dir: tempfile::TempDir,
+    pub base: Value,
+}
+
+impl Fixture {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        Self {
+            base: sum_run(&dir.path().join("base")),
+            dir,
+        }
+    }
+
+    pub fn write(&self, name: &str, edit: &dyn Fn(&mut Value)) -> PathBuf {
+        let mut json = self.base.clone();
+        edit(&mut json);
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, serde_json::to_vec(&json).unwrap()).unwrap();
+        path
+    }
+}
+
+/// Every time of the rayon cell multiplied by `factor`.
+pub fn slower(json: &mut Value, factor: f64) {
+    slower_cells(json, factor, &|cell| cell["model"] == "rayon");
+}
+
+/// Every time of the cells `which` picks multiplied by `factor`.
+pub fn slower_cells(json: &mut Value, factor: f64, which: &dyn Fn(&Value) -> bool) {
+    for cell in json["results"].as_array_mut().unwrap() {
+        if !which(cell) {
+            continue;
+        }
+        for key in ["median_s", "min_s", "max_s", "mean_s"] {
+            cell[key] = (cell[key].as_f64().unwrap() * factor).into();
+        }
+        for list in ["samples_s", "median_ci_s"] {
+            for x in cell[list].as_array_mut().unwrap() {
+                *x = (x.as_f64().unwrap() * factor).into();
+            }
+        }
     }
 }

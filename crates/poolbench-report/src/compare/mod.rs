@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use poolbench_runner::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
-use crate::agreement::{key, workload_key};
+use crate::identity::{cell_name, workload_name};
 use crate::stats::cell_ci;
 
 mod render;
@@ -44,6 +44,8 @@ pub enum Verdict {
 /// One cell present in both files.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellChange {
+    /// The cell's stable name ([`cell_name`]).
+    pub name: String,
     pub workload: String,
     pub model: String,
     pub workers: usize,
@@ -114,13 +116,13 @@ pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64,
     (threshold, source)
 }
 
-/// Every sequential cell of `results`, by [`workload_key`].
+/// Every sequential cell of `results`, by [`workload_name`].
 fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
     results
         .results
         .iter()
         .filter(|c| c.model == SEQUENTIAL)
-        .map(|c| (workload_key(c), c))
+        .map(|c| (workload_name(c), c))
         .collect()
 }
 
@@ -135,12 +137,14 @@ pub fn compare(
     threshold: Option<f64>,
     relative: bool,
 ) -> Comparison {
-    let news: HashMap<String, &CellResult> = new.results.iter().map(|c| (key(c), c)).collect();
-    let bases: HashMap<String, &CellResult> = base.results.iter().map(|c| (key(c), c)).collect();
+    let news: HashMap<String, &CellResult> =
+        new.results.iter().map(|c| (cell_name(c), c)).collect();
+    let bases: HashMap<String, &CellResult> =
+        base.results.iter().map(|c| (cell_name(c), c)).collect();
     let pairs: Vec<(&CellResult, &CellResult)> = base
         .results
         .iter()
-        .filter_map(|b| Some((b, *news.get(&key(b))?)))
+        .filter_map(|b| Some((b, *news.get(&cell_name(b))?)))
         .collect();
     let (threshold, threshold_source) = match threshold {
         Some(t) => (t, "--threshold".to_owned()),
@@ -148,7 +152,7 @@ pub fn compare(
     };
     let (base_refs, new_refs) = (references(base), references(new));
     let reference = |cell: &CellResult| {
-        let key = workload_key(cell);
+        let key = workload_name(cell);
         (relative && cell.model != SEQUENTIAL)
             .then(|| Some((*base_refs.get(&key)?, *new_refs.get(&key)?)))
             .flatten()
@@ -164,13 +168,13 @@ pub fn compare(
         added: new
             .results
             .iter()
-            .filter(|c| !bases.contains_key(&key(c)))
+            .filter(|c| !bases.contains_key(&cell_name(c)))
             .map(name)
             .collect(),
         missing: base
             .results
             .iter()
-            .filter(|c| !news.contains_key(&key(c)))
+            .filter(|c| !news.contains_key(&cell_name(c)))
             .map(name)
             .collect(),
         machine_warnings: machine_warnings(base, new),
@@ -243,6 +247,7 @@ pub fn judge(
         }
     };
     CellChange {
+        name: cell_name(base),
         workload: base.workload.clone(),
         model: base.model.clone(),
         workers: base.workers,

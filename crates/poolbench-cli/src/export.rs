@@ -1,0 +1,97 @@
+//! `poolbench export`: a results file in the format a CI tracker reads.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use poolbench_report::compare::{self, Verdict};
+use poolbench_report::export::{export, ExportFormat, Regressions};
+
+use crate::args::parse_percent;
+use crate::report::read_results;
+use crate::UsageError;
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The results.json to export.
+    #[arg(value_name = "RESULTS.json")]
+    pub results: PathBuf,
+
+    /// bmf: Bencher Metric Format (latency in ns, with the 95 % interval as lower/upper
+    /// value); github-action-benchmark: its `customSmallerIsBetter` JSON (ns); junit: JUnit
+    /// XML, one test case per cell, failing when the cell did not verify or regressed (see
+    /// --compare); csv: one row per cell. Cell names are stable across runs.
+    #[arg(long, value_enum)]
+    pub format: Format,
+
+    /// Compare with this base run first (as `poolbench compare` does): a cell it calls
+    /// regressed is a failed test case in junit and has its reason in csv.
+    #[arg(long, value_name = "BASE.json")]
+    pub compare: Option<PathBuf>,
+
+    /// With --compare: the smallest change, in per cent, that counts [default: from the noise,
+    /// as `poolbench compare`].
+    #[arg(long, value_parser = parse_percent, value_name = "PERCENT", requires = "compare")]
+    pub threshold: Option<f64>,
+
+    /// With --compare: compare raw medians, not relative to each run's sequential cell.
+    #[arg(long, requires = "compare")]
+    pub absolute: bool,
+
+    /// Write here (atomically) instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+}
+
+/// `export --format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Bmf,
+    GithubActionBenchmark,
+    Junit,
+    Csv,
+}
+
+impl From<Format> for ExportFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Bmf => ExportFormat::Bmf,
+            Format::GithubActionBenchmark => ExportFormat::GithubActionBenchmark,
+            Format::Junit => ExportFormat::Junit,
+            Format::Csv => ExportFormat::Csv,
+        }
+    }
+}
+
+pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let results = read_results(&args.results)?;
+    let mut regressions = Regressions::new();
+    if let Some(base_path) = &args.compare {
+        let base = read_results(base_path)?;
+        let comparison = compare::compare(&base, &results, args.threshold, !args.absolute);
+        for cell in comparison.cells {
+            if cell.verdict == Verdict::Regressed {
+                let change = cell
+                    .change
+                    .map(|c| format!(" ({:+.1} %)", c * 100.0))
+                    .unwrap_or_default();
+                regressions.insert(
+                    cell.name,
+                    format!(
+                        "regressed against {}: {}{change}",
+                        base_path.display(),
+                        cell.why
+                    ),
+                );
+            }
+        }
+    }
+    let text = export(&results, args.format.into(), &regressions);
+    match &args.out {
+        Some(path) => poolbench_runner::write_atomic(path, text.as_bytes())
+            .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,
+        None => std::io::stdout().write_all(text.as_bytes())?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

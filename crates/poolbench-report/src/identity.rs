@@ -1,0 +1,74 @@
+//! Which cell is which across runs: the identity `compare`, `export` and `history` match on.
+//!
+//! A cell is the same experiment in two runs when its workload, parameters, task count, model
+//! and worker count are the same. Two parameters are left out on purpose (see
+//! [`NOT_IDENTITY`]). The identity is also written out as a stable, readable name
+//! ([`cell_name`]): trackers key their series by it, so it must not change from run to run.
+
+use poolbench_runner::CellResult;
+use serde_json::{Map, Value};
+
+/// Parameters that are not part of a cell's identity: `url` (each run starts its own mock
+/// server on a free port) and `slowdown` (a testing aid, compared against the unslowed run).
+pub const NOT_IDENTITY: [&str; 2] = ["url", "slowdown"];
+
+/// The parameters that identify a cell's workload.
+fn identity_params(cell: &CellResult) -> Map<String, Value> {
+    let mut params = cell.params.clone();
+    for name in NOT_IDENTITY {
+        params.remove(name);
+    }
+    params
+}
+
+/// The identity of a cell's workload across runs: name, parameters (less [`NOT_IDENTITY`]),
+/// tasks, written as `sum[n=1000000]/N=32` (no brackets when there are no parameters).
+pub fn workload_name(cell: &CellResult) -> String {
+    let params: Vec<String> = identity_params(cell)
+        .iter()
+        .map(|(key, value)| match value.as_str() {
+            Some(text) => format!("{key}={text}"),
+            None => format!("{key}={value}"),
+        })
+        .collect();
+    let params = if params.is_empty() {
+        String::new()
+    } else {
+        format!("[{}]", params.join(","))
+    };
+    format!("{}{params}/N={}", cell.workload, cell.tasks)
+}
+
+/// The identity of a cell across runs, as a stable name:
+/// `sum[n=1000000]/N=32/rayon/W=2`.
+pub fn cell_name(cell: &CellResult) -> String {
+    format!("{}/{}/W={}", workload_name(cell), cell.model, cell.workers)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poolbench_core::WorkKind;
+
+    #[test]
+    fn names_are_stable_readable_and_leave_out_the_url_and_the_slowdown() {
+        let mut cell = CellResult::new("http", WorkKind::Io, "rayon", 8, 64);
+        cell.params.insert("latency_ms".into(), 5.into());
+        cell.params
+            .insert("url".into(), "http://127.0.0.1:4242/".into());
+        cell.params.insert("path".into(), "/item".into());
+        assert_eq!(
+            cell_name(&cell),
+            "http[latency_ms=5,path=/item]/N=64/rayon/W=8"
+        );
+        cell.params
+            .insert("url".into(), "http://127.0.0.1:5151/".into());
+        cell.params.insert("slowdown".into(), 0.1.into());
+        assert_eq!(
+            cell_name(&cell),
+            "http[latency_ms=5,path=/item]/N=64/rayon/W=8"
+        );
+        let bare = CellResult::new("noop", WorkKind::Cpu, "sequential", 1, 10);
+        assert_eq!(cell_name(&bare), "noop/N=10/sequential/W=1");
+    }
+}
