@@ -40,6 +40,9 @@ pub enum Command {
     /// Write a results file for a CI tracker: Bencher (bmf), github-action-benchmark, JUnit XML
     /// (one test case per cell; unverified or regressed cells fail) or CSV.
     Export(crate::export::ExportArgs),
+    /// Keep runs in an SQLite history (add, list), find change points over commits (check:
+    /// exit 1 when a cell's newest change is a regression) and chart them.
+    History(crate::history::HistoryArgs),
     /// Re-render a report (HTML, Markdown, CSV, charts) from saved results files; several
     /// files (e.g. from a laptop and a server) merge into one comparison, labelled by machine.
     Report(ReportArgs),

@@ -6,6 +6,7 @@
 
 mod args;
 mod export;
+mod history;
 mod list;
 mod live;
 mod mock;
@@ -59,6 +60,7 @@ fn main() -> ExitCode {
         Command::Repro(args) => report::repro(args),
         Command::Compare(args) => report::compare(args),
         Command::Export(args) => export::run(args),
+        Command::History(args) => history::run(args),
     };
     match result {
         Ok(code) => code,

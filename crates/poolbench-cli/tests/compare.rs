@@ -178,6 +178,8 @@ fn a_run_with_the_slowdown_knob_is_matched_with_the_unslowed_base() {
     compare(&base, &slowed)
         .assert()
         .success()
-        .stdout(predicate::str::contains("0 regressed, 0 improved, 2 unchanged"))
+        .stdout(predicate::str::contains(
+            "0 regressed, 0 improved, 2 unchanged",
+        ))
         .stdout(predicate::str::contains("missing").not());
 }

@@ -302,18 +302,23 @@ fn assign_slugs(groups: &mut [WorkloadGroup]) {
             Some(id) => slugify(&format!("{id} {}", g.workload)),
             None => slugify(&g.workload),
         };
-        let mut slug = base.clone();
-        let mut n = 1;
-        while taken.contains(&slug) {
-            n += 1;
-            slug = format!("{base}-{n}");
-        }
-        taken.push(slug.clone());
-        g.slug = slug;
+        g.slug = unique_slug(&base, &mut taken);
     }
 }
 
-fn slugify(text: &str) -> String {
+/// `base`, or `base-2`, `base-3`, … if `taken` has it already; the result is added to `taken`.
+pub fn unique_slug(base: &str, taken: &mut Vec<String>) -> String {
+    let mut slug = base.to_owned();
+    let mut n = 1;
+    while taken.contains(&slug) {
+        n += 1;
+        slug = format!("{base}-{n}");
+    }
+    taken.push(slug.clone());
+    slug
+}
+
+pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {

@@ -22,9 +22,10 @@ mod verdict;
 
 use std::path::Path;
 
-pub use chart::{render, Figure, Rendered, SIZE};
-pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
+pub use chart::{render, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries, SIZE};
+pub use data::{group, slugify, unique_slug, Input, Machine, Point, Series, WorkloadGroup};
 pub use stats::{cell_ci, overlap};
+pub use text::escape as html_escape;
 pub use verdict::{verdicts, Verdict};
 
 /// Why a report could not be made.
@@ -91,16 +92,25 @@ pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
         },
     ];
     for chart in sections.into_iter().flat_map(|s| s.charts) {
-        files.push(ReportFile {
-            path: format!("charts/{}.svg", chart.name),
-            bytes: chart.svg.into_bytes(),
-        });
-        files.push(ReportFile {
-            path: format!("charts/{}.png", chart.name),
-            bytes: chart.png,
-        });
+        files.extend(chart.into_files());
     }
     Ok(files)
+}
+
+impl Rendered {
+    /// The chart as `charts/NAME.svg` and `charts/NAME.png`.
+    pub fn into_files(self) -> [ReportFile; 2] {
+        [
+            ReportFile {
+                path: format!("charts/{}.svg", self.name),
+                bytes: self.svg.into_bytes(),
+            },
+            ReportFile {
+                path: format!("charts/{}.png", self.name),
+                bytes: self.png,
+            },
+        ]
+    }
 }
 
 /// The charts of one workload: time and speedup against W, the one-W comparison (or, for

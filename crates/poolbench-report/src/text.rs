@@ -212,7 +212,8 @@ fn merged_heading(inputs: &[Input], input: &Input) -> String {
     }
 }
 
-pub(crate) fn escape(text: &str) -> String {
+/// Text made safe for HTML and XML: `&`, `<`, `>` and `"` escaped.
+pub fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

@@ -12,6 +12,7 @@ mod marker;
 mod overhead;
 mod scaling;
 mod speedup;
+mod trend;
 
 use std::sync::Once;
 
@@ -28,6 +29,7 @@ pub use marker::ModelMarker;
 pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
+pub use trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);

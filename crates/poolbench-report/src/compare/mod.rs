@@ -183,7 +183,7 @@ pub fn compare(
 
 /// A cell's median and its interval `(median, low, high)`, divided by its reference's when
 /// it has one (then `low` is the smallest ratio both intervals allow, `high` the largest).
-fn cost(cell: &CellResult, reference: Option<&CellResult>) -> Option<(f64, f64, f64)> {
+pub fn cost(cell: &CellResult, reference: Option<&CellResult>) -> Option<(f64, f64, f64)> {
     let ci = cell_ci(cell)?;
     let own = (cell.median_s?, ci.low, ci.high);
     let Some(reference) = reference else {

@@ -1,0 +1,302 @@
+//! `poolbench history`: runs kept in an SQLite file, change points found over them, charts.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Subcommand};
+use poolbench_history::changepoint::Settings;
+use poolbench_history::chart::{page, trends};
+use poolbench_history::check::{check, short, CellCheck, CheckSettings, Direction};
+use poolbench_history::{CellSeries, History};
+
+use crate::args::parse_percent;
+use crate::report::read_results;
+use crate::UsageError;
+
+/// The history file when neither --db nor `POOLBENCH_HISTORY` names one.
+pub const DEFAULT_DB: &str = "poolbench-history.db";
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// The history database (SQLite) [default: $POOLBENCH_HISTORY, else
+    /// ./poolbench-history.db]. `sqlite3 FILE` opens it; the README documents its tables.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: HistoryCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum HistoryCommand {
+    /// Add runs (results.json files), keyed by commit, start time and machine; adding a run
+    /// that is already there changes nothing. Creates the database if there is none.
+    Add(AddArgs),
+    /// List the runs in the history, oldest first.
+    List,
+    /// Find change points in every cell's series (E-divisive means, t-tested as Otava does) and
+    /// exit 1 when a cell's newest change is a regression beyond the threshold, or its newest
+    /// run did not verify.
+    Check(CheckArgs),
+    /// Draw every cell group's series over commits (SVG and PNG) with its change points, and
+    /// an HTML page with the change-point table.
+    Chart(ChartArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AddArgs {
+    /// Results files written by `poolbench run`.
+    #[arg(value_name = "RESULTS.json", required = true)]
+    pub results: Vec<PathBuf>,
+
+    /// The commit to file the runs under [default: the commit poolbench was built from, as
+    /// recorded in the results file].
+    #[arg(long, value_name = "SHA")]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Judging {
+    /// Smallest change, in per cent, that counts as a regression or an improvement.
+    #[arg(long, value_parser = parse_percent, value_name = "PERCENT", default_value = "5")]
+    pub threshold: f64,
+
+    /// Largest p-value of a change point (t-test, Bonferroni-adjusted for the splits tried).
+    #[arg(long, default_value_t = 0.001, value_parser = parse_significance)]
+    pub significance: f64,
+
+    /// Fewest runs on either side of a change point.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(2..=1000))]
+    pub min_runs: u64,
+
+    /// Only the newest N runs of each machine.
+    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    pub last: u64,
+
+    /// Follow every cell's raw median; by default a model's cell is followed relative to its
+    /// run's sequential cell (machine drift divides out).
+    #[arg(long)]
+    pub absolute: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub judging: Judging,
+
+    /// Output: text, markdown (a CI job summary) or json.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: crate::args::CompareFormat,
+
+    /// Report regressions but exit 0 anyway.
+    #[arg(long)]
+    pub no_fail: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ChartArgs {
+    #[command(flatten)]
+    pub judging: Judging,
+
+    /// Folder for index.html and charts/.
+    #[arg(long, default_value = "reports/history", value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+fn parse_significance(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(p) if p > 0.0 && p < 1.0 => Ok(p),
+        _ => Err(format!("'{text}' is not a p-value between 0 and 1")),
+    }
+}
+
+impl Judging {
+    fn settings(&self) -> CheckSettings {
+        CheckSettings {
+            changepoint: Settings {
+                significance: self.significance,
+                min_size: self.min_runs as usize,
+            },
+            threshold: self.threshold,
+            absolute: self.absolute,
+        }
+    }
+}
+
+fn db_path(args: &HistoryArgs) -> PathBuf {
+    args.db
+        .clone()
+        .or_else(|| std::env::var_os("POOLBENCH_HISTORY").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+}
+
+pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
+    let path = db_path(&args);
+    let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
+    match args.command {
+        HistoryCommand::Add(add) => {
+            // Every file is read and checked before the first is added.
+            let files = add
+                .results
+                .iter()
+                .map(|p| read_results(p).map(|r| (p, r)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut history = History::open_or_create(&path).map_err(usage)?;
+            for (file, results) in files {
+                let added = history
+                    .add(&results, add.commit.as_deref())
+                    .map_err(usage)?;
+                println!(
+                    "{}: {} run {} of commit {} on {} ({} cells) in {}",
+                    file.display(),
+                    if added.new {
+                        "added as"
+                    } else {
+                        "already in the history as"
+                    },
+                    added.run_id,
+                    short(&added.git_commit),
+                    added.machine,
+                    added.cells,
+                    path.display()
+                );
+            }
+        }
+        HistoryCommand::List => {
+            let history = History::open(&path).map_err(usage)?;
+            let runs = history.runs().map_err(usage)?;
+            println!(
+                "{:>5}  {:<10}  {:<20}  {:>5}  {:>10}  machine",
+                "run", "commit", "started", "cells", "unverified"
+            );
+            for run in &runs {
+                println!(
+                    "{:>5}  {:<10}  {:<20}  {:>5}  {:>10}  {}",
+                    run.id,
+                    short(&run.git_commit),
+                    run.started_at,
+                    run.cells,
+                    run.unverified,
+                    run.machine
+                );
+            }
+            println!("{} runs in {}", runs.len(), path.display());
+        }
+        HistoryCommand::Check(c) => {
+            let (_, checks) = load(&path, &c.judging)?;
+            match c.format {
+                crate::args::CompareFormat::Json => {
+                    println!("{}", serde_json::to_string_pretty(&checks)?)
+                }
+                crate::args::CompareFormat::Markdown => {
+                    print!("{}", render(&checks, &c.judging, true))
+                }
+                crate::args::CompareFormat::Text => {
+                    print!("{}", render(&checks, &c.judging, false))
+                }
+            }
+            if checks.iter().any(|c| c.regressed) && !c.no_fail {
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+        HistoryCommand::Chart(c) => {
+            let (series, checks) = load(&path, &c.judging)?;
+            let files = page(&trends(&series, &checks, c.judging.absolute), &checks)?;
+            std::fs::create_dir_all(&c.out).map_err(|e| {
+                UsageError(format!("cannot write to --out {}: {e}", c.out.display()))
+            })?;
+            poolbench_report::write(&c.out, &files)?;
+            eprintln!(
+                "history chart: {} ({} charts)",
+                c.out.join("index.html").display(),
+                (files.len() - 1) / 2
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every cell's series in the history at `path` (the newest `--last` runs), and its check.
+fn load(path: &Path, judging: &Judging) -> Result<(Vec<CellSeries>, Vec<CellCheck>), UsageError> {
+    let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
+    let history = History::open(path).map_err(usage)?;
+    let series = history.series(Some(judging.last as usize)).map_err(usage)?;
+    let checks = check(&series, &judging.settings());
+    Ok((series, checks))
+}
+
+/// The check as a terminal table or Markdown: regressions first, then every change point.
+fn render(checks: &[CellCheck], judging: &Judging, markdown: bool) -> String {
+    let mut out = String::new();
+    let changes: Vec<_> = checks
+        .iter()
+        .flat_map(|c| c.changes.iter().map(move |change| (c, change)))
+        .collect();
+    let regressed: Vec<&CellCheck> = checks.iter().filter(|c| c.regressed).collect();
+    let _ = writeln!(
+        out,
+        "{}{} cell series, {} change points, {} regressed (threshold {:.1} %, p ≤ {}, at least {} runs each side{})",
+        if markdown { "**poolbench history check:** " } else { "" },
+        checks.len(),
+        changes.len(),
+        regressed.len(),
+        judging.threshold * 100.0,
+        judging.significance,
+        judging.min_runs,
+        if judging.absolute { ", raw medians" } else { ", models relative to sequential" }
+    );
+    if !regressed.is_empty() {
+        let _ = writeln!(out, "\n{}regressed:", if markdown { "### " } else { "" });
+        for c in &regressed {
+            let _ = writeln!(
+                out,
+                "{}{} on {}: {}",
+                if markdown { "- " } else { "  " },
+                c.name,
+                c.machine,
+                c.why.as_deref().unwrap_or("")
+            );
+        }
+    }
+    if !changes.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{}change points:",
+            if markdown { "### " } else { "" }
+        );
+        if markdown {
+            let _ = writeln!(
+                out,
+                "| cell | from commit | change | p | kind |\n|---|---|---|---|---|"
+            );
+        }
+        for (c, change) in changes {
+            let kind = match change.direction {
+                Direction::Regression => "regression",
+                Direction::Improvement => "improvement",
+                Direction::Small => "within the threshold",
+            };
+            if markdown {
+                let _ = writeln!(
+                    out,
+                    "| {} | {} | {:+.1} % | {:.3} | {kind} |",
+                    c.name,
+                    short(&change.git_commit),
+                    change.size * 100.0,
+                    change.p_value
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "  {:<60} from {:<10} {:>+7.1} %  p = {:.3}  {kind}",
+                    c.name,
+                    short(&change.git_commit),
+                    change.size * 100.0,
+                    change.p_value
+                );
+            }
+        }
+    }
+    out
+}
