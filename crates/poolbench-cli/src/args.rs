@@ -65,13 +65,17 @@ pub struct ReproArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// The base run's results.json (e.g. from the main branch).
-    #[arg(value_name = "BASE.json")]
-    pub base: PathBuf,
+    /// BASE.json NEW.json: the base run's results (e.g. from the main branch) and the new
+    /// run's. With --rounds: BASE1 NEW1 BASE2 NEW2 … in the order they ran.
+    #[arg(value_name = "FILE", num_args = 2.., required = true)]
+    pub files: Vec<PathBuf>,
 
-    /// The new run's results.json.
-    #[arg(value_name = "NEW.json")]
-    pub new: PathBuf,
+    /// The files are interleaved rounds (base, new, base, new, …) of the same plan on one
+    /// machine: each cell's change is the median of its per-round new ÷ base ratios, with a
+    /// 95 % interval over the rounds (6 rounds or more), so machine drift between rounds
+    /// cancels. `scripts/ci-regression.sh` runs and compares them.
+    #[arg(long)]
+    pub rounds: bool,
 
     /// Smallest change of a median, in per cent, that can count as a regression or an
     /// improvement [default: twice the median interval half-width of the compared cells, at

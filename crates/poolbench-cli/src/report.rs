@@ -42,14 +42,42 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
 /// `poolbench compare BASE NEW`: what changed, with an exit status for CI.
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
     use poolbench_report::compare::{self, Verdict};
-    let base = read_results(&args.base)?;
-    let new = read_results(&args.new)?;
-    let comparison = compare::compare(&base, &new, args.threshold, !args.absolute);
+    let files = args
+        .files
+        .iter()
+        .map(|path| read_results(path))
+        .collect::<Result<Vec<_>, _>>()?;
+    let comparison = if args.rounds {
+        if files.len() % 2 != 0 {
+            return Err(UsageError(format!(
+                "--rounds takes pairs of files (BASE1 NEW1 BASE2 NEW2 …), not {}",
+                files.len()
+            ))
+            .into());
+        }
+        let mut files = files.into_iter();
+        let mut pairs = Vec::new();
+        while let (Some(base), Some(new)) = (files.next(), files.next()) {
+            pairs.push((base, new));
+        }
+        compare::compare_rounds(&pairs, args.threshold, !args.absolute)
+    } else {
+        let [base, new] = <[_; 2]>::try_from(files).map_err(|files| {
+            UsageError(format!(
+                "compare takes BASE.json NEW.json, not {} files (interleaved rounds: --rounds)",
+                files.len()
+            ))
+        })?;
+        compare::compare(&base, &new, args.threshold, !args.absolute)
+    };
     if comparison.cells.is_empty() {
         return Err(UsageError(format!(
-            "{} and {} share no cell: compare two runs of the same plan",
-            args.base.display(),
-            args.new.display()
+            "{} share no cell: compare runs of the same plan",
+            args.files
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))
         .into());
     }

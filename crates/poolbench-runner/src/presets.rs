@@ -31,6 +31,20 @@ pub static PRESETS: &[Preset] = &[
         sampling: QUICK_SAMPLING,
     },
     Preset {
+        name: "ci",
+        summary: "for regression tracking (scripts/ci-regression.sh runs it in interleaved rounds): every model x sum (W = 2), sleep (W = 8), noop (W = 2), 6 samples a cell (~7 s on 2 cores)",
+        entries: ci,
+        workers: &[2],
+        repeat: 6,
+        warmup: 1,
+        sampling: Sampling {
+            min_sample_s: 0.02,
+            max_samples: 6,
+            target_half_width: 0.02,
+            measure_s: 1.0,
+        },
+    },
+    Preset {
         name: "full",
         summary: "larger batches, W = 2..64 for I/O work, W = 1 up to 4 x cores (at least 8) for CPU work: for reference reports (~4.5 min on 2 cores)",
         entries: full,
@@ -124,6 +138,16 @@ fn quick() -> Vec<PlanEntry> {
     .into_iter()
     .map(|spec| PlanEntry::new(spec, &cpu_workers()));
     io.chain(cpu).collect()
+}
+
+/// Small and steady: one CPU-bound, one waiting and one overhead-bound workload, each at one
+/// W, so that a CI job can afford several interleaved rounds of base and head.
+fn ci() -> Vec<PlanEntry> {
+    vec![
+        PlanEntry::new(WorkloadSpec::new("sum", 16).with("n", 1_000_000), &[2]),
+        PlanEntry::new(WorkloadSpec::new("sleep", 16).with("delay_ms", 5.0), &[8]),
+        PlanEntry::new(WorkloadSpec::new("noop", 1_000), &[2]),
+    ]
 }
 
 fn full() -> Vec<PlanEntry> {

@@ -26,8 +26,10 @@ use crate::identity::{cell_name, workload_name};
 use crate::stats::cell_ci;
 
 mod render;
+mod rounds;
 
 pub use render::{render_markdown, render_text};
+pub use rounds::compare_rounds;
 
 /// The least default threshold: smaller changes are never called, however significant.
 pub const LEAST_THRESHOLD: f64 = 0.05;
@@ -71,6 +73,9 @@ pub struct Comparison {
     pub threshold_source: String,
     /// Whether model cells were judged relative to their run's sequential cell.
     pub relative: bool,
+    /// Interleaved (base, new) rounds compared in pairs; absent for two single files.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rounds: Option<usize>,
     pub cells: Vec<CellChange>,
     /// Cells only in the new file, and only in the base file: `workload model W=…`.
     pub added: Vec<String>,
@@ -86,7 +91,7 @@ impl Comparison {
     }
 }
 
-fn name(cell: &CellResult) -> String {
+pub(crate) fn name(cell: &CellResult) -> String {
     format!("{} {} W={}", cell.workload, cell.model, cell.workers)
 }
 
@@ -117,7 +122,7 @@ pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64,
 }
 
 /// Every sequential cell of `results`, by [`workload_name`].
-fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
+pub(crate) fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
     results
         .results
         .iter()
@@ -127,7 +132,7 @@ fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
 }
 
 /// The model every other is verified against and judged relative to.
-const SEQUENTIAL: &str = "sequential";
+pub(crate) const SEQUENTIAL: &str = "sequential";
 
 /// Compares `new` with `base`; `threshold` overrides the one from the noise; `relative`
 /// judges model cells relative to their run's sequential cell (see the module docs).
@@ -161,6 +166,7 @@ pub fn compare(
         threshold,
         threshold_source,
         relative,
+        rounds: None,
         cells: pairs
             .iter()
             .map(|(b, n)| judge(b, n, reference(b), threshold))
@@ -263,7 +269,7 @@ pub fn judge(
 }
 
 /// Each difference between the machines that makes their times incomparable.
-fn machine_warnings(base: &ResultsFile, new: &ResultsFile) -> Vec<String> {
+pub(crate) fn machine_warnings(base: &ResultsFile, new: &ResultsFile) -> Vec<String> {
     let (b, n) = (&base.environment, &new.environment);
     let mut warnings = Vec::new();
     if b.cpu_model != n.cpu_model {

@@ -25,9 +25,13 @@ fn headline(c: &Comparison) -> String {
     } else {
         "raw medians (--absolute)"
     };
+    let rounds = c
+        .rounds
+        .map(|r| format!(", paired over {r} interleaved rounds"))
+        .unwrap_or_default();
     format!(
         "{} cells compared: {} regressed, {} improved, {} unchanged (threshold {:.1} %: {}; \
-         changes of {basis})",
+         changes of {basis}{rounds})",
         c.cells.len(),
         c.count(Verdict::Regressed),
         c.count(Verdict::Improved),
