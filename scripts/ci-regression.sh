@@ -65,12 +65,14 @@ for ((i = 1; i <= rounds; i++)); do
     files+=("$out/base-$i/results.json" "$out/new-$i/results.json")
 done
 
+# Raw medians (--absolute): pairing already cancels the machine's drift, which is what the
+# relative-to-sequential default is for between two lone runs.
 status=0
-"$new_bin" compare --rounds "${files[@]}" --format markdown > "$out/summary.md" || status=$?
+"$new_bin" compare --rounds --absolute "${files[@]}" --format markdown > "$out/summary.md" || status=$?
 if (( status == 2 )); then
     exit 2
 fi
-"$new_bin" compare --rounds "${files[@]}" --no-fail
+"$new_bin" compare --rounds --absolute "${files[@]}" --no-fail
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     cat "$out/summary.md" >> "$GITHUB_STEP_SUMMARY"
 fi

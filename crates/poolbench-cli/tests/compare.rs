@@ -183,3 +183,46 @@ fn a_run_with_the_slowdown_knob_is_matched_with_the_unslowed_base() {
         ))
         .stdout(predicate::str::contains("missing").not());
 }
+
+#[test]
+fn interleaved_rounds_are_compared_in_pairs() {
+    let f = Fixture::new();
+    // Six rounds; the machine drifts from round to round, both sides alike.
+    let mut same = Vec::new();
+    let mut slowed = Vec::new();
+    for i in 0..6 {
+        let drift = 1.0 + 0.2 * (i % 3) as f64;
+        let wobble = if i % 2 == 0 { 1.01 } else { 0.99 };
+        let base = f.write(&format!("base{i}.json"), &|json| {
+            slower_cells(json, drift, &|_| true)
+        });
+        let twin = f.write(&format!("twin{i}.json"), &|json| {
+            slower_cells(json, drift * wobble, &|_| true)
+        });
+        let slow = f.write(&format!("slow{i}.json"), &|json| {
+            slower_cells(json, drift * wobble, &|_| true);
+            slower(json, 1.5);
+        });
+        same.extend([base.clone(), twin]);
+        slowed.extend([base, slow]);
+    }
+    poolbench()
+        .args(["compare", "--rounds", "--absolute"])
+        .args(&same)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("paired over 6 interleaved rounds"))
+        .stdout(predicate::str::contains("0 regressed"));
+    poolbench()
+        .args(["compare", "--rounds", "--absolute"])
+        .args(&slowed)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("1 regressed"));
+    poolbench()
+        .args(["compare", "--rounds"])
+        .args(&same[..3])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pairs of files"));
+}

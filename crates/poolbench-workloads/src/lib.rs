@@ -23,6 +23,7 @@ mod manifest;
 mod noop;
 mod photos;
 mod sleep;
+pub mod slowdown;
 mod sum;
 mod sum_mem;
 mod thumbnail;

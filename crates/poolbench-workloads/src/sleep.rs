@@ -15,7 +15,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
+use crate::{defaults_of, slowdown, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sleep",
@@ -32,11 +32,17 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
 struct SleepParams {
     /// How long each task waits, in milliseconds.
     delay_ms: f64,
+    /// A testing aid (see [`crate::slowdown`]): each task waits `delay_ms × (1 + slowdown)`.
+    #[serde(skip_serializing_if = "slowdown::is_zero")]
+    slowdown: f64,
 }
 
 impl Default for SleepParams {
     fn default() -> Self {
-        Self { delay_ms: 10.0 }
+        Self {
+            delay_ms: 10.0,
+            slowdown: 0.0,
+        }
     }
 }
 
@@ -57,14 +63,14 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
 /// The parameters, checked, and the delay they ask for.
 fn parsed(spec: &WorkloadSpec) -> Result<(SleepParams, Duration), WorkloadError> {
     let params: SleepParams = spec.parse_params()?;
-    let delay = Duration::try_from_secs_f64(params.delay_ms / 1e3).map_err(|_| {
-        WorkloadError::BadParams {
-            workload: spec.name.clone(),
-            message: format!(
-                "delay_ms must be a non-negative number (got {})",
-                params.delay_ms
-            ),
-        }
+    slowdown::check(INFO.name, params.slowdown)?;
+    let ms = params.delay_ms * (1.0 + params.slowdown);
+    let delay = Duration::try_from_secs_f64(ms / 1e3).map_err(|_| WorkloadError::BadParams {
+        workload: spec.name.clone(),
+        message: format!(
+            "delay_ms must be a non-negative number (got {})",
+            params.delay_ms
+        ),
     })?;
     Ok((params, delay))
 }

@@ -17,7 +17,7 @@ use poolbench_core::{
 };
 use serde::{Deserialize, Serialize};
 
-use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
+use crate::{defaults_of, slowdown, BuildContext, Footprint, WorkloadInfo};
 
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum",
@@ -34,16 +34,9 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
 struct SumParams {
     /// Each task sums the integers 0..n.
     n: u64,
-    /// A testing aid for regression tracking: each task sums `n × (1 + slowdown)` integers
-    /// instead, real work inside the timed task, so `slowdown = 0.1` is a 10 % regression of
-    /// known size. Left out of a cell's identity, so `poolbench compare` matches a slowed run
-    /// with a normal one. Written to the results only when set.
-    #[serde(skip_serializing_if = "is_zero")]
+    /// A testing aid (see [`crate::slowdown`]): each task sums `n × (1 + slowdown)` integers.
+    #[serde(skip_serializing_if = "slowdown::is_zero")]
     slowdown: f64,
-}
-
-fn is_zero(x: &f64) -> bool {
-    *x == 0.0
 }
 
 impl Default for SumParams {
@@ -55,9 +48,6 @@ impl Default for SumParams {
     }
 }
 
-/// The most a task may be slowed: ten times its work.
-pub const MOST_SLOWDOWN: f64 = 10.0;
-
 #[derive(Debug)]
 struct Sum {
     spec: WorkloadSpec,
@@ -67,15 +57,7 @@ struct Sum {
 /// The parameters, parsed and checked.
 fn parse(spec: &WorkloadSpec) -> Result<SumParams, WorkloadError> {
     let params: SumParams = spec.parse_params()?;
-    if !(0.0..=MOST_SLOWDOWN).contains(&params.slowdown) {
-        return Err(WorkloadError::BadParams {
-            workload: INFO.name.to_owned(),
-            message: format!(
-                "slowdown must be between 0 and {MOST_SLOWDOWN} (a fraction of extra work), not {}",
-                params.slowdown
-            ),
-        });
-    }
+    slowdown::check(INFO.name, params.slowdown)?;
     Ok(params)
 }
 

@@ -3,17 +3,21 @@
 //!
 //! Two runs minutes apart differ by more than a small regression on a shared machine: its
 //! speed drifts. Running base and new in alternation and comparing *each round's pair* makes
-//! the drift cancel: within a pair both saw nearly the same machine (this is the pairing of
-//! the `tango-bench` crate, done with whole runs). Per cell, each round gives one ratio new ÷
-//! base (of the medians, or of the medians relative to each run's sequential cell); the change
-//! is the median ratio − 1, and its interval is the distribution-free 95 % interval of that
-//! median over the rounds. It takes 6 rounds for that interval to reach 95 %; with fewer, no
-//! cell is called either way on its times (the output says so). The verdict rule is [`super::judge`]'s: significant and beyond the
-//! threshold; a cell that stops verifying in any round regressed.
+//! the drift cancel: within a pair both saw nearly the same machine (the pairing of the
+//! `tango-bench` crate, done with whole runs). Per cell, each round gives one log-ratio
+//! `ln(new ÷ base)` of the medians (or of the medians relative to each run's sequential cell).
+//! The change is their mean, turned back into a ratio (a geometric mean), and its interval is
+//! Student's t interval of that mean over the rounds, **Bonferroni-adjusted for the number of
+//! cells compared**: the intervals hold together, so a comparison of 33 unchanged cells calls
+//! one of them changed with at most 5 % probability (when the log-ratios are near normal).
+//! A cell regressed when its interval lies above zero and its change exceeds the threshold
+//! (default 5 %: the interval already carries the rounds' noise). At least 3 rounds are needed;
+//! a cell that stops verifying in any round regressed whatever its times.
 
 use std::collections::HashMap;
 
-use poolbench_runner::{percentile, CellResult, MedianCi, ResultsFile, CI_LEVEL};
+use poolbench_runner::{percentile, CellResult, ResultsFile};
+use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{
     cell_name, cost, machine_warnings, name, references, CellChange, Comparison, Verdict,
@@ -79,19 +83,22 @@ pub fn compare_rounds(
         }
         ratios.push((cell, per_round, broken));
     }
-    let intervals: Vec<Option<MedianCi>> = ratios
-        .iter()
-        .map(|(_, r, _)| MedianCi::of(r, CI_LEVEL))
-        .collect();
     let (threshold, threshold_source) = match threshold {
         Some(t) => (t, "--threshold".to_owned()),
-        None => noise_threshold(&ratios, &intervals),
+        None => (
+            LEAST_THRESHOLD,
+            format!(
+                "{:.0} %: the intervals of paired rounds carry their own noise",
+                LEAST_THRESHOLD * 100.0
+            ),
+        ),
     };
+    // Simultaneous 95 % intervals over every compared cell (Bonferroni).
+    let confidence = 1.0 - FAMILY_ERROR / ratios.len().max(1) as f64;
     let cells = ratios
         .iter()
-        .zip(&intervals)
-        .map(|((cell, r, broken), ci)| {
-            judge_rounds(cell, r, ci, broken, threshold, pairs, relative)
+        .map(|(cell, r, broken)| {
+            judge_rounds(cell, r, broken, threshold, confidence, pairs, relative)
         })
         .collect();
     let bases: HashMap<String, ()> = first_base
@@ -146,65 +153,57 @@ impl<'a> Index<'a> {
     }
 }
 
-/// Twice the median half-width of the cells' intervals of the median ratio, at least
-/// [`LEAST_THRESHOLD`].
-fn noise_threshold(
-    ratios: &[(&CellResult, Vec<f64>, Option<String>)],
-    intervals: &[Option<MedianCi>],
-) -> (f64, String) {
-    let mut widths: Vec<f64> = ratios
+/// The chance, over the whole comparison, of calling any unchanged cell changed.
+pub const FAMILY_ERROR: f64 = 0.05;
+
+/// Fewest rounds a cell is judged on.
+pub const LEAST_ROUNDS: usize = 3;
+
+/// The mean of the log-ratios and its two-sided t interval at `confidence`, as changes
+/// (`ratio − 1`): `(change, [low, high])`; `None` for fewer than [`LEAST_ROUNDS`] rounds.
+pub fn paired_change(ratios: &[f64], confidence: f64) -> Option<(f64, [f64; 2])> {
+    let logs: Vec<f64> = ratios
         .iter()
-        .zip(intervals)
-        .filter_map(|((_, r, _), ci)| {
-            let ci = ci.as_ref()?;
-            let mut sorted = r.clone();
-            sorted.sort_by(f64::total_cmp);
-            let median = percentile(&sorted, 50.0);
-            (median > 0.0).then(|| ci.relative_half_width(median))
-        })
-        .filter(|w| w.is_finite())
+        .filter(|r| r.is_finite() && **r > 0.0)
+        .map(|r| r.ln())
         .collect();
-    widths.sort_by(f64::total_cmp);
-    let typical = if widths.is_empty() {
-        0.0
-    } else {
-        percentile(&widths, 50.0)
-    };
-    (
-        (2.0 * typical).max(LEAST_THRESHOLD),
-        format!(
-            "twice the median interval half-width of the paired ratios ({:.1} %), at least {:.0} %",
-            typical * 100.0,
-            LEAST_THRESHOLD * 100.0
-        ),
-    )
+    if logs.len() < LEAST_ROUNDS {
+        return None;
+    }
+    let n = logs.len() as f64;
+    let mean = logs.iter().sum::<f64>() / n;
+    let sd = (logs.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0)).sqrt();
+    let t = StudentsT::new(0.0, 1.0, n - 1.0)
+        .ok()?
+        .inverse_cdf(1.0 - (1.0 - confidence) / 2.0);
+    let half = t * sd / n.sqrt();
+    Some((
+        mean.exp() - 1.0,
+        [(mean - half).exp() - 1.0, (mean + half).exp() - 1.0],
+    ))
 }
 
 fn judge_rounds(
     cell: &CellResult,
     ratios: &[f64],
-    ci: &Option<MedianCi>,
     broken: &Option<String>,
     threshold: f64,
+    confidence: f64,
     pairs: &[(ResultsFile, ResultsFile)],
     relative: bool,
 ) -> CellChange {
-    let mut sorted = ratios.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    let change = (!sorted.is_empty()).then(|| percentile(&sorted, 50.0) - 1.0);
-    let interval = ci.as_ref().map(|ci| [ci.low - 1.0, ci.high - 1.0]);
-    let level = ci.as_ref().map_or(0.0, |ci| ci.level);
-    let (verdict, why) = match (broken, change, interval) {
-        (Some(why), _, _) => (Verdict::Regressed, why.clone()),
-        (None, Some(_), Some(_)) if poolbench_runner::below_ci_level(level) => (
+    let judged = paired_change(ratios, confidence);
+    let (change, interval) = (judged.map(|j| j.0), judged.map(|j| j.1));
+    let (verdict, why) = match (broken, judged) {
+        (Some(why), _) => (Verdict::Regressed, why.clone()),
+        (None, None) => (
             Verdict::Unchanged,
             format!(
-                "too few rounds to judge ({} give a {:.0} % interval; 6 give 95 %)",
-                ratios.len(),
-                level * 100.0
+                "too few rounds to judge ({} of at least {LEAST_ROUNDS})",
+                ratios.len()
             ),
         ),
-        (None, Some(c), Some([low, high])) => {
+        (None, Some((c, [low, high]))) => {
             let significant = low > 0.0 || high < 0.0;
             let verdict = if significant && c > threshold {
                 Verdict::Regressed
@@ -221,7 +220,6 @@ fn judge_rounds(
             };
             (verdict, why.to_owned())
         }
-        _ => (Verdict::Unchanged, "no median to compare".to_owned()),
     };
     let medians = |side: fn(&(ResultsFile, ResultsFile)) -> &ResultsFile| {
         let key = cell_name(cell);
@@ -251,5 +249,98 @@ fn judge_rounds(
         verdict,
         why,
         relative: relative && cell.model != SEQUENTIAL,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use poolbench_core::WorkKind;
+    use poolbench_runner::Environment;
+
+    /// A run with a sequential cell and a rayon cell of these medians (6 samples around each).
+    fn run(sequential: f64, rayon: f64) -> ResultsFile {
+        let cell = |model: &str, workers: usize, median: f64| {
+            let samples: Vec<f64> = (0..6).map(|i| median * (0.99 + 0.004 * i as f64)).collect();
+            CellResult {
+                samples_s: samples,
+                median_s: Some(median),
+                verified: true,
+                ..CellResult::new("sum", WorkKind::Cpu, model, workers, 8)
+            }
+        };
+        let mut results = ResultsFile::new(Environment::capture(Vec::new()), None);
+        results.results = vec![cell(SEQUENTIAL, 1, sequential), cell("rayon", 2, rayon)];
+        results
+    }
+
+    /// `rounds` pairs; round i's machine runs at `drift(i)`; the new rayon is `factor` slower
+    /// and every figure wobbles by ±1 %.
+    fn rounds(n: usize, factor: f64) -> Vec<(ResultsFile, ResultsFile)> {
+        (0..n)
+            .map(|i| {
+                let drift = 1.0 + 0.3 * (i % 3) as f64;
+                let wobble = if i % 2 == 0 { 1.01 } else { 0.99 };
+                (
+                    run(drift, 0.5 * drift),
+                    run(drift * wobble, 0.5 * drift * factor / wobble),
+                )
+            })
+            .collect()
+    }
+
+    fn verdict(c: &Comparison, model: &str) -> Verdict {
+        c.cells.iter().find(|x| x.model == model).unwrap().verdict
+    }
+
+    #[test]
+    fn drift_between_rounds_cancels_in_each_pair() {
+        let c = compare_rounds(&rounds(6, 1.0), None, false);
+        assert_eq!(c.rounds, Some(6));
+        assert!(
+            c.cells.iter().all(|x| x.verdict == Verdict::Unchanged),
+            "{c:?}"
+        );
+    }
+
+    #[test]
+    fn a_consistent_slowdown_regresses_raw_and_relative() {
+        for relative in [false, true] {
+            let c = compare_rounds(&rounds(6, 1.3), None, relative);
+            assert_eq!(verdict(&c, "rayon"), Verdict::Regressed, "{c:?}");
+            assert_eq!(verdict(&c, SEQUENTIAL), Verdict::Unchanged);
+            let change = c.cells.iter().find(|x| x.model == "rayon").unwrap().change;
+            assert!((change.unwrap() - 0.3).abs() < 0.05, "{change:?}");
+        }
+        assert_eq!(
+            verdict(&compare_rounds(&rounds(6, 0.7), None, false), "rayon"),
+            Verdict::Improved
+        );
+    }
+
+    #[test]
+    fn too_few_rounds_call_nothing_on_times_but_a_broken_cell_still_regresses() {
+        let c = compare_rounds(&rounds(2, 2.0), None, false);
+        assert_eq!(verdict(&c, "rayon"), Verdict::Unchanged);
+        assert!(
+            c.cells[1].why.contains("too few rounds"),
+            "{}",
+            c.cells[1].why
+        );
+        let mut broken = rounds(2, 1.0);
+        broken[1].1.results[1].verified = false;
+        let c = compare_rounds(&broken, None, false);
+        assert_eq!(verdict(&c, "rayon"), Verdict::Regressed);
+    }
+
+    #[test]
+    fn the_interval_widens_with_the_number_of_cells_judged_together() {
+        let ratios = [1.1, 1.12, 1.08, 1.11, 1.09, 1.1];
+        let (change, one) = paired_change(&ratios, 0.95).unwrap();
+        let (_, many) = paired_change(&ratios, 1.0 - 0.05 / 100.0).unwrap();
+        assert!((change - 0.0999).abs() < 0.002, "{change}");
+        assert!(many[0] < one[0] && many[1] > one[1]);
+        assert!(one[0] > 0.0);
+        assert!(paired_change(&[1.1, 1.2], 0.95).is_none());
     }
 }
