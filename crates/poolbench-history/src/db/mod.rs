@@ -15,6 +15,9 @@ use serde::Serialize;
 mod add;
 mod read;
 
+/// How long a writer waits for another one's transaction before giving up.
+const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// The version of the tables below; a file with another is refused, not altered.
 pub const SCHEMA_VERSION: i64 = 1;
 
@@ -172,6 +175,12 @@ impl History {
             message: e.to_string(),
         };
         let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|source| HistoryError::Sql {
+                path: name.clone(),
+                source,
+            })?;
+        // Two CI jobs adding at once: the second waits for the first's transaction.
+        conn.busy_timeout(BUSY_WAIT)
             .map_err(|source| HistoryError::Sql {
                 path: name.clone(),
                 source,
