@@ -131,3 +131,14 @@ pub fn write_report(inputs: &[Input], dir: &Path) -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    /// The report draws models in the order results files record, and falls back to its own
+    /// copy for old files: that copy must be the registry's.
+    #[test]
+    fn the_reports_default_model_order_is_the_registrys() {
+        let registry: Vec<&str> = poolbench_models::MODELS.iter().map(|m| m.name()).collect();
+        assert_eq!(registry, poolbench_report::DEFAULT_MODEL_ORDER);
+    }
+}

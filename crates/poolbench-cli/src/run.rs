@@ -10,7 +10,7 @@ use anyhow::Context;
 use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
 use poolbench_runner::limits::Machine;
-use poolbench_runner::probe::{CpuTicks, NoiseReport};
+use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
     prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
 };
@@ -53,12 +53,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
     let environment = Environment::capture(std::env::args().collect());
     let mut results = ResultsFile::new(environment, Some(source.clone()));
+    results.model_order = poolbench_models::MODELS
+        .iter()
+        .map(|m| m.name().to_owned())
+        .collect();
     if let CellOrder::Shuffled { seed } = plan.order {
         results.order_seed = Some(seed);
     }
     results.sampling = Some(plan.sampling);
     // The machine first: how equal its cores are, then steal time over the whole run.
-    results.noise = Some(NoiseReport::before_run());
+    results.noise = Some(probe::before_run());
     let steal_before = CpuTicks::now();
     if chatty {
         println!("{}", results.environment.headline());
@@ -96,7 +100,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     live.finish();
     let mut results = live.results;
     if let Some(noise) = results.noise.as_mut() {
-        noise.after_run(steal_before, &results.results);
+        probe::after_run(noise, steal_before, &results.results);
     }
     if !results.results.is_empty() {
         results

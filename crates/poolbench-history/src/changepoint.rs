@@ -169,7 +169,7 @@ pub fn median(values: &[f64]) -> f64 {
     }
     let mut sorted = values.to_vec();
     sorted.sort_by(f64::total_cmp);
-    poolbench_runner::percentile(&sorted, 50.0)
+    poolbench_results::percentile(&sorted, 50.0)
 }
 
 #[cfg(test)]

@@ -3,7 +3,7 @@
 
 use poolbench_core::WorkKind;
 use poolbench_history::{History, HistoryError};
-use poolbench_runner::{CellResult, Environment, ResultsFile};
+use poolbench_results::{CellResult, Environment, ResultsFile};
 
 fn cell(model: &str, workers: usize, median: f64) -> CellResult {
     let samples: Vec<f64> = (0..8).map(|i| median * (0.98 + 0.005 * i as f64)).collect();

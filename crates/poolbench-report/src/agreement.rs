@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::fmt::Write;
 
 use poolbench_core::WorkKind;
-use poolbench_runner::{percentile, CellResult, ResultsFile};
+use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
 use crate::data::{group, Input};

@@ -7,7 +7,7 @@
 //! compares machines as well as models.
 
 use poolbench_core::WorkKind;
-use poolbench_runner::{CellResult, Percentiles, ResultsFile};
+use poolbench_results::{CellResult, Percentiles, ResultsFile};
 
 use crate::stats::cell_ci;
 

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write;
 
-use poolbench_runner::{CellResult, ResultsFile};
+use poolbench_results::{CellResult, ResultsFile};
 use serde_json::{json, Map, Value};
 
 use crate::identity::{cell_name, workload_name};

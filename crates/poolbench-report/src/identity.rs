@@ -5,7 +5,7 @@
 //! [`NOT_IDENTITY`]). The identity is also written out as a stable, readable name
 //! ([`cell_name`]): trackers key their series by it, so it must not change from run to run.
 
-use poolbench_runner::CellResult;
+use poolbench_results::CellResult;
 use serde_json::{Map, Value};
 
 /// Parameters that are not part of a cell's identity: `url` (each run starts its own mock

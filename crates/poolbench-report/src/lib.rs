@@ -22,7 +22,10 @@ mod verdict;
 
 use std::path::Path;
 
-pub use chart::{render, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries, SIZE};
+pub use chart::{
+    render, with_model_order, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries,
+    DEFAULT_MODEL_ORDER, SIZE,
+};
 pub use data::{group, slugify, unique_slug, Input, Machine, Point, Series, WorkloadGroup};
 pub use stats::{cell_ci, overlap};
 pub use text::escape as html_escape;
@@ -56,11 +59,33 @@ pub struct Section<'a> {
     pub charts: Vec<Rendered>,
 }
 
-/// Renders every file of the report for `inputs` (one results file, or several to merge).
+/// Renders every file of the report for `inputs` (one results file, or several to merge),
+/// drawing the models in the order the files record ([`model_order`]).
 pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
+    chart::with_model_order(&model_order(inputs), || build_in_order(inputs))
+}
+
+/// The models' order for a report of `inputs`: the first file's recorded order (else
+/// poolbench's own), then any other model the files hold, in the order they appear.
+pub fn model_order(inputs: &[Input]) -> Vec<String> {
+    let mut order: Vec<String> = inputs
+        .iter()
+        .map(|i| &i.results.model_order)
+        .find(|o| !o.is_empty())
+        .cloned()
+        .unwrap_or_else(|| chart::DEFAULT_MODEL_ORDER.map(String::from).to_vec());
+    for cell in inputs.iter().flat_map(|i| &i.results.results) {
+        if !order.contains(&cell.model) {
+            order.push(cell.model.clone());
+        }
+    }
+    order
+}
+
+fn build_in_order(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
     // Values no chart can draw honestly (a negative or absurd time) are refused, not drawn.
     for input in inputs {
-        poolbench_runner::check_results(&input.results).map_err(|message| {
+        poolbench_results::check_results(&input.results).map_err(|message| {
             ReportError::BadValue {
                 label: input.label.clone(),
                 message,
@@ -170,7 +195,7 @@ pub fn write(dir: &Path, files: &[ReportFile]) -> Result<(), ReportError> {
         };
         let parent = path.parent().unwrap_or(dir);
         std::fs::create_dir_all(parent).map_err(fail)?;
-        let tmp = poolbench_runner::staged_file(parent, &file.bytes).map_err(fail)?;
+        let tmp = poolbench_results::staged_file(parent, &file.bytes).map_err(fail)?;
         staged.push((tmp, path));
     }
     for (tmp, path) in staged {

@@ -7,7 +7,7 @@
 //! the true median with at least 95 % confidence whatever the distribution, or min..max with
 //! its (lower) real level when there are too few samples.
 
-use poolbench_runner::{CellResult, MedianCi, CI_LEVEL};
+use poolbench_results::{CellResult, MedianCi, CI_LEVEL};
 
 /// The cell's interval of the median: recorded, else computed from its samples; `None` for a
 /// cell with no sample.

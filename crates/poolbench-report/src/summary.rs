@@ -103,12 +103,12 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
     ));
     for input in inputs {
         let r = &input.results;
-        let low: Vec<&poolbench_runner::CellResult> = r
+        let low: Vec<&poolbench_results::CellResult> = r
             .results
             .iter()
             .filter(|c| {
                 crate::stats::cell_ci(c)
-                    .is_some_and(|ci| poolbench_runner::below_ci_level(ci.level))
+                    .is_some_and(|ci| poolbench_results::below_ci_level(ci.level))
             })
             .collect();
         if let Some(first) = low.first() {
@@ -170,7 +170,7 @@ pub(crate) fn warnings(inputs: &[Input]) -> Vec<String> {
                 .results
                 .noise
                 .as_ref()
-                .map(poolbench_runner::probe::NoiseReport::warnings)
+                .map(poolbench_results::noise::NoiseReport::warnings)
                 .unwrap_or_default();
             warnings
                 .into_iter()

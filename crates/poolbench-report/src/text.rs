@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use poolbench_runner::format_duration;
+use poolbench_results::format_duration;
 
 use crate::data::{Input, Point, Series, WorkloadGroup};
 use crate::summary::{conditions, summary, verdict_line, warnings};
@@ -49,7 +49,7 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
 /// The interval, with its level when it is below 95 % (too few samples).
 fn ci_text(p: &Point) -> String {
     let range = format!("{} – {}", secs(p.ci.0), secs(p.ci.1));
-    if poolbench_runner::below_ci_level(p.ci_level) {
+    if poolbench_results::below_ci_level(p.ci_level) {
         format!("{range} (only {:.1} %)", p.ci_level * 100.0)
     } else {
         range
@@ -71,7 +71,7 @@ const HEADINGS: [&str; 9] = [
 /// The per-task view of each cell: throughput, overhead, waits, run times, resources.
 fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     let dash = || "–".to_owned();
-    let pair = |p: Option<poolbench_runner::Percentiles>| {
+    let pair = |p: Option<poolbench_results::Percentiles>| {
         p.map_or_else(dash, |p| format!("{} / {}", secs(p.p50), secs(p.p99)))
     };
     rows(g, |s, p| {

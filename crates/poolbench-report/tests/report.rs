@@ -2,7 +2,7 @@
 
 use poolbench_core::WorkKind;
 use poolbench_report::{Input, ReportFile};
-use poolbench_runner::{CellResult, Environment, ResultsFile};
+use poolbench_results::{CellResult, Environment, ResultsFile};
 
 const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
 
@@ -310,7 +310,7 @@ fn low_confidence_and_machine_noise_are_said() {
     broken.failed_batches = 6;
     broken.no_median = Some("every timed batch had a failed task".into());
     results.results.push(broken);
-    results.noise = Some(poolbench_runner::probe::NoiseReport {
+    results.noise = Some(poolbench_results::noise::NoiseReport {
         core_speeds: vec![],
         core_speed_ratio: None,
         steal_fraction: Some(0.05),
@@ -358,4 +358,33 @@ fn agreement_counts_cells_inside_and_checks_the_verdict() {
     }
     let text = poolbench_report::agreement::render_text(&a);
     assert!(text.contains("had the second median inside the first run's interval"));
+}
+
+#[test]
+fn a_model_the_registry_does_not_know_still_charts_in_its_recorded_place() {
+    let mut results = fixture();
+    for cell in &mut results.results {
+        if cell.model == "tokio" {
+            cell.model = "my-pool".into();
+        }
+    }
+    results.model_order = ["sequential", "my-pool", "rayon"]
+        .map(String::from)
+        .to_vec();
+    let inputs = Input::label_all(vec![results], &[]);
+    // The recorded order, then the file's other models.
+    assert_eq!(
+        poolbench_report::model_order(&inputs),
+        ["sequential", "my-pool", "rayon", "process"]
+    );
+    let files = poolbench_report::build(&inputs).unwrap();
+    let html = files.iter().find(|f| f.path == "index.html").unwrap();
+    assert!(String::from_utf8_lossy(&html.bytes).contains("my-pool"));
+    // Without a recorded order, poolbench's own applies and unknown models come last.
+    let inputs = Input::label_all(vec![fixture()], &[]);
+    let order = poolbench_report::model_order(&inputs);
+    assert_eq!(
+        order,
+        poolbench_report::DEFAULT_MODEL_ORDER.map(String::from)
+    );
 }

@@ -4,7 +4,7 @@
 
 use poolbench_core::WorkKind;
 use poolbench_report::Input;
-use poolbench_runner::{check_results, CellResult, Environment, Percentiles, ResultsFile};
+use poolbench_results::{check_results, CellResult, Environment, Percentiles, ResultsFile};
 use proptest::prelude::*;
 
 /// Times of every magnitude the reader accepts, the edges included.

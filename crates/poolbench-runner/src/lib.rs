@@ -10,22 +10,20 @@
 //! once, so the CLI can print it and save `results.json` before the next cell starts.
 
 mod cell;
-mod environment;
 pub mod limits;
 mod plan;
 mod presets;
 pub mod probe;
-mod read;
-mod results;
 mod run;
-mod sampling;
-mod stats;
 mod suite;
-mod table;
 mod timing;
 mod usage;
 mod verify;
 pub mod watchdog;
+
+// The results file and its statistics live in `poolbench-results`; the runner writes through
+// them and re-exports them, so its users need one import.
+use poolbench_results::{environment, read, results, sampling, stats, table};
 
 pub use environment::Environment;
 pub use plan::{

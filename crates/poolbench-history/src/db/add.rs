@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use poolbench_report::cell_ci;
 use poolbench_report::compare::cost;
 use poolbench_report::identity::{cell_name, workload_name};
-use poolbench_runner::{CellResult, ResultsFile};
+use poolbench_results::{CellResult, ResultsFile};
 use rusqlite::{params, OptionalExtension};
 
 use super::{machine, Added, History, HistoryError};

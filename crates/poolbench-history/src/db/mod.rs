@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use poolbench_runner::ResultsFile;
+use poolbench_results::ResultsFile;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use serde::Serialize;
 

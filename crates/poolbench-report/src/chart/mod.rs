@@ -103,9 +103,41 @@ fn register_font() {
     });
 }
 
-/// The fixed colour of a model (by its registry position), so a model looks the same everywhere.
+/// The models' order when no results file gives one: poolbench's registry as of this version.
+/// A results file records its own (`model_order`), which [`with_model_order`] puts in force.
+pub const DEFAULT_MODEL_ORDER: [&str; 11] = [
+    "sequential",
+    "thread-per-task",
+    "handrolled",
+    "threadpool",
+    "rayon",
+    "crossbeam",
+    "tokio",
+    "tokio-blocking",
+    "process",
+    "process-fork",
+    "process-spawn",
+];
+
+thread_local! {
+    /// The order charts on this thread draw models in (see [`with_model_order`]).
+    static MODEL_ORDER: std::cell::RefCell<Option<Vec<String>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `draw` with `order` as the models' order: each model's colour and marker are those of
+/// its place in it, and a model not in it goes after every one that is.
+pub fn with_model_order<R>(order: &[String], draw: impl FnOnce() -> R) -> R {
+    let previous = MODEL_ORDER.with(|o| o.replace(Some(order.to_vec())));
+    let result = draw();
+    MODEL_ORDER.with(|o| *o.borrow_mut() = previous);
+    result
+}
+
+/// The fixed colour of a model (by its place in the order), so a model looks the same
+/// everywhere.
 pub fn model_colour(model: &str) -> RGBColor {
-    const PALETTE: [RGBColor; 12] = [
+    const PALETTE: [RGBColor; 16] = [
         RGBColor(80, 80, 80),    // sequential: grey
         RGBColor(214, 39, 40),   // thread-per-task: red
         RGBColor(31, 119, 180),  // handrolled: blue
@@ -117,18 +149,24 @@ pub fn model_colour(model: &str) -> RGBColor {
         RGBColor(227, 119, 194), // process: pink
         RGBColor(188, 189, 34),  // process-fork: olive
         RGBColor(0, 0, 128),     // process-spawn: navy
-        RGBColor(0, 0, 0),
+        RGBColor(128, 0, 0),     // and for models a newer poolbench adds: maroon,
+        RGBColor(0, 128, 128),   // teal,
+        RGBColor(255, 0, 255),   // magenta,
+        RGBColor(128, 128, 0),   // dark olive,
+        RGBColor(0, 0, 0),       // then black.
     ];
     PALETTE[model_index(model).min(PALETTE.len() - 1)]
 }
 
-/// The model's place in the registry (unknown models, e.g. from a future version, go last).
+/// The model's place in the order in force (unknown models go last).
 pub fn model_index(model: &str) -> usize {
-    let registry = poolbench_models::MODELS;
-    registry
-        .iter()
-        .position(|m| m.name() == model)
-        .unwrap_or(registry.len())
+    MODEL_ORDER.with(|order| match order.borrow().as_deref() {
+        Some(order) => order.iter().position(|m| m == model).unwrap_or(order.len()),
+        None => DEFAULT_MODEL_ORDER
+            .iter()
+            .position(|m| *m == model)
+            .unwrap_or(DEFAULT_MODEL_ORDER.len()),
+    })
 }
 
 /// Draws `points` with the marker of `model` (see [`ModelMarker`]).
@@ -243,7 +281,7 @@ pub fn seconds_label(s: f64) -> String {
     if s <= 0.0 {
         return "0".to_owned();
     }
-    poolbench_runner::format_duration(std::time::Duration::from_secs_f64(s))
+    poolbench_results::format_duration(std::time::Duration::from_secs_f64(s))
 }
 
 #[cfg(test)]
@@ -274,7 +312,7 @@ mod tests {
 
     #[test]
     fn every_registered_model_has_its_own_colour() {
-        let models: Vec<&str> = poolbench_models::MODELS.iter().map(|m| m.name()).collect();
+        let models = DEFAULT_MODEL_ORDER;
         let mut colours: Vec<_> = models
             .iter()
             .map(|m| model_colour(m))

@@ -19,7 +19,7 @@
 
 use std::collections::HashMap;
 
-use poolbench_runner::{percentile, CellResult, ResultsFile};
+use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
 use crate::identity::{cell_name, workload_name};

@@ -16,7 +16,7 @@
 
 use std::collections::HashMap;
 
-use poolbench_runner::{percentile, CellResult, ResultsFile};
+use poolbench_results::{percentile, CellResult, ResultsFile};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{
@@ -256,7 +256,7 @@ fn judge_rounds(
 mod tests {
     use super::*;
     use poolbench_core::WorkKind;
-    use poolbench_runner::Environment;
+    use poolbench_results::Environment;
 
     /// A run with a sequential cell and a rayon cell of these medians (6 samples around each).
     fn run(sequential: f64, rayon: f64) -> ResultsFile {

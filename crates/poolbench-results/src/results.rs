@@ -10,7 +10,7 @@ use poolbench_core::WorkKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use crate::probe::NoiseReport;
+use crate::noise::NoiseReport;
 use crate::{Environment, Sampling};
 
 /// The schema identifier written into every results file.
@@ -32,6 +32,11 @@ pub struct ResultsFile {
     /// The machine's noise: core speeds before the run, steal time during it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub noise: Option<NoiseReport>,
+    /// The models the poolbench that wrote this file knows, in its registry's order: a report
+    /// draws each in the colour and marker of its place, and a model missing from the list
+    /// after them (absent in files from before it was recorded).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub model_order: Vec<String>,
     /// Finished cells, workload by workload.
     pub results: Vec<CellResult>,
 }
@@ -46,6 +51,7 @@ impl ResultsFile {
             order_seed: None,
             sampling: None,
             noise: None,
+            model_order: Vec::new(),
             results: Vec::new(),
         }
     }
