@@ -8,6 +8,8 @@ use clap::Args;
 use poolbench_report::compare::{self, Verdict};
 use poolbench_report::export::{export, ExportFormat, Regressions};
 
+use poolbench_history::check::{check, CheckSettings};
+
 use crate::args::parse_percent;
 use crate::report::read_results;
 use crate::UsageError;
@@ -39,10 +41,19 @@ pub struct ExportArgs {
     #[arg(long, requires = "compare")]
     pub absolute: bool,
 
+    /// Check this history (as `poolbench history check` does, with its defaults, on this
+    /// file's machine) first: a cell whose newest change is a regression is a failed test
+    /// case in junit and has its reason in csv.
+    #[arg(long, value_name = "HISTORY.db")]
+    pub history: Option<PathBuf>,
+
     /// Write here (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
+
+/// The newest runs `--history` checks (as `history check`'s default `--last`).
+const HISTORY_RUNS: usize = 200;
 
 /// `export --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -85,6 +96,25 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
                     ),
                 );
             }
+        }
+    }
+    if let Some(db) = &args.history {
+        let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
+        let history = poolbench_history::History::open(db).map_err(usage)?;
+        let series = history.series(Some(HISTORY_RUNS)).map_err(usage)?;
+        let machine = poolbench_history::machine(&results);
+        let checks = check(&series, &CheckSettings::default());
+        for cell in checks
+            .into_iter()
+            .filter(|c| c.regressed && c.machine == machine)
+        {
+            regressions.entry(cell.name).or_insert_with(|| {
+                format!(
+                    "history check of {}: {}",
+                    db.display(),
+                    cell.why.unwrap_or_default()
+                )
+            });
         }
     }
     let text = export(&results, args.format.into(), &regressions);

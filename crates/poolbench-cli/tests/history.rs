@@ -102,6 +102,22 @@ fn check_exits_1_on_a_recent_regression_and_0_on_a_steady_history() {
     assert_eq!(rayon["regressed"], true);
     assert_eq!(rayon["changes"][0]["git_commit"], "c08");
     assert_eq!(rayon["changes"][0]["direction"], "regression");
+
+    // The same verdict as a failed JUnit test case of the newest run.
+    let output = poolbench()
+        .arg("export")
+        .arg(f.dir.path().join("run11.json"))
+        .args(["--format", "junit", "--history"])
+        .arg(&slowed)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let junit = String::from_utf8(output).unwrap();
+    assert!(junit.contains("failures=\"1\""), "{junit}");
+    assert!(junit.contains("type=\"regression\""), "{junit}");
+    assert!(junit.contains("from c08"), "{junit}");
 }
 
 #[test]
