@@ -20,7 +20,8 @@ pub const DEFAULT_DB: &str = "poolbench-history.db";
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
     /// The history database (SQLite) [default: $POOLBENCH_HISTORY, else
-    /// ./poolbench-history.db]. `sqlite3 FILE` opens it; the README documents its tables.
+    /// ./poolbench-history.db]. `sqlite3 FILE` opens it; docs/history-format.md documents its
+    /// tables.
     #[arg(long, global = true, value_name = "FILE")]
     pub db: Option<PathBuf>,
 
