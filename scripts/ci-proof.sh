@@ -19,22 +19,30 @@ if [[ -n "$(git status --porcelain --untracked-files=no)" ]]; then
 fi
 rm -rf "$out"
 mkdir -p "$out"
+# Each arm: what the new side runs with, and its label in the table.
+arms=(aa 10 25)
+declare -A args=(
+    [aa]=""
+    [10]="--set sum.slowdown=0.1 --set sleep.slowdown=0.1"
+    [25]="--set sum.slowdown=0.25 --set sleep.slowdown=0.25"
+)
+declare -A label=(
+    [aa]="A/A (nothing changed)"
+    [10]="sum and sleep +10 %"
+    [25]="sum and sleep +25 %"
+)
 declare -A failed=() on_sum=() on_sleep=() on_other=()
-for arm in aa 10 25; do
+for arm in "${arms[@]}"; do
     failed[$arm]=0 on_sum[$arm]=0 on_sleep[$arm]=0 on_other[$arm]=0
 done
 for ((t = 1; t <= times; t++)); do
-    for arm in aa 10 25; do
-        case $arm in
-            aa) args="" ;;
-            10) args="--set sum.slowdown=0.1 --set sleep.slowdown=0.1" ;;
-            25) args="--set sum.slowdown=0.25 --set sleep.slowdown=0.25" ;;
-        esac
+    for arm in "${arms[@]}"; do
         dir="$out/$arm-$t"
         status=0
-        OUT="$dir" NEW_ARGS="$args" scripts/ci-regression.sh HEAD > "$dir.txt" 2>/dev/null || status=$?
-        if (( status == 2 )); then
-            echo "ci-proof.sh: ci-regression.sh failed on bad input ($dir.txt)" >&2
+        OUT="$dir" NEW_ARGS="${args[$arm]}" scripts/ci-regression.sh HEAD > "$dir.txt" 2> "$dir.err" || status=$?
+        # 0 and 1 are verdicts; anything else (bad input, a failed build) stops the proof.
+        if (( status != 0 && status != 1 )); then
+            echo "ci-proof.sh: ci-regression.sh exited $status ($dir.err)" >&2
             exit 2
         fi
         if (( status == 1 )); then
@@ -49,11 +57,6 @@ for ((t = 1; t <= times; t++)); do
 done
 echo "| arm | comparisons that failed (exit 1) | a sum cell regressed | a sleep cell regressed | another cell regressed |"
 echo "|---|---|---|---|---|"
-for arm in aa 10 25; do
-    case $arm in
-        aa) label="A/A (nothing changed)" ;;
-        10) label="sum and sleep +10 %" ;;
-        25) label="sum and sleep +25 %" ;;
-    esac
-    echo "| $label | ${failed[$arm]} of $times | ${on_sum[$arm]} | ${on_sleep[$arm]} | ${on_other[$arm]} |"
+for arm in "${arms[@]}"; do
+    echo "| ${label[$arm]} | ${failed[$arm]} of $times | ${on_sum[$arm]} | ${on_sleep[$arm]} | ${on_other[$arm]} |"
 done

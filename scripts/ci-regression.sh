@@ -30,8 +30,8 @@ if ! [[ $rounds =~ ^[0-9]+$ ]] || (( rounds < 1 )); then
     echo "ci-regression.sh: ROUNDS must be a positive number, not '$rounds'" >&2
     exit 2
 fi
-if (( rounds < 6 )); then
-    echo "ci-regression.sh: note: with $rounds rounds (< 6) the interval is below 95 % and no cell is called on its times" >&2
+if (( rounds < 3 )); then
+    echo "ci-regression.sh: note: with $rounds rounds (< 3) no cell is called on its times" >&2
 fi
 base_commit="$(git rev-parse --verify --quiet "$base_ref^{commit}")" || {
     echo "ci-regression.sh: '$base_ref' is not a commit here" >&2

@@ -71,9 +71,10 @@ pub struct CompareArgs {
     pub files: Vec<PathBuf>,
 
     /// The files are interleaved rounds (base, new, base, new, …) of the same plan on one
-    /// machine: each cell's change is the median of its per-round new ÷ base ratios, with a
-    /// 95 % interval over the rounds (6 rounds or more), so machine drift between rounds
-    /// cancels. `scripts/ci-regression.sh` runs and compares them.
+    /// machine: each cell's change is the geometric mean of its per-round new ÷ base ratios,
+    /// with a t interval over the rounds (at least 3) made simultaneous for all cells
+    /// (Bonferroni), so machine drift between rounds cancels. `scripts/ci-regression.sh` runs
+    /// and compares them.
     #[arg(long)]
     pub rounds: bool,
 

@@ -8,7 +8,7 @@ use clap::Args;
 use poolbench_report::compare::{self, Verdict};
 use poolbench_report::export::{export, ExportFormat, Regressions};
 
-use poolbench_history::check::{check, CheckSettings};
+use poolbench_history::check::{check, CheckSettings, DEFAULT_LAST};
 
 use crate::args::parse_percent;
 use crate::report::read_results;
@@ -51,9 +51,6 @@ pub struct ExportArgs {
     #[arg(long, short, value_name = "FILE")]
     pub out: Option<PathBuf>,
 }
-
-/// The newest runs `--history` checks (as `history check`'s default `--last`).
-const HISTORY_RUNS: usize = 200;
 
 /// `export --format`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -101,7 +98,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(db) = &args.history {
         let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
         let history = poolbench_history::History::open(db).map_err(usage)?;
-        let series = history.series(Some(HISTORY_RUNS)).map_err(usage)?;
+        let series = history.series(Some(DEFAULT_LAST)).map_err(usage)?;
         let machine = poolbench_history::machine(&results);
         let checks = check(&series, &CheckSettings::default());
         for cell in checks

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use clap::{Args, Subcommand};
 use poolbench_history::changepoint::Settings;
 use poolbench_history::chart::{page, trends};
-use poolbench_history::check::{check, short, CellCheck, CheckSettings, Direction};
+use poolbench_history::check::{all_changes, check, short, CellCheck, CheckSettings, DEFAULT_LAST};
 use poolbench_history::{CellSeries, History};
 
 use crate::args::parse_percent;
@@ -64,15 +64,15 @@ pub struct Judging {
     pub threshold: f64,
 
     /// Largest p-value of a change point (t-test, Bonferroni-adjusted for the splits tried).
-    #[arg(long, default_value_t = 0.001, value_parser = parse_significance)]
+    #[arg(long, default_value_t = Settings::default().significance, value_parser = parse_significance)]
     pub significance: f64,
 
     /// Fewest runs on either side of a change point.
-    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u64).range(2..=1000))]
+    #[arg(long, default_value_t = Settings::default().min_size as u64, value_parser = clap::value_parser!(u64).range(2..=1000))]
     pub min_runs: u64,
 
     /// Only the newest N runs of each machine.
-    #[arg(long, default_value_t = 200, value_parser = clap::value_parser!(u64).range(4..=100_000))]
+    #[arg(long, default_value_t = DEFAULT_LAST as u64, value_parser = clap::value_parser!(u64).range(4..=100_000))]
     pub last: u64,
 
     /// Follow every cell's raw median; by default a model's cell is followed relative to its
@@ -230,10 +230,7 @@ fn load(path: &Path, judging: &Judging) -> Result<(Vec<CellSeries>, Vec<CellChec
 /// The check as a terminal table or Markdown: regressions first, then every change point.
 fn render(checks: &[CellCheck], judging: &Judging, markdown: bool) -> String {
     let mut out = String::new();
-    let changes: Vec<_> = checks
-        .iter()
-        .flat_map(|c| c.changes.iter().map(move |change| (c, change)))
-        .collect();
+    let changes = all_changes(checks);
     let regressed: Vec<&CellCheck> = checks.iter().filter(|c| c.regressed).collect();
     let _ = writeln!(
         out,
@@ -273,11 +270,7 @@ fn render(checks: &[CellCheck], judging: &Judging, markdown: bool) -> String {
             );
         }
         for (c, change) in changes {
-            let kind = match change.direction {
-                Direction::Regression => "regression",
-                Direction::Improvement => "improvement",
-                Direction::Small => "within the threshold",
-            };
+            let kind = change.direction.label();
             if markdown {
                 let _ = writeln!(
                     out,

@@ -14,7 +14,7 @@ use poolbench_report::{
     TrendChange, TrendPoint, TrendSeries,
 };
 
-use crate::check::{short, value, CellCheck, Direction};
+use crate::check::{all_changes, follows_relative, short, value, CellCheck, Direction};
 use crate::db::CellSeries;
 
 /// The charts of `all`, with the change points of `checks` (matched by cell and machine).
@@ -22,7 +22,7 @@ pub fn trends(all: &[CellSeries], checks: &[CellCheck], absolute: bool) -> Vec<T
     // Group: (machine, workload, W, relative?) -> its series.
     let mut groups: BTreeMap<(String, String, usize, bool), Vec<&CellSeries>> = BTreeMap::new();
     for series in all {
-        let relative = !absolute && series.model != "sequential";
+        let relative = follows_relative(series, absolute);
         groups
             .entry((
                 series.machine.clone(),
@@ -127,10 +127,7 @@ pub fn page(trends: &[Trend], checks: &[CellCheck]) -> Result<Vec<ReportFile>, R
          text-align:left}.regression{color:#c81e1e}.improvement{color:#1e8c3c}</style>\
          </head><body><h1>poolbench history</h1>",
     );
-    let changes: Vec<(&CellCheck, &crate::check::ChangeReport)> = checks
-        .iter()
-        .flat_map(|c| c.changes.iter().map(move |change| (c, change)))
-        .collect();
+    let changes = all_changes(checks);
     let regressed = checks.iter().filter(|c| c.regressed).count();
     let _ = write!(
         html,
@@ -142,11 +139,8 @@ pub fn page(trends: &[Trend], checks: &[CellCheck]) -> Result<Vec<ReportFile>, R
     if !changes.is_empty() {
         html.push_str("<table><tr><th>cell</th><th>machine</th><th>from commit</th><th>change</th><th>p</th><th>kind</th></tr>");
         for (check, change) in &changes {
-            let kind = match change.direction {
-                Direction::Regression => "regression",
-                Direction::Improvement => "improvement",
-                Direction::Small => "within the threshold",
-            };
+            // Styled: the first word of the label (`regression`, `improvement`).
+            let kind = change.direction.label();
             let _ = write!(
                 html,
                 "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:+.1} %</td><td>{:.3}</td><td>{kind}</td></tr>",

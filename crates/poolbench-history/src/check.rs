@@ -8,10 +8,14 @@
 //! is significant (the t-test of [`crate::changepoint`], at [`Settings::significance`]) and larger than the
 //! threshold. A cell whose newest run did not verify is a regression whatever its times.
 
+use poolbench_report::identity::SEQUENTIAL;
 use serde::Serialize;
 
 use crate::changepoint::{change_points, Settings};
 use crate::db::{CellSeries, Point};
+
+/// How many of each machine's newest runs `check` looks at by default.
+pub const DEFAULT_LAST: usize = 200;
 
 /// How `check` judges.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -41,6 +45,17 @@ pub enum Direction {
     Improvement,
     /// Significant but within the threshold.
     Small,
+}
+
+impl Direction {
+    /// How tables name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Direction::Regression => "regression",
+            Direction::Improvement => "improvement",
+            Direction::Small => "within the threshold",
+        }
+    }
 }
 
 /// One change point of one cell.
@@ -77,12 +92,25 @@ pub struct CellCheck {
     pub why: Option<String>,
 }
 
+/// Whether `check` follows `series` relative to its runs' sequential cells (else raw).
+pub fn follows_relative(series: &CellSeries, absolute: bool) -> bool {
+    !absolute && series.model != SEQUENTIAL
+}
+
+/// Every change point of `checks`, with its cell, cell by cell.
+pub fn all_changes(checks: &[CellCheck]) -> Vec<(&CellCheck, &ChangeReport)> {
+    checks
+        .iter()
+        .flat_map(|c| c.changes.iter().map(move |change| (c, change)))
+        .collect()
+}
+
 /// The value `check` follows for a point of `series`.
 pub fn value(series: &CellSeries, point: &Point, absolute: bool) -> Option<f64> {
-    if absolute || series.model == "sequential" {
-        point.median_s
-    } else {
+    if follows_relative(series, absolute) {
         point.relative
+    } else {
+        point.median_s
     }
 }
 
@@ -148,7 +176,7 @@ fn check_one(series: &CellSeries, settings: &CheckSettings) -> CellCheck {
         workload_name: series.workload_name.clone(),
         workers: series.workers,
         machine: series.machine.clone(),
-        relative: !settings.absolute && series.model != "sequential",
+        relative: follows_relative(series, settings.absolute),
         runs: values.len(),
         changes,
         regressed: why.is_some(),

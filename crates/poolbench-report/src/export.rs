@@ -14,7 +14,7 @@ use std::fmt::Write;
 use poolbench_results::{CellResult, ResultsFile};
 use serde_json::{json, Map, Value};
 
-use crate::identity::{cell_name, workload_name};
+use crate::identity::{cell_name, references, workload_name};
 use crate::stats::cell_ci;
 use crate::text::{csv_field, escape};
 
@@ -190,20 +190,19 @@ fn junit(results: &ResultsFile, regressions: &Regressions) -> String {
 pub const CSV_HEADER: &str = "name,workload,params,tasks,model,workers,median_s,ci_low_s,ci_high_s,ci_level,samples,verified,failed_tasks,relative_to_sequential,failure";
 
 fn csv(results: &ResultsFile, regressions: &Regressions) -> String {
-    let sequential: HashMap<String, f64> = results
-        .results
-        .iter()
-        .filter(|c| c.model == "sequential")
-        .filter_map(|c| Some((workload_name(c), c.median_s?)))
-        .collect();
+    let sequential = references(results);
     let number = |x: Option<f64>| x.map(|x| x.to_string()).unwrap_or_default();
     let mut out = format!("{CSV_HEADER}\n");
     for cell in &results.results {
         let ci = cell_ci(cell);
         let relative = cell
             .median_s
-            .zip(sequential.get(&workload_name(cell)))
-            .filter(|(_, s)| **s > 0.0)
+            .zip(
+                sequential
+                    .get(&workload_name(cell))
+                    .and_then(|s| s.median_s),
+            )
+            .filter(|(_, s)| *s > 0.0)
             .map(|(m, s)| m / s);
         let failure = failure(cell, regressions)
             .map(|(kind, message)| format!("{kind}: {message}"))

@@ -5,8 +5,23 @@
 //! [`NOT_IDENTITY`]). The identity is also written out as a stable, readable name
 //! ([`cell_name`]): trackers key their series by it, so it must not change from run to run.
 
-use poolbench_results::CellResult;
+use std::collections::HashMap;
+
+use poolbench_results::{CellResult, ResultsFile};
 use serde_json::{Map, Value};
+
+/// The model every other is verified against, and judged relative to.
+pub const SEQUENTIAL: &str = "sequential";
+
+/// Every sequential cell of `results`, by [`workload_name`]: the reference of each workload.
+pub fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
+    results
+        .results
+        .iter()
+        .filter(|c| c.model == SEQUENTIAL)
+        .map(|c| (workload_name(c), c))
+        .collect()
+}
 
 /// Parameters that are not part of a cell's identity: `url` (each run starts its own mock
 /// server on a free port) and `slowdown` (a testing aid, compared against the unslowed run).

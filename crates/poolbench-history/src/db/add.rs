@@ -1,11 +1,9 @@
 //! Adding a run: one transaction, keyed by commit, start time and machine.
 
-use std::collections::HashMap;
-
 use poolbench_report::cell_ci;
 use poolbench_report::compare::cost;
-use poolbench_report::identity::{cell_name, workload_name};
-use poolbench_results::{CellResult, ResultsFile};
+use poolbench_report::identity::{cell_name, references, workload_name};
+use poolbench_results::ResultsFile;
 use rusqlite::{params, OptionalExtension};
 
 use super::{machine, Added, History, HistoryError};
@@ -72,12 +70,7 @@ impl History {
         )
         .map_err(sql)?;
         let run_id = tx.last_insert_rowid();
-        let references: HashMap<String, &CellResult> = results
-            .results
-            .iter()
-            .filter(|c| c.model == "sequential")
-            .map(|c| (workload_name(c), c))
-            .collect();
+        let references = references(results);
         let mut cells = 0;
         {
             let mut insert = tx

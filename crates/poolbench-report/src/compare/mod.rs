@@ -22,7 +22,7 @@ use std::collections::HashMap;
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
-use crate::identity::{cell_name, workload_name};
+use crate::identity::{cell_name, references, workload_name, SEQUENTIAL};
 use crate::stats::cell_ci;
 
 mod render;
@@ -121,19 +121,6 @@ pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64,
     (threshold, source)
 }
 
-/// Every sequential cell of `results`, by [`workload_name`].
-pub(crate) fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
-    results
-        .results
-        .iter()
-        .filter(|c| c.model == SEQUENTIAL)
-        .map(|c| (workload_name(c), c))
-        .collect()
-}
-
-/// The model every other is verified against and judged relative to.
-pub(crate) const SEQUENTIAL: &str = "sequential";
-
 /// Compares `new` with `base`; `threshold` overrides the one from the noise; `relative`
 /// judges model cells relative to their run's sequential cell (see the module docs).
 pub fn compare(
@@ -219,38 +206,10 @@ pub fn judge(
     let interval = b
         .zip(n)
         .and_then(|(b, n)| (b.1 > 0.0 && b.2 > 0.0).then(|| [n.1 / b.2 - 1.0, n.2 / b.1 - 1.0]));
-    let (verdict, why) = if base.verified && !new.verified {
-        (Verdict::Regressed, "no longer verified".to_owned())
-    } else if new.failed_tasks > base.failed_tasks {
-        (
-            Verdict::Regressed,
-            format!(
-                "{} failed tasks (was {})",
-                new.failed_tasks, base.failed_tasks
-            ),
-        )
-    } else {
-        match (change, interval) {
-            (Some(c), Some([low, _])) if low > 0.0 && c > threshold => {
-                (Verdict::Regressed, "slower, significant".to_owned())
-            }
-            (Some(c), Some([_, high])) if high < 0.0 && c < -threshold => {
-                (Verdict::Improved, "faster, significant".to_owned())
-            }
-            (Some(c), Some([low, high])) if low > 0.0 || high < 0.0 => (
-                Verdict::Unchanged,
-                if c.abs() <= threshold {
-                    "significant but within the threshold".to_owned()
-                } else {
-                    "significant".to_owned()
-                },
-            ),
-            (Some(_), Some(_)) => (
-                Verdict::Unchanged,
-                "within the noise (intervals overlap)".to_owned(),
-            ),
-            _ => (Verdict::Unchanged, "no median to compare".to_owned()),
-        }
+    let (verdict, why) = match (broken(base, new), change.zip(interval)) {
+        (Some(why), _) => (Verdict::Regressed, why),
+        (None, Some((c, interval))) => call(c, interval, threshold),
+        (None, None) => (Verdict::Unchanged, "no median to compare".to_owned()),
     };
     CellChange {
         name: cell_name(base),
@@ -266,6 +225,41 @@ pub fn judge(
         why,
         relative: reference.is_some(),
     }
+}
+
+/// Why `new` regressed whatever its times, if it did: it stopped verifying, or fails more tasks.
+pub(crate) fn broken(base: &CellResult, new: &CellResult) -> Option<String> {
+    if base.verified && !new.verified {
+        Some("no longer verified".to_owned())
+    } else if new.failed_tasks > base.failed_tasks {
+        Some(format!(
+            "{} failed tasks (was {})",
+            new.failed_tasks, base.failed_tasks
+        ))
+    } else {
+        None
+    }
+}
+
+/// The verdict on a `change` with its `interval`: significant (the interval excludes zero)
+/// and beyond `threshold` either way, else unchanged; with why, in a few words.
+pub(crate) fn call(change: f64, [low, high]: [f64; 2], threshold: f64) -> (Verdict, String) {
+    let significant = low > 0.0 || high < 0.0;
+    let (verdict, why) = if low > 0.0 && change > threshold {
+        (Verdict::Regressed, "slower, significant")
+    } else if high < 0.0 && change < -threshold {
+        (Verdict::Improved, "faster, significant")
+    } else if significant && change.abs() <= threshold {
+        (Verdict::Unchanged, "significant but within the threshold")
+    } else if significant {
+        (Verdict::Unchanged, "significant")
+    } else {
+        (
+            Verdict::Unchanged,
+            "within the noise (the interval holds zero)",
+        )
+    };
+    (verdict, why.to_owned())
 }
 
 /// Each difference between the machines that makes their times incomparable.

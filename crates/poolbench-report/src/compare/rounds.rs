@@ -14,16 +14,16 @@
 //! (default 5 %: the interval already carries the rounds' noise). At least 3 rounds are needed;
 //! a cell that stops verifying in any round regressed whatever its times.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{
-    cell_name, cost, machine_warnings, name, references, CellChange, Comparison, Verdict,
-    LEAST_THRESHOLD, SEQUENTIAL,
+    broken, call, cell_name, cost, machine_warnings, name, CellChange, Comparison, Verdict,
+    LEAST_THRESHOLD,
 };
-use crate::identity::workload_name;
+use crate::identity::{references, workload_name, SEQUENTIAL};
 
 /// Compares `pairs` of (base, new) runs taken in alternation; `threshold` overrides the one
 /// from the noise; `relative` judges model cells relative to their run's sequential cell.
@@ -48,40 +48,39 @@ pub fn compare_rounds(
         .iter()
         .map(|(b, n)| (Index::of(b), Index::of(n)))
         .collect();
-    let mut ratios: Vec<(&CellResult, Vec<f64>, Option<String>)> = Vec::new();
+    let mut rounds: Vec<CellRounds> = Vec::new();
     for cell in &first_base.results {
         let key = cell_name(cell);
-        let mut per_round = Vec::new();
-        let mut broken = None;
+        let judged_relative = relative && cell.model != SEQUENTIAL;
+        let mut r = CellRounds {
+            cell,
+            ratios: Vec::new(),
+            base_medians: Vec::new(),
+            new_medians: Vec::new(),
+            broken: None,
+        };
         for (base, new) in &indexed {
             let (Some(b), Some(n)) = (base.cells.get(&key), new.cells.get(&key)) else {
                 continue;
             };
-            if b.verified && !n.verified {
-                broken = Some("no longer verified".to_owned());
-            } else if n.failed_tasks > b.failed_tasks {
-                broken = Some(format!(
-                    "{} failed tasks (was {})",
-                    n.failed_tasks, b.failed_tasks
-                ));
-            }
-            let judged_relative = relative && cell.model != SEQUENTIAL;
-            let (base_ref, new_ref) = (base.reference(cell), new.reference(cell));
-            if judged_relative && (base_ref.is_none() || new_ref.is_none()) {
-                continue;
-            }
-            let (base_ref, new_ref) = if judged_relative {
-                (base_ref, new_ref)
+            r.broken = r.broken.or_else(|| broken(b, n));
+            r.base_medians.extend(b.median_s);
+            r.new_medians.extend(n.median_s);
+            let references = if judged_relative {
+                match (base.reference(cell), new.reference(cell)) {
+                    (Some(rb), Some(rn)) => (Some(rb), Some(rn)),
+                    _ => continue,
+                }
             } else {
                 (None, None)
             };
-            if let (Some(b), Some(n)) = (cost(b, base_ref), cost(n, new_ref)) {
+            if let (Some(b), Some(n)) = (cost(b, references.0), cost(n, references.1)) {
                 if b.0 > 0.0 && n.0.is_finite() {
-                    per_round.push(n.0 / b.0);
+                    r.ratios.push(n.0 / b.0);
                 }
             }
         }
-        ratios.push((cell, per_round, broken));
+        rounds.push(r);
     }
     let (threshold, threshold_source) = match threshold {
         Some(t) => (t, "--threshold".to_owned()),
@@ -94,23 +93,13 @@ pub fn compare_rounds(
         ),
     };
     // Simultaneous 95 % intervals over every compared cell (Bonferroni).
-    let confidence = 1.0 - FAMILY_ERROR / ratios.len().max(1) as f64;
-    let cells = ratios
+    let confidence = 1.0 - FAMILY_ERROR / rounds.len().max(1) as f64;
+    let cells = rounds
         .iter()
-        .map(|(cell, r, broken)| {
-            judge_rounds(cell, r, broken, threshold, confidence, pairs, relative)
-        })
+        .map(|r| judge_rounds(r, threshold, confidence, relative))
         .collect();
-    let bases: HashMap<String, ()> = first_base
-        .results
-        .iter()
-        .map(|c| (cell_name(c), ()))
-        .collect();
-    let news: HashMap<String, ()> = first_new
-        .results
-        .iter()
-        .map(|c| (cell_name(c), ()))
-        .collect();
+    let bases: HashSet<String> = first_base.results.iter().map(cell_name).collect();
+    let news: HashSet<String> = first_new.results.iter().map(cell_name).collect();
     Comparison {
         threshold,
         threshold_source,
@@ -120,13 +109,13 @@ pub fn compare_rounds(
         added: first_new
             .results
             .iter()
-            .filter(|c| !bases.contains_key(&cell_name(c)))
+            .filter(|c| !bases.contains(&cell_name(c)))
             .map(name)
             .collect(),
         missing: first_base
             .results
             .iter()
-            .filter(|c| !news.contains_key(&cell_name(c)))
+            .filter(|c| !news.contains(&cell_name(c)))
             .map(name)
             .collect(),
         machine_warnings: machine_warnings(first_base, first_new),
@@ -183,69 +172,45 @@ pub fn paired_change(ratios: &[f64], confidence: f64) -> Option<(f64, [f64; 2])>
     ))
 }
 
-fn judge_rounds(
-    cell: &CellResult,
-    ratios: &[f64],
-    broken: &Option<String>,
-    threshold: f64,
-    confidence: f64,
-    pairs: &[(ResultsFile, ResultsFile)],
-    relative: bool,
-) -> CellChange {
-    let judged = paired_change(ratios, confidence);
-    let (change, interval) = (judged.map(|j| j.0), judged.map(|j| j.1));
-    let (verdict, why) = match (broken, judged) {
+/// One cell over the rounds: its per-round ratios new ÷ base, both sides' medians, and why it
+/// regressed whatever its times, if it did in any round.
+struct CellRounds<'a> {
+    cell: &'a CellResult,
+    ratios: Vec<f64>,
+    base_medians: Vec<f64>,
+    new_medians: Vec<f64>,
+    broken: Option<String>,
+}
+
+fn judge_rounds(r: &CellRounds, threshold: f64, confidence: f64, relative: bool) -> CellChange {
+    let judged = paired_change(&r.ratios, confidence);
+    let (verdict, why) = match (&r.broken, judged) {
         (Some(why), _) => (Verdict::Regressed, why.clone()),
         (None, None) => (
             Verdict::Unchanged,
             format!(
                 "too few rounds to judge ({} of at least {LEAST_ROUNDS})",
-                ratios.len()
+                r.ratios.len()
             ),
         ),
-        (None, Some((c, [low, high]))) => {
-            let significant = low > 0.0 || high < 0.0;
-            let verdict = if significant && c > threshold {
-                Verdict::Regressed
-            } else if significant && c < -threshold {
-                Verdict::Improved
-            } else {
-                Verdict::Unchanged
-            };
-            let why = match (verdict, significant) {
-                (Verdict::Regressed, _) => "slower in the paired rounds, significant",
-                (Verdict::Improved, _) => "faster in the paired rounds, significant",
-                (_, true) => "significant but within the threshold",
-                (_, false) => "within the noise of the rounds",
-            };
-            (verdict, why.to_owned())
-        }
+        (None, Some((change, interval))) => call(change, interval, threshold),
     };
-    let medians = |side: fn(&(ResultsFile, ResultsFile)) -> &ResultsFile| {
-        let key = cell_name(cell);
-        let mut m: Vec<f64> = pairs
-            .iter()
-            .filter_map(|p| {
-                side(p)
-                    .results
-                    .iter()
-                    .find(|c| cell_name(c) == key)?
-                    .median_s
-            })
-            .collect();
-        m.sort_by(f64::total_cmp);
-        (!m.is_empty()).then(|| percentile(&m, 50.0))
+    let median = |values: &[f64]| {
+        let mut sorted = values.to_vec();
+        sorted.sort_by(f64::total_cmp);
+        (!sorted.is_empty()).then(|| percentile(&sorted, 50.0))
     };
+    let cell = r.cell;
     CellChange {
         name: cell_name(cell),
         workload: cell.workload.clone(),
         model: cell.model.clone(),
         workers: cell.workers,
         tasks: cell.tasks,
-        base_median_s: medians(|p| &p.0),
-        new_median_s: medians(|p| &p.1),
-        change,
-        interval,
+        base_median_s: median(&r.base_medians),
+        new_median_s: median(&r.new_medians),
+        change: judged.map(|j| j.0),
+        interval: judged.map(|j| j.1),
         verdict,
         why,
         relative: relative && cell.model != SEQUENTIAL,
