@@ -59,16 +59,17 @@ for run in ("run8", "run64"):
         cells += [c for c in json.load(open(path))["results"] if c["model"] != "sequential"]
 print(f"{'model':<16}{'W':>4}{'req/s':>10}{'× bare ureq':>13}  verified")
 for c in sorted(cells, key=lambda c: (c["workers"], c["model"])):
-    if not c.get("median_s"):
-        print(f'{c["model"]:<16}{c["workers"]:>4}  no median: {c.get("no_median")}')
+    if not c["time"].get("median_s"):
+        print(f'{c["model"]:<16}{c["workers"]:>4}  no median: {c["time"].get("no_median")}')
         continue
-    rps = c["tasks"] / c["median_s"]
+    rps = c["tasks"] / c["time"]["median_s"]
     mark = "" if rps >= 0.8 * ref or c["workers"] != 8 else "  (< 0.8)"
-    print(f'{c["model"]:<16}{c["workers"]:>4}{rps:>10.0f}{rps / ref:>13.2f}  {c["verified"]}{mark}')
-best = max((c for c in cells if c.get("median_s")), key=lambda c: c["tasks"] / c["median_s"], default=None)
+    print(f'{c["model"]:<16}{c["workers"]:>4}{rps:>10.0f}{rps / ref:>13.2f}  {c["outcome"]["verified"]}{mark}')
+best = max((c for c in cells if c["time"].get("median_s")),
+           key=lambda c: c["tasks"] / c["time"]["median_s"], default=None)
 if best and os.path.exists(f"{out}/wrk.rps"):
     wrk = float(open(f"{out}/wrk.rps").read())
-    rps = best["tasks"] / best["median_s"]
+    rps = best["tasks"] / best["time"]["median_s"]
     print(f'\nwrk -t2 -c{connections}: {wrk:.0f} req/s; best client {best["model"]} W={best["workers"]}: '
           f'{rps:.0f} req/s = {rps / wrk:.2f} × wrk')
 PY

@@ -139,7 +139,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
     let beat_ideal = cells
         .iter()
-        .filter(|c| c.efficiency.is_some_and(|e| e > 1.05))
+        .filter(|c| c.scaling.efficiency.is_some_and(|e| e > 1.05))
         .count();
     if output != Output::Json {
         for warning in &warnings {
@@ -155,7 +155,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     }
     crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
-    let unverified: Vec<_> = cells.iter().filter(|c| !c.verified).collect();
+    let unverified: Vec<_> = cells.iter().filter(|c| !c.outcome.verified).collect();
     let seconds = started.elapsed().as_secs_f64();
     if output == Output::Json {
         println!(
@@ -178,15 +178,16 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
             results_path.display()
         );
     }
-    let timed_out: usize = cells.iter().map(|c| c.timed_out_tasks).sum();
+    let timed_out: usize = cells.iter().map(|c| c.outcome.timed_out_tasks).sum();
     if unverified.is_empty() {
         return Ok(ExitCode::SUCCESS);
     }
     for cell in &unverified {
         let why = cell
+            .outcome
             .model_error
             .clone()
-            .unwrap_or_else(|| cell.errors.join("; "));
+            .unwrap_or_else(|| cell.outcome.errors.join("; "));
         eprintln!(
             "not verified: {} on {} W={}: {why}",
             cell.workload, cell.model, cell.workers

@@ -40,7 +40,12 @@ pub type Finished = Arc<Mutex<ResultsFile>>;
 /// renders the report beside it.
 pub fn save_on_expiry(finished: Finished, path: PathBuf) {
     watchdog::set_handler(Box::new(move |expired: &Expired| {
-        let why = expired.cell.model_error.as_deref().unwrap_or_default();
+        let why = expired
+            .cell
+            .outcome
+            .model_error
+            .as_deref()
+            .unwrap_or_default();
         eprintln!("\npoolbench: {why}");
         let mut results = finished
             .lock()
@@ -48,7 +53,7 @@ pub fn save_on_expiry(finished: Finished, path: PathBuf) {
             .clone();
         let kept = results.results.len();
         let mut cell = expired.cell.clone();
-        cell.no_median = Some(why.to_owned());
+        cell.time.no_median = Some(why.to_owned());
         results.results.push(cell);
         if let Err(e) = save(&results, &path) {
             eprintln!("poolbench: error: {e:#}");

@@ -97,7 +97,7 @@ fn tiny_run_writes_a_complete_verified_results_file() {
 
     let text = std::fs::read_to_string(out.join("results.json")).unwrap();
     let json: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(json["schema"], "poolbench/1");
+    assert_eq!(json["schema"], "poolbench/2");
     let env = &json["environment"];
     for field in [
         "cpu_model",
@@ -134,23 +134,34 @@ fn tiny_run_writes_a_complete_verified_results_file() {
             cell["workload"], cell["model"], cell["workers"]
         );
         assert_eq!(cell["tasks"], 3, "{name}");
-        assert_eq!(cell["samples_s"].as_array().unwrap().len(), 2, "{name}");
-        let median = cell["median_s"].as_f64().unwrap();
+        assert_eq!(
+            cell["time"]["samples_s"].as_array().unwrap().len(),
+            2,
+            "{name}"
+        );
+        let median = cell["time"]["median_s"].as_f64().unwrap();
         assert!(median > 0.0, "{name}");
         // Two samples: the interval is min..max, at the 50 % it is worth.
-        let ci = cell["median_ci_s"].as_array().unwrap();
+        let ci = cell["time"]["median_ci_s"].as_array().unwrap();
         assert!(ci[0].as_f64().unwrap() <= median && median <= ci[1].as_f64().unwrap());
-        assert_eq!(cell["ci_level"], 0.5, "{name}");
-        assert_eq!(cell["sample_order"].as_array().unwrap().len(), 2, "{name}");
-        assert!(cell["batches_per_sample"].as_u64().unwrap() >= 1, "{name}");
-        let switches = &cell["context_switches"];
+        assert_eq!(cell["time"]["ci_level"], 0.5, "{name}");
+        assert_eq!(
+            cell["time"]["sample_order"].as_array().unwrap().len(),
+            2,
+            "{name}"
+        );
+        assert!(
+            cell["plan"]["batches_per_sample"].as_u64().unwrap() >= 1,
+            "{name}"
+        );
+        let switches = &cell["cost"]["context_switches"];
         assert!(
             switches["voluntary"].as_f64().unwrap() >= 0.0,
             "{name}: {switches}"
         );
-        assert!(cell["ideal_s"].as_f64().unwrap() > 0.0, "{name}");
-        assert_eq!(cell["verified"], true, "{name}: {cell}");
-        assert_eq!(cell["failed_tasks"], 0, "{name}");
+        assert!(cell["scaling"]["ideal_s"].as_f64().unwrap() > 0.0, "{name}");
+        assert_eq!(cell["outcome"]["verified"], true, "{name}: {cell}");
+        assert_eq!(cell["outcome"]["failed_tasks"], 0, "{name}");
         assert!(cell["params"].is_object(), "{name}");
     }
     let process_cells: Vec<_> = cells.iter().filter(|c| c["model"] == "process").collect();
@@ -160,7 +171,7 @@ fn tiny_run_writes_a_complete_verified_results_file() {
             .as_str()
             .unwrap()
             .starts_with("http://127.0.0.1:"));
-        let latency = &cell["latency_s"];
+        let latency = &cell["per_task"]["latency_s"];
         assert!(
             latency["p50"].as_f64().unwrap() <= latency["p99"].as_f64().unwrap(),
             "{cell}"
@@ -168,16 +179,24 @@ fn tiny_run_writes_a_complete_verified_results_file() {
         assert!(latency["max"].as_f64().unwrap() > 0.0);
     }
     for cell in process_cells {
-        assert!(cell["startup_s"].as_f64().unwrap() > 0.0, "{cell}");
-        assert!(cell["child_cpu_s"].as_f64().is_some(), "{cell}");
-        assert!(cell["peak_rss_bytes"].as_u64().unwrap() > 0, "{cell}");
+        assert!(cell["cost"]["startup_s"].as_f64().unwrap() > 0.0, "{cell}");
+        assert!(cell["cost"]["child_cpu_s"].as_f64().is_some(), "{cell}");
+        assert!(
+            cell["cost"]["peak_rss_bytes"].as_u64().unwrap() > 0,
+            "{cell}"
+        );
     }
     let sleep_rayon_w2 = cells
         .iter()
         .find(|c| c["workload"] == "sleep" && c["model"] == "rayon" && c["workers"] == 2)
         .unwrap();
     assert_eq!(sleep_rayon_w2["params"]["delay_ms"], 1.0);
-    assert!(sleep_rayon_w2["max_in_flight"].as_u64().unwrap() <= 2);
+    assert!(
+        sleep_rayon_w2["per_task"]["max_in_flight"]
+            .as_u64()
+            .unwrap()
+            <= 2
+    );
     // The report sits beside the results, and nothing temporary is left.
     let mut names: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
@@ -423,15 +442,15 @@ fn ctrl_c_saves_finished_cells_and_leaves_no_process_behind() {
     let cells = json["results"].as_array().unwrap();
     let noop: Vec<_> = cells.iter().filter(|c| c["workload"] == "noop").collect();
     assert_eq!(noop.len(), 2, "the finished workload is kept whole");
-    assert!(noop.iter().all(|c| c["verified"] == true
-        && c["samples_s"].as_array().unwrap().len() == 40
+    assert!(noop.iter().all(|c| c["outcome"]["verified"] == true
+        && c["time"]["samples_s"].as_array().unwrap().len() == 40
         && c.get("interrupted").is_none()));
     // The stopped workload keeps the cells it measured, each with its samples so far.
     let sleep: Vec<_> = cells.iter().filter(|c| c["workload"] == "sleep").collect();
     assert!(!sleep.is_empty(), "{stderr}");
     for cell in &sleep {
-        assert_eq!(cell["interrupted"], true);
-        let samples = cell["samples_s"].as_array().unwrap().len();
+        assert_eq!(cell["outcome"]["interrupted"], true);
+        let samples = cell["time"]["samples_s"].as_array().unwrap().len();
         assert!((1..40).contains(&samples), "{samples} samples");
     }
     let report = std::fs::read_to_string(out.join("README.md")).unwrap();
@@ -625,12 +644,12 @@ fn a_suite_file_runs_with_json_lines_and_a_recorded_shuffled_order() {
     assert_eq!(json["preset"], format!("suite {}", suite.display()));
     let saved = json["results"].as_array().unwrap();
     for (i, cell) in saved.iter().enumerate() {
-        assert_eq!(cell["run_index"], i);
+        assert_eq!(cell["plan"]["run_index"], i);
     }
     assert!(saved
         .iter()
         .filter(|c| c["workload"] == "sleep")
-        .all(|c| c["experiment"] == "S6-like" && c["latency_samples_s"].is_array()));
+        .all(|c| c["experiment"] == "S6-like" && c["per_task"]["latency_samples_s"].is_array()));
     assert!(saved
         .iter()
         .all(|c| c["model"] != "sequential" || c["workers"] == 1));

@@ -44,7 +44,7 @@ fn bmf_has_a_latency_in_nanoseconds_with_its_interval_per_cell() {
             .iter()
             .find(|c| name.contains(c["model"].as_str().unwrap()))
             .unwrap();
-        let median_ns = cell["median_s"].as_f64().unwrap() * 1e9;
+        let median_ns = cell["time"]["median_s"].as_f64().unwrap() * 1e9;
         assert!(
             (value - median_ns).abs() < 1e-6 * median_ns,
             "{value} vs {median_ns}"
@@ -121,8 +121,9 @@ fn junit_fails_the_cells_that_regressed_or_stopped_verifying() {
     );
 
     let broken = f.write("broken.json", &|json| {
-        json["results"][1]["verified"] = false.into();
-        json["results"][1]["errors"] = serde_json::json!(["task 3: <bad> & \u{1} \"quoted\""]);
+        json["results"][1]["outcome"]["verified"] = false.into();
+        json["results"][1]["outcome"]["errors"] =
+            serde_json::json!(["task 3: <bad> & \u{1} \"quoted\""]);
     });
     let (_, failures) = junit(&export(&broken, "junit"));
     assert_eq!(failures.len(), 1);

@@ -27,11 +27,11 @@ fn a_hung_task_on_a_thread_model_stops_the_run_at_the_task_timeout() {
     let cells = results(&out);
     let noop: Vec<_> = cells.iter().filter(|c| c["workload"] == "noop").collect();
     assert_eq!(noop.len(), 2, "the finished workload is kept");
-    assert!(noop.iter().all(|c| c["verified"] == true));
+    assert!(noop.iter().all(|c| c["outcome"]["verified"] == true));
     let hung = cells.iter().find(|c| c["workload"] == "fault").unwrap();
-    assert_eq!(hung["verified"], false);
-    assert_eq!(hung["interrupted"], true);
-    assert!(hung["model_error"]
+    assert_eq!(hung["outcome"]["verified"], false);
+    assert_eq!(hung["outcome"]["interrupted"], true);
+    assert!(hung["outcome"]["model_error"]
         .as_str()
         .unwrap()
         .contains("task timeout"));
@@ -57,14 +57,14 @@ fn a_hung_task_on_a_process_model_is_timed_out_and_the_run_goes_on() {
         .stderr(predicate::str::contains("tasks overran the task timeout"));
     let cells = results(&out);
     let process = cells.iter().find(|c| c["model"] == "process").unwrap();
-    assert_eq!(process["verified"], false);
-    assert_eq!(process["timed_out_tasks"], 1);
-    assert!(process["errors"][0]
+    assert_eq!(process["outcome"]["verified"], false);
+    assert_eq!(process["outcome"]["timed_out_tasks"], 1);
+    assert!(process["outcome"]["errors"][0]
         .as_str()
         .unwrap()
         .contains("task 1: timed out after 0.500 s"));
     let rayon = cells.iter().find(|c| c["model"] == "rayon").unwrap();
-    assert_eq!(rayon["verified"], true);
+    assert_eq!(rayon["outcome"]["verified"], true);
 }
 
 /// tokio cancels an async task that awaits past the limit, as only async tasks can be.
@@ -84,9 +84,9 @@ fn a_hung_async_task_is_cancelled_at_the_task_timeout() {
         .code(3);
     let cells = results(&out);
     let tokio = cells.iter().find(|c| c["model"] == "tokio").unwrap();
-    assert_eq!(tokio["timed_out_tasks"], 1);
+    assert_eq!(tokio["outcome"]["timed_out_tasks"], 1);
     let oracle = cells.iter().find(|c| c["model"] == "sequential").unwrap();
-    assert_eq!(oracle["verified"], true);
+    assert_eq!(oracle["outcome"]["verified"], true);
 }
 
 /// One SIGTERM (what `timeout`, CI runners and container runtimes send) during a batch that
@@ -150,6 +150,6 @@ fn sigterm_during_a_hung_batch_ends_the_run_in_bounded_time() {
     let cells = results(&out);
     assert!(cells
         .iter()
-        .any(|c| c["workload"] == "noop" && c["verified"] == true));
+        .any(|c| c["workload"] == "noop" && c["outcome"]["verified"] == true));
     assert!(out.join("index.html").is_file());
 }

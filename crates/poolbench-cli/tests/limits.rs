@@ -151,23 +151,23 @@ fn report_is_total_on_extreme_and_huge_inputs() {
     };
     let refused = [
         (
-            variant("m308.json", &|c| c["median_s"] = 1e308.into()),
+            variant("m308.json", &|c| c["time"]["median_s"] = 1e308.into()),
             "at most",
         ),
         (
-            variant("m20.json", &|c| c["median_s"] = 1e20.into()),
+            variant("m20.json", &|c| c["time"]["median_s"] = 1e20.into()),
             "at most",
         ),
         (
-            variant("ideal.json", &|c| c["ideal_s"] = 1e25.into()),
+            variant("ideal.json", &|c| c["scaling"]["ideal_s"] = 1e25.into()),
             "at most",
         ),
         (
-            variant("cpu.json", &|c| c["cpu_s"] = 1e25.into()),
+            variant("cpu.json", &|c| c["cost"]["cpu_s"] = 1e25.into()),
             "at most",
         ),
         (
-            variant("neg.json", &|c| c["samples_s"][0] = (-1.0).into()),
+            variant("neg.json", &|c| c["time"]["samples_s"][0] = (-1.0).into()),
             "negative",
         ),
         (Path::new("/dev/zero").to_owned(), "over 256 MiB"),
@@ -188,7 +188,7 @@ fn report_is_total_on_extreme_and_huge_inputs() {
     }
     // Five million samples in one cell, written as text: building them as JSON values would dominate.
     let many = variant("many.json", &|c| {
-        c["samples_s"] = Value::String("MANY".into())
+        c["time"]["samples_s"] = Value::String("MANY".into())
     });
     let samples: Vec<String> = (0..5_000_000).map(|i| format!("0.001{i:07}")).collect();
     let text = std::fs::read_to_string(&many).unwrap();
@@ -313,7 +313,7 @@ fn a_damaged_cached_photo_is_generated_again() {
     }
     assert!(results(&dir.path().join("again"))
         .iter()
-        .all(|c| c["verified"] == true));
+        .all(|c| c["outcome"]["verified"] == true));
 }
 
 /// Every file under `dir`, sorted.

@@ -3,16 +3,15 @@
 
 use poolbench_core::WorkKind;
 use poolbench_history::{History, HistoryError};
-use poolbench_results::{CellResult, Environment, ResultsFile};
+use poolbench_results::{CellResult, Environment, ResultsFile, Timing};
 
 fn cell(model: &str, workers: usize, median: f64) -> CellResult {
     let samples: Vec<f64> = (0..8).map(|i| median * (0.98 + 0.005 * i as f64)).collect();
-    CellResult {
-        samples_s: samples.clone(),
-        median_s: Some(median),
-        verified: true,
-        ..CellResult::new("sum", WorkKind::Cpu, model, workers, 8)
-    }
+    let mut cell = CellResult::new("sum", WorkKind::Cpu, model, workers, 8);
+    cell.time = Timing::of(samples);
+    cell.time.median_s = Some(median);
+    cell.outcome.verified = true;
+    cell
 }
 
 fn run(commit: &str, started_at: &str, rayon: f64) -> ResultsFile {

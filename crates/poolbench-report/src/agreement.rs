@@ -101,7 +101,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
     let seconds: HashMap<String, &CellResult> = second
         .results
         .iter()
-        .filter(|c| c.median_s.is_some())
+        .filter(|c| c.time.median_s.is_some())
         .map(|c| (cell_name(c), c))
         .collect();
     let groups_first = group(&[Input {
@@ -121,7 +121,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
         let cells: Vec<(&CellResult, &CellResult)> = first
             .results
             .iter()
-            .filter(|c| c.median_s.is_some() && same_group(c, g))
+            .filter(|c| c.time.median_s.is_some() && same_group(c, g))
             .filter_map(|c| Some((c, *seconds.get(&cell_name(c))?)))
             .collect();
         matched += cells.len();
@@ -131,7 +131,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
         let mut sequential_shift = None;
         let mut widths = (Vec::new(), Vec::new());
         for (a, b) in &cells {
-            let (Some(ma), Some(mb)) = (a.median_s, b.median_s) else {
+            let (Some(ma), Some(mb)) = (a.time.median_s, b.time.median_s) else {
                 continue;
             };
             if let Some(ci) = cell_ci(a) {
@@ -149,7 +149,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
                     sequential_shift = Some(mb / ma - 1.0);
                 }
             }
-            if let (Some(sa), Some(sb)) = (a.speedup, b.speedup) {
+            if let (Some(sa), Some(sb)) = (a.scaling.speedup, b.scaling.speedup) {
                 if sa > 0.0 && a.model != "sequential" {
                     speedup_deltas.push((sb / sa - 1.0).abs());
                 }
@@ -185,7 +185,12 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             second_fastest: second_verdict.map(|v| v.fastest.clone()),
         });
     }
-    let with_median = |r: &ResultsFile| r.results.iter().filter(|c| c.median_s.is_some()).count();
+    let with_median = |r: &ResultsFile| {
+        r.results
+            .iter()
+            .filter(|c| c.time.median_s.is_some())
+            .count()
+    };
     Agreement {
         cells: workloads.iter().map(|w| w.cells).sum(),
         inside: workloads.iter().map(|w| w.inside).sum(),

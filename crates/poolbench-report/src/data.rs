@@ -331,34 +331,40 @@ pub fn slugify(text: &str) -> String {
 }
 
 fn point(cell: &CellResult) -> Option<Point> {
-    let median = cell.median_s?;
+    let median = cell.time.median_s?;
     let tasks = cell.tasks.max(1) as f64;
     let ci = cell_ci(cell)?;
     Some(Point {
         workers: cell.workers,
         median,
-        min: cell.min_s?,
-        max: cell.max_s?,
+        min: cell.time.min_s?,
+        max: cell.time.max_s?,
         ci: (ci.low, ci.high),
         ci_level: ci.level,
-        samples: cell.samples_s.len(),
-        context_switches: cell.context_switches.map(|c| (c.voluntary, c.involuntary)),
-        speedup: cell.speedup,
-        efficiency: cell.efficiency,
-        ideal: cell.ideal_s,
-        cpu: cell.cpu_s.map(|own| own + cell.child_cpu_s.unwrap_or(0.0)),
-        verified: cell.verified,
-        failed: cell.failed_tasks + cell.mismatched_tasks,
+        samples: cell.time.samples_s.len(),
+        context_switches: cell
+            .cost
+            .context_switches
+            .map(|c| (c.voluntary, c.involuntary)),
+        speedup: cell.scaling.speedup,
+        efficiency: cell.scaling.efficiency,
+        ideal: cell.scaling.ideal_s,
+        cpu: cell
+            .cost
+            .cpu_s
+            .map(|own| own + cell.cost.child_cpu_s.unwrap_or(0.0)),
+        verified: cell.outcome.verified,
+        failed: cell.outcome.failed_tasks + cell.outcome.mismatched_tasks,
         throughput: tasks / median,
-        overhead_per_task: cell.ideal_s.map(|ideal| (median - ideal) / tasks),
-        queue_wait: cell.queue_wait_s,
-        service: cell.service_s,
-        latency: cell.latency_samples_s.clone(),
-        startup: cell.startup_s,
-        peak_threads: cell.peak_threads,
-        peak_rss_bytes: cell.peak_rss_bytes,
-        cpu_user_system: cell.cpu_user_s.zip(cell.cpu_system_s),
-        self_peak_rss_bytes: cell.self_peak_rss_bytes,
+        overhead_per_task: cell.scaling.ideal_s.map(|ideal| (median - ideal) / tasks),
+        queue_wait: cell.per_task.queue_wait_s,
+        service: cell.per_task.service_s,
+        latency: cell.per_task.latency_samples_s.clone(),
+        startup: cell.cost.startup_s,
+        peak_threads: cell.cost.peak_threads,
+        peak_rss_bytes: cell.cost.peak_rss_bytes,
+        cpu_user_system: cell.cost.cpu_user_s.zip(cell.cost.cpu_system_s),
+        self_peak_rss_bytes: cell.cost.self_peak_rss_bytes,
     })
 }
 

@@ -51,7 +51,7 @@ const NANOS: f64 = 1e9;
 /// Every cell with a median: `(name, median, interval)` in seconds.
 fn timed(results: &ResultsFile) -> impl Iterator<Item = (String, f64, Option<[f64; 2]>)> + '_ {
     results.results.iter().filter_map(|cell| {
-        let median = cell.median_s?;
+        let median = cell.time.median_s?;
         let ci = cell_ci(cell).map(|ci| [ci.low, ci.high]);
         Some((cell_name(cell), median, ci))
     })
@@ -97,20 +97,20 @@ fn pretty(value: &Value) -> String {
 
 /// Why a cell fails as a test, if it does: `(type, message)`.
 fn failure(cell: &CellResult, regressions: &Regressions) -> Option<(&'static str, String)> {
-    if let Some(error) = &cell.model_error {
+    if let Some(error) = &cell.outcome.model_error {
         return Some(("model-error", error.clone()));
     }
-    if !cell.verified || cell.failed_tasks > 0 {
-        let first = cell.errors.first().map_or("", String::as_str);
+    if !cell.outcome.verified || cell.outcome.failed_tasks > 0 {
+        let first = cell.outcome.errors.first().map_or("", String::as_str);
         return Some((
             "unverified",
             format!(
                 "{} failed and {} mismatched tasks; {first}",
-                cell.failed_tasks, cell.mismatched_tasks
+                cell.outcome.failed_tasks, cell.outcome.mismatched_tasks
             ),
         ));
     }
-    if let Some(reason) = &cell.no_median {
+    if let Some(reason) = &cell.time.no_median {
         return Some(("no-median", reason.clone()));
     }
     regressions
@@ -138,7 +138,8 @@ fn junit(results: &ResultsFile, regressions: &Regressions) -> String {
             .filter(|c| failure(c, regressions).is_some())
             .count()
     };
-    let seconds = |cells: &[&CellResult]| -> f64 { cells.iter().filter_map(|c| c.median_s).sum() };
+    let seconds =
+        |cells: &[&CellResult]| -> f64 { cells.iter().filter_map(|c| c.time.median_s).sum() };
     let all: Vec<&CellResult> = results.results.iter().collect();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -164,7 +165,7 @@ fn junit(results: &ResultsFile, regressions: &Regressions) -> String {
                 "    <testcase classname=\"poolbench.{}\" name=\"{}\" time=\"{:.6}\"",
                 xml(suite),
                 xml(&format!("{} W={}", cell.model, cell.workers)),
-                cell.median_s.unwrap_or(0.0)
+                cell.time.median_s.unwrap_or(0.0)
             );
             match failure(cell, regressions) {
                 Some((kind, message)) => {
@@ -196,11 +197,12 @@ fn csv(results: &ResultsFile, regressions: &Regressions) -> String {
     for cell in &results.results {
         let ci = cell_ci(cell);
         let relative = cell
+            .time
             .median_s
             .zip(
                 sequential
                     .get(&workload_name(cell))
-                    .and_then(|s| s.median_s),
+                    .and_then(|s| s.time.median_s),
             )
             .filter(|(_, s)| *s > 0.0)
             .map(|(m, s)| m / s);
@@ -216,13 +218,13 @@ fn csv(results: &ResultsFile, regressions: &Regressions) -> String {
             cell.tasks,
             csv_field(&cell.model),
             cell.workers,
-            number(cell.median_s),
+            number(cell.time.median_s),
             number(ci.map(|c| c.low)),
             number(ci.map(|c| c.high)),
             number(ci.map(|c| c.level)),
-            cell.samples_s.len(),
-            cell.verified,
-            cell.failed_tasks,
+            cell.time.samples_s.len(),
+            cell.outcome.verified,
+            cell.outcome.failed_tasks,
             number(relative),
             csv_field(&failure)
         );

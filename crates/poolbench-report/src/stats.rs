@@ -12,11 +12,11 @@ use poolbench_results::{CellResult, MedianCi, CI_LEVEL};
 /// The cell's interval of the median: recorded, else computed from its samples; `None` for a
 /// cell with no sample.
 pub fn cell_ci(cell: &CellResult) -> Option<MedianCi> {
-    match (cell.median_ci_s, cell.ci_level) {
+    match (cell.time.median_ci_s, cell.time.ci_level) {
         (Some([low, high]), Some(level)) if low.is_finite() && high.is_finite() => {
             Some(MedianCi { low, high, level })
         }
-        _ => MedianCi::of(&cell.samples_s, CI_LEVEL),
+        _ => MedianCi::of(&cell.time.samples_s, CI_LEVEL),
     }
 }
 

@@ -16,8 +16,8 @@ pub(crate) fn conditions(inputs: &[Input]) -> String {
     let cell = first.results.results.first();
     let runs = format!(
         "medians of at least {} samples after {} warm-up",
-        cell.map_or(0, |c| c.repeat),
-        cell.map_or(0, |c| c.warmup)
+        cell.map_or(0, |c| c.plan.repeat),
+        cell.map_or(0, |c| c.plan.warmup)
     );
     if inputs.len() > 1 {
         let machines: Vec<String> = inputs
@@ -55,7 +55,7 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
     for input in inputs {
         let r = &input.results;
         let cells = r.results.len();
-        let unverified = r.results.iter().filter(|c| !c.verified).count();
+        let unverified = r.results.iter().filter(|c| !c.outcome.verified).count();
         let mut models: Vec<&str> = r.results.iter().map(|c| c.model.as_str()).collect();
         models.sort_unstable();
         models.dedup();
@@ -67,7 +67,7 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
                 counted(unverified, "cell")
             )
         };
-        let interleaved = r.results.iter().any(|c| c.sample_order.is_some());
+        let interleaved = r.results.iter().any(|c| c.time.sample_order.is_some());
         let order = match (r.order_seed, interleaved) {
             (Some(seed), true) => format!(
                 "each workload's cells took their samples in interleaved rounds, a fresh \
@@ -117,14 +117,14 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
                  intervals are min..max, at the lower confidence shown beside them.",
                 prefix(inputs, input),
                 counted(low.len(), "cell"),
-                first.samples_s.len()
+                first.time.samples_s.len()
             ));
         }
         let no_median: Vec<String> = r
             .results
             .iter()
             .filter_map(|c| {
-                let why = c.no_median.as_deref()?;
+                let why = c.time.no_median.as_deref()?;
                 Some(format!(
                     "{} on {} at W = {}: {why}",
                     c.workload, c.model, c.workers
@@ -149,7 +149,7 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
                 }
             ));
         }
-        let failed: usize = r.results.iter().map(|c| c.failed_batches).sum();
+        let failed: usize = r.results.iter().map(|c| c.outcome.failed_batches).sum();
         if failed > 0 {
             lines.push(format!(
                 "{}{} had a failed task: left out of every median and interval.",

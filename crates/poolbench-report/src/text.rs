@@ -342,8 +342,9 @@ pub fn csv(inputs: &[Input]) -> String {
     for input in inputs {
         for cell in &input.results.results {
             let params = serde_json::to_string(&cell.params).unwrap_or_default();
-            for (repetition, seconds) in cell.samples_s.iter().enumerate() {
+            for (repetition, seconds) in cell.time.samples_s.iter().enumerate() {
                 let [round, position] = cell
+                    .time
                     .sample_order
                     .as_ref()
                     .and_then(|o| o.get(repetition))
@@ -360,9 +361,9 @@ pub fn csv(inputs: &[Input]) -> String {
                     cell.tasks,
                     repetition + 1,
                     seconds,
-                    cell.verified,
-                    cell.failed_tasks,
-                    cell.batches_per_sample.unwrap_or(1)
+                    cell.outcome.verified,
+                    cell.outcome.failed_tasks,
+                    cell.plan.batches_per_sample.unwrap_or(1)
                 );
             }
         }

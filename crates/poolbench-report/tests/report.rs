@@ -2,7 +2,9 @@
 
 use poolbench_core::WorkKind;
 use poolbench_report::{Input, ReportFile};
-use poolbench_results::{CellResult, Environment, ResultsFile};
+use poolbench_results::{
+    CellResult, Cost, Environment, Outcome, PerTask, Plan, ResultsFile, Scaling, Timing,
+};
 
 const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
 
@@ -17,32 +19,48 @@ fn cell(
     sorted.sort_by(f64::total_cmp);
     let median = sorted[sorted.len() / 2];
     CellResult {
-        params: serde_json::Map::new(),
-        cores: 2,
-        warmup: 1,
-        repeat: samples.len(),
-        samples_s: samples.to_vec(),
-        median_s: Some(median),
-        min_s: Some(sorted[0]),
-        max_s: Some(sorted[sorted.len() - 1]),
-        mean_s: Some(median),
-        stddev_s: Some(0.0),
-        ideal_s: (workload != "noop").then_some(0.08 / workers as f64),
-        speedup: Some(0.08 / median),
-        efficiency: Some(0.08 / workers as f64 / median),
-        verified: true,
-        startup_s: Some(0.001),
-        cpu_s: Some(median * 0.1),
-        peak_threads: Some(workers),
-        max_in_flight: Some(workers),
-        cpu_user_s: Some(median * 0.08),
-        cpu_system_s: Some(median * 0.02),
-        self_peak_rss_bytes: Some(20 << 20),
-        latency_samples_s: (kind == WorkKind::Io).then(|| {
-            (0..24)
-                .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
-                .collect()
-        }),
+        plan: Plan {
+            cores: 2,
+            warmup: 1,
+            repeat: samples.len(),
+            ..Plan::default()
+        },
+        time: Timing {
+            samples_s: samples.to_vec(),
+            median_s: Some(median),
+            min_s: Some(sorted[0]),
+            max_s: Some(sorted[sorted.len() - 1]),
+            mean_s: Some(median),
+            stddev_s: Some(0.0),
+            ..Timing::default()
+        },
+        scaling: Scaling {
+            ideal_s: (workload != "noop").then_some(0.08 / workers as f64),
+            speedup: Some(0.08 / median),
+            efficiency: Some(0.08 / workers as f64 / median),
+        },
+        outcome: Outcome {
+            verified: true,
+            ..Outcome::default()
+        },
+        cost: Cost {
+            startup_s: Some(0.001),
+            cpu_s: Some(median * 0.1),
+            peak_threads: Some(workers),
+            cpu_user_s: Some(median * 0.08),
+            cpu_system_s: Some(median * 0.02),
+            self_peak_rss_bytes: Some(20 << 20),
+            ..Cost::default()
+        },
+        per_task: PerTask {
+            max_in_flight: Some(workers),
+            latency_samples_s: (kind == WorkKind::Io).then(|| {
+                (0..24)
+                    .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
+                    .collect()
+            }),
+            ..PerTask::default()
+        },
         ..CellResult::new(workload, kind, model, workers, 8)
     }
 }
@@ -194,7 +212,7 @@ fn a_merged_report_labels_every_machine() {
     let mut server = fixture();
     server.environment.logical_cores = 16;
     for cell in &mut server.results {
-        cell.cores = 16;
+        cell.plan.cores = 16;
     }
     let inputs = Input::label_all(vec![laptop, server], &["laptop".into(), "server".into()]);
     let files = poolbench_report::build(&inputs).unwrap();
@@ -270,10 +288,11 @@ fn recorded_overlapping_intervals_yield_no_winner() {
         Environment::capture(vec!["poolbench".into(), "run".into()]),
         None,
     );
-    let with_ci = |model: &str, median: f64, ci: [f64; 2]| CellResult {
-        median_ci_s: Some(ci),
-        ci_level: Some(0.968_75),
-        ..cell("sum", WorkKind::Cpu, model, 2, &[median; 6])
+    let with_ci = |model: &str, median: f64, ci: [f64; 2]| {
+        let mut cell = cell("sum", WorkKind::Cpu, model, 2, &[median; 6]);
+        cell.time.median_ci_s = Some(ci);
+        cell.time.ci_level = Some(0.968_75);
+        cell
     };
     results.results = vec![
         cell("sum", WorkKind::Cpu, "sequential", 1, &[0.2; 6]),
@@ -301,14 +320,14 @@ fn recorded_overlapping_intervals_yield_no_winner() {
 #[test]
 fn low_confidence_and_machine_noise_are_said() {
     let mut results = fixture();
-    results.results[1].samples_s.truncate(3);
-    results.results[1].median_ci_s = None;
-    results.results[1].ci_level = None;
+    results.results[1].time.samples_s.truncate(3);
+    results.results[1].time.median_ci_s = None;
+    results.results[1].time.ci_level = None;
     let mut broken = cell("sum", WorkKind::Cpu, "rayon", 8, &[1.0]);
-    broken.samples_s.clear();
-    broken.median_s = None;
-    broken.failed_batches = 6;
-    broken.no_median = Some("every timed batch had a failed task".into());
+    broken.time.samples_s.clear();
+    broken.time.median_s = None;
+    broken.outcome.failed_batches = 6;
+    broken.time.no_median = Some("every timed batch had a failed task".into());
     results.results.push(broken);
     results.noise = Some(poolbench_results::noise::NoiseReport {
         core_speeds: vec![],
@@ -341,10 +360,10 @@ fn agreement_counts_cells_inside_and_checks_the_verdict() {
         cell.params
             .insert("url".into(), "http://127.0.0.1:1/".into());
         let shift = if cell.model == "tokio" { 2.0 } else { 1.0 };
-        for s in &mut cell.samples_s {
+        for s in &mut cell.time.samples_s {
             *s *= shift;
         }
-        cell.median_s = cell.median_s.map(|m| m * shift);
+        cell.time.median_s = cell.time.median_s.map(|m| m * shift);
     }
     let a = poolbench_report::agreement::agreement(&first, &second);
     assert_eq!(a.unmatched, 0);

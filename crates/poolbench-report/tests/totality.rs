@@ -43,25 +43,25 @@ prop_compose! {
     ) -> CellResult {
         let kind = if matches!(workload, "sleep" | "http") { WorkKind::Io } else { WorkKind::Cpu };
         let mut cell = CellResult::new(workload, kind, model, workers, 8);
-        cell.cores = 2;
+        cell.plan.cores = 2;
         let mut sorted = samples.clone();
         sorted.sort_by(f64::total_cmp);
-        cell.median_s = sorted.get(sorted.len() / 2).copied();
-        cell.min_s = sorted.first().copied();
-        cell.max_s = sorted.last().copied();
-        cell.samples_s = samples;
-        cell.ideal_s = ideal;
-        cell.startup_s = startup;
-        cell.cpu_s = cpu;
-        cell.speedup = ratio;
-        cell.efficiency = ratio;
-        cell.verified = cell.median_s.is_some();
-        cell.latency_samples_s = latency.map(|mut l| {
+        cell.time.median_s = sorted.get(sorted.len() / 2).copied();
+        cell.time.min_s = sorted.first().copied();
+        cell.time.max_s = sorted.last().copied();
+        cell.time.samples_s = samples;
+        cell.scaling.ideal_s = ideal;
+        cell.cost.startup_s = startup;
+        cell.cost.cpu_s = cpu;
+        cell.scaling.speedup = ratio;
+        cell.scaling.efficiency = ratio;
+        cell.outcome.verified = cell.time.median_s.is_some();
+        cell.per_task.latency_samples_s = latency.map(|mut l| {
             l.sort_by(f64::total_cmp);
             l
         });
-        cell.service_s = service;
-        cell.latency_s = service;
+        cell.per_task.service_s = service;
+        cell.per_task.latency_s = service;
         cell
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The runner writes it through this crate; `report`, `compare`, `export` and `history` read it
 //! through this crate, and need nothing else of poolbench's: no runner, no models, no async
-//! runtime. So the schema lives here — [`ResultsFile`], its cells ([`CellResult`]) and the
+//! runtime. So the schema lives here — [`ResultsFile`], its cells ([`CellResult`], their figures
+//! grouped by the question each answers) and the
 //! run's conditions ([`Environment`], [`Sampling`], [`noise::NoiseReport`]) — with what every
 //! reader needs: [`ResultsFile::read`] (clear errors, bounded size, values checked),
 //! [`write_atomic`] (a reader never sees half a file), the statistics of a cell
@@ -12,6 +13,7 @@
 //! order), so a report draws every model in its own colour without knowing the registry, and
 //! a model it has never heard of still gets a place.
 
+pub mod cell;
 pub mod environment;
 pub mod noise;
 pub mod read;
@@ -19,12 +21,14 @@ pub mod results;
 pub mod sampling;
 pub mod stats;
 pub mod table;
+pub mod upgrade;
 
+pub use cell::{
+    CellResult, ContextSwitches, Cost, Outcome, PerTask, Percentiles, Plan, Scaling, Timing,
+};
 pub use environment::Environment;
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
-pub use results::{
-    staged_file, write_atomic, CellResult, ContextSwitches, Percentiles, ResultsFile, SCHEMA,
-};
+pub use results::{staged_file, write_atomic, ResultsFile, SCHEMA};
 pub use sampling::Sampling;
 pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
 pub use table::{format_duration, Table};

@@ -56,8 +56,8 @@ impl SequentialSpread {
             .iter()
             .filter(|c| c.kind == poolbench_core::WorkKind::Cpu && c.model == "sequential")
             .filter_map(|c| {
-                let [low, high] = c.median_ci_s?;
-                let median = c.median_s.filter(|m| *m > 0.0)?;
+                let [low, high] = c.time.median_ci_s?;
+                let median = c.time.median_s.filter(|m| *m > 0.0)?;
                 Some(Self {
                     workload: c.workload.clone(),
                     half_width: (high - low) / 2.0 / median,

@@ -11,6 +11,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::upgrade::{upgrade_v1, SCHEMA_V1};
 use crate::{CellResult, ResultsFile, SCHEMA};
 
 /// The largest results file read: far above any real run's (the full preset writes ~3 MB).
@@ -31,7 +32,7 @@ pub enum ReadError {
     TooBig { path: String },
     #[error("{path} is not a poolbench results file: {message}")]
     NotResults { path: String, message: String },
-    #[error("{path} has schema '{found}'; this poolbench reads '{SCHEMA}'")]
+    #[error("{path} has schema '{found}'; this poolbench reads '{SCHEMA}' and '{SCHEMA_V1}'")]
     Schema { path: String, found: String },
     #[error("{path}: {message}")]
     BadValue { path: String, message: String },
@@ -56,19 +57,36 @@ impl ResultsFile {
         Self::from_json(&bytes, &name)
     }
 
-    /// Parses and checks a results file's bytes; `path` names it in errors.
+    /// Parses and checks a results file's bytes; `path` names it in errors. A file of the
+    /// previous schema, `poolbench/1`, is read into today's shape (see [`crate::upgrade`]).
     pub fn from_json(bytes: &[u8], path: &str) -> Result<Self, ReadError> {
-        let results: ResultsFile =
-            serde_json::from_slice(bytes).map_err(|e| ReadError::NotResults {
-                path: path.to_owned(),
-                message: e.to_string(),
-            })?;
-        if results.schema != SCHEMA {
-            return Err(ReadError::Schema {
-                path: path.to_owned(),
-                found: results.schema,
-            });
+        let not_results = |e: serde_json::Error| ReadError::NotResults {
+            path: path.to_owned(),
+            message: e.to_string(),
+        };
+        /// Only the schema string, so that the file is parsed the right way.
+        #[derive(serde::Deserialize)]
+        struct Schema {
+            schema: String,
         }
+        let found = serde_json::from_slice::<Schema>(bytes)
+            .map_err(not_results)?
+            .schema;
+        let results: ResultsFile = match found.as_str() {
+            SCHEMA => serde_json::from_slice(bytes).map_err(not_results)?,
+            SCHEMA_V1 => {
+                let mut value: serde_json::Value =
+                    serde_json::from_slice(bytes).map_err(not_results)?;
+                upgrade_v1(&mut value);
+                serde_json::from_value(value).map_err(not_results)?
+            }
+            _ => {
+                return Err(ReadError::Schema {
+                    path: path.to_owned(),
+                    found,
+                })
+            }
+        };
         check(&results).map_err(|message| ReadError::BadValue {
             path: path.to_owned(),
             message,
@@ -95,7 +113,7 @@ fn check_cell(cell: &CellResult) -> Result<(), String> {
     for (field, count) in [
         ("workers", cell.workers),
         ("tasks", cell.tasks),
-        ("cores", cell.cores),
+        ("cores", cell.plan.cores),
     ] {
         if count == 0 {
             return Err(format!("{field} is 0; it must be at least 1"));
@@ -105,19 +123,19 @@ fn check_cell(cell: &CellResult) -> Result<(), String> {
         p.map_or_else(Vec::new, |p| vec![p.p50, p.p90, p.p99, p.max])
     };
     let times: [(&str, Vec<f64>); 8] = [
-        ("samples_s", cell.samples_s.clone()),
+        ("samples_s", cell.time.samples_s.clone()),
         (
             "latency_samples_s",
-            cell.latency_samples_s.clone().unwrap_or_default(),
+            cell.per_task.latency_samples_s.clone().unwrap_or_default(),
         ),
         (
             "median_s, min_s, max_s, mean_s or stddev_s",
             [
-                cell.median_s,
-                cell.min_s,
-                cell.max_s,
-                cell.mean_s,
-                cell.stddev_s,
+                cell.time.median_s,
+                cell.time.min_s,
+                cell.time.max_s,
+                cell.time.mean_s,
+                cell.time.stddev_s,
             ]
             .into_iter()
             .flatten()
@@ -125,27 +143,27 @@ fn check_cell(cell: &CellResult) -> Result<(), String> {
         ),
         (
             "ideal_s, startup_s or median_ci_s",
-            [cell.ideal_s, cell.startup_s]
+            [cell.scaling.ideal_s, cell.cost.startup_s]
                 .into_iter()
                 .flatten()
-                .chain(cell.median_ci_s.into_iter().flatten())
+                .chain(cell.time.median_ci_s.into_iter().flatten())
                 .collect(),
         ),
         (
             "cpu_s, cpu_user_s, cpu_system_s or child_cpu_s",
             [
-                cell.cpu_s,
-                cell.cpu_user_s,
-                cell.cpu_system_s,
-                cell.child_cpu_s,
+                cell.cost.cpu_s,
+                cell.cost.cpu_user_s,
+                cell.cost.cpu_system_s,
+                cell.cost.child_cpu_s,
             ]
             .into_iter()
             .flatten()
             .collect(),
         ),
-        ("queue_wait_s", percentiles(&cell.queue_wait_s)),
-        ("service_s", percentiles(&cell.service_s)),
-        ("latency_s", percentiles(&cell.latency_s)),
+        ("queue_wait_s", percentiles(&cell.per_task.queue_wait_s)),
+        ("service_s", percentiles(&cell.per_task.service_s)),
+        ("latency_s", percentiles(&cell.per_task.latency_s)),
     ];
     for (field, values) in &times {
         if let Some(bad) = values.iter().find(|v| !(0.0..=MOST_SECONDS).contains(*v)) {
@@ -158,13 +176,14 @@ fn check_cell(cell: &CellResult) -> Result<(), String> {
         }
     }
     let switches = cell
+        .cost
         .context_switches
         .map_or_else(Vec::new, |c| vec![c.voluntary, c.involuntary]);
     let ratios = [
-        cell.speedup,
-        cell.efficiency,
-        cell.steal_fraction,
-        cell.ci_level,
+        cell.scaling.speedup,
+        cell.scaling.efficiency,
+        cell.cost.steal_fraction,
+        cell.time.ci_level,
     ];
     for value in ratios.into_iter().flatten().chain(switches) {
         if !(value.is_finite() && value >= 0.0) {
@@ -199,8 +218,8 @@ mod tests {
 
     fn cell() -> CellResult {
         let mut cell = CellResult::new("sum", WorkKind::Cpu, "rayon", 2, 8);
-        cell.samples_s = vec![0.01, 0.011];
-        cell.median_s = Some(0.0105);
+        cell.time.samples_s = vec![0.01, 0.011];
+        cell.time.median_s = Some(0.0105);
         cell
     }
 
@@ -208,11 +227,11 @@ mod tests {
     fn plausible_cells_pass_and_impossible_ones_name_their_field() {
         assert_eq!(check(&file_with(cell())), Ok(()));
         let mut negative = cell();
-        negative.samples_s[1] = -1.0;
+        negative.time.samples_s[1] = -1.0;
         let e = check(&file_with(negative)).unwrap_err();
         assert!(e.contains("samples_s") && e.contains("negative"), "{e}");
         let mut huge = cell();
-        huge.median_s = Some(1e308);
+        huge.time.median_s = Some(1e308);
         let e = check(&file_with(huge)).unwrap_err();
         assert!(
             e.contains("cell 0 (sum on rayon at W = 2)") && e.contains("at most"),

@@ -31,9 +31,9 @@ impl Table {
     pub fn row(&self, cell: &CellResult) -> String {
         let secs = |s: Option<f64>| s.map(|s| format_duration(Duration::from_secs_f64(s)));
         let dash = || "-".to_owned();
-        let interval = match cell.median_ci_s {
+        let interval = match cell.time.median_ci_s {
             Some([low, high]) => {
-                let low_level = cell.ci_level.is_some_and(crate::below_ci_level);
+                let low_level = cell.time.ci_level.is_some_and(crate::below_ci_level);
                 format!(
                     "{}..{}{}",
                     format_duration(Duration::from_secs_f64(low.max(0.0))),
@@ -43,9 +43,9 @@ impl Table {
             }
             None => dash(),
         };
-        let verified = if cell.model_error.is_some() {
+        let verified = if cell.outcome.model_error.is_some() {
             "ERROR"
-        } else if cell.verified {
+        } else if cell.outcome.verified {
             "yes"
         } else {
             "NO"
@@ -55,17 +55,19 @@ impl Table {
             cell.workload,
             cell.model,
             cell.workers,
-            secs(cell.median_s).unwrap_or_else(dash),
+            secs(cell.time.median_s).unwrap_or_else(dash),
             interval,
-            cell.samples_s.len(),
-            cell.speedup.map(format_ratio).unwrap_or_else(dash),
-            cell.efficiency
+            cell.time.samples_s.len(),
+            cell.scaling.speedup.map(format_ratio).unwrap_or_else(dash),
+            cell.scaling
+                .efficiency
                 .map(|e| format!("{:.0}%", e * 100.0))
                 .unwrap_or_else(dash),
-            cell.peak_threads
+            cell.cost
+                .peak_threads
                 .map(|t| t.to_string())
                 .unwrap_or_else(dash),
-            cell.failed_tasks + cell.mismatched_tasks,
+            cell.outcome.failed_tasks + cell.outcome.mismatched_tasks,
             verified,
         )
     }

@@ -13,13 +13,14 @@ use poolbench_core::watch::set_task_timeout;
 use poolbench_core::{stop_requested, IdealInput, Pool, WorkKind, Workload};
 
 use crate::plan::{CellId, PlanEntry};
-use crate::results::{CellResult, ContextSwitches};
-use crate::stats::{MedianCi, Summary, CI_LEVEL};
+use crate::stats::Summary;
 use crate::timing::{percentiles_of_sorted, record_timing};
 use crate::usage::{process_usage, thread_count, ProcessUsage, ThreadWatcher};
 use crate::verify::Verifier;
 use crate::watchdog::Watch;
+use crate::{CellResult, ContextSwitches};
 use crate::{Plan, Sampling};
+use poolbench_results::Timing;
 
 /// A stop was requested (Ctrl-C) in the middle of a cell.
 #[derive(Debug)]
@@ -68,7 +69,7 @@ impl std::fmt::Debug for CellRun {
         f.debug_struct("CellRun")
             .field("model", &self.cell.model)
             .field("workers", &self.cell.workers)
-            .field("samples", &self.cell.samples_s.len())
+            .field("samples", &self.cell.time.samples_s.len())
             .finish_non_exhaustive()
     }
 }
@@ -96,10 +97,14 @@ impl CellRun {
             pool: None,
             cell: CellResult {
                 params: spec.params.clone(),
-                cores: poolbench_core::logical_cores(),
-                warmup: plan.warmup,
-                repeat: plan.repeat,
                 experiment: entry.experiment.clone(),
+                plan: poolbench_results::Plan {
+                    cores: poolbench_core::logical_cores(),
+                    warmup: plan.warmup,
+                    repeat: plan.repeat,
+                    batches_per_sample: None,
+                    run_index: Some(run_index),
+                },
                 ..CellResult::new(
                     &spec.name,
                     workload.kind(),
@@ -120,21 +125,20 @@ impl CellRun {
             watched: !id.model.uses_processes(),
             slowest_task_s: 0.0,
         };
-        run.cell.run_index = Some(run_index);
         let baseline_threads = thread_count();
         let started = Instant::now();
         let pool = match id.model.start(id.workers) {
             Ok(pool) => pool,
             Err(e) => {
-                run.cell.model_error = Some(e.to_string());
+                run.cell.outcome.model_error = Some(e.to_string());
                 return Ok(run);
             }
         };
         if let Err(e) = pool.prepare(workload) {
-            run.cell.model_error = Some(e.to_string());
+            run.cell.outcome.model_error = Some(e.to_string());
             return Ok(run);
         }
-        run.cell.startup_s = Some(started.elapsed().as_secs_f64());
+        run.cell.cost.startup_s = Some(started.elapsed().as_secs_f64());
         let mut last_batch_s = None;
         // The oracle always runs one untimed batch: its outputs are every other cell's reference.
         let warmup = if run.verifier.expected.is_none() {
@@ -152,7 +156,7 @@ impl CellRun {
             let outcomes = match pool.run(workload) {
                 Ok(outcomes) => outcomes,
                 Err(e) => {
-                    run.cell.model_error = Some(e.to_string());
+                    run.cell.outcome.model_error = Some(e.to_string());
                     return Ok(run);
                 }
             };
@@ -168,13 +172,14 @@ impl CellRun {
                     .finish()
                     .saturating_sub(watchdog_threads)
                     .saturating_sub(base);
-                run.cell.peak_threads = Some(run.cell.peak_threads.unwrap_or(0).max(added));
+                run.cell.cost.peak_threads =
+                    Some(run.cell.cost.peak_threads.unwrap_or(0).max(added));
             }
             run.verifier.check(&outcomes);
             batch_finished(done + 1, warmup);
         }
         run.batches_per_sample = last_batch_s.map_or(1, |s| plan.sampling.batches_per_sample(s));
-        run.cell.batches_per_sample = Some(run.batches_per_sample);
+        run.cell.plan.batches_per_sample = Some(run.batches_per_sample);
         run.pool = Some(pool);
         Ok(run)
     }
@@ -203,7 +208,7 @@ impl CellRun {
     /// had fewer than `min` tries, or its interval is still wider than the target and it has
     /// had fewer than the most samples allowed.
     pub fn wants_sample(&self, min: usize, sampling: &Sampling) -> bool {
-        self.pool.is_some() && sampling.wants_more(self.attempts, &self.cell.samples_s, min)
+        self.pool.is_some() && sampling.wants_more(self.attempts, &self.cell.time.samples_s, min)
     }
 
     /// Samples tried so far, failed ones included.
@@ -238,16 +243,16 @@ impl CellRun {
             let outcomes = match result {
                 Ok(outcomes) => outcomes,
                 Err(e) => {
-                    self.cell.model_error = Some(e.to_string());
+                    self.cell.outcome.model_error = Some(e.to_string());
                     self.pool = None;
                     return Ok(());
                 }
             };
             self.verifier.check(&outcomes);
             if let Some(error) = outcomes.iter().find_map(|o| o.result.as_ref().err()) {
-                self.cell.failed_batches += 1;
-                if self.cell.first_batch_error.is_none() {
-                    self.cell.first_batch_error = Some(error.to_string());
+                self.cell.outcome.failed_batches += 1;
+                if self.cell.outcome.first_batch_error.is_none() {
+                    self.cell.outcome.first_batch_error = Some(error.to_string());
                 }
                 clean = false;
             }
@@ -262,7 +267,10 @@ impl CellRun {
             return Ok(());
         }
         let per_batch = 1.0 / k as f64;
-        self.cell.samples_s.push(busy.as_secs_f64() * per_batch);
+        self.cell
+            .time
+            .samples_s
+            .push(busy.as_secs_f64() * per_batch);
         self.order.push([round, position]);
         let child = children_before.zip(pool.child_usage());
         if let Some((before, after)) = child {
@@ -294,13 +302,13 @@ impl CellRun {
     /// Shuts the pool down (worker processes reaped), keeping their peak memory.
     pub fn close(&mut self) {
         if let Some(pool) = self.pool.take() {
-            self.cell.peak_rss_bytes = pool.child_usage().map(|u| u.peak_rss_bytes);
+            self.cell.cost.peak_rss_bytes = pool.child_usage().map(|u| u.peak_rss_bytes);
         }
     }
 
     /// The median of the clean samples so far (the oracle's is every cell's serial reference).
     pub fn median(&self) -> Option<f64> {
-        Summary::of(&self.cell.samples_s).map(|s| s.median)
+        Summary::of(&self.cell.time.samples_s).map(|s| s.median)
     }
 
     /// The cell's figures: summary, interval, CPU and switches, latency, ideal, speedup,
@@ -308,39 +316,30 @@ impl CellRun {
     pub fn finish(mut self, serial: Option<f64>) -> CellResult {
         self.close();
         let cell = &mut self.cell;
-        if let Some(summary) = Summary::of(&cell.samples_s) {
-            cell.median_s = Some(summary.median);
-            cell.min_s = Some(summary.min);
-            cell.max_s = Some(summary.max);
-            cell.mean_s = Some(summary.mean);
-            cell.stddev_s = Some(summary.stddev);
-        } else {
-            cell.no_median = Some(if cell.failed_batches > 0 {
+        cell.time = Timing::of(std::mem::take(&mut cell.time.samples_s));
+        if cell.time.median_s.is_none() {
+            cell.time.no_median = Some(if cell.outcome.failed_batches > 0 {
                 format!(
                     "every timed batch had a failed task ({} failed batches; first: {})",
-                    cell.failed_batches,
-                    cell.first_batch_error.as_deref().unwrap_or("?")
+                    cell.outcome.failed_batches,
+                    cell.outcome.first_batch_error.as_deref().unwrap_or("?")
                 )
-            } else if let Some(error) = &cell.model_error {
+            } else if let Some(error) = &cell.outcome.model_error {
                 format!("the model failed before a clean sample: {error}")
             } else {
                 "no timed sample was taken".to_owned()
             });
         }
-        if let Some(ci) = MedianCi::of(&cell.samples_s, CI_LEVEL) {
-            cell.median_ci_s = Some([ci.low, ci.high]);
-            cell.ci_level = Some(ci.level);
-        }
-        cell.sample_order = (!self.order.is_empty()).then(|| std::mem::take(&mut self.order));
+        cell.time.sample_order = (!self.order.is_empty()).then(|| std::mem::take(&mut self.order));
         let median_of = |values: Vec<f64>| Summary::of(&values).map(|s| s.median);
-        cell.cpu_s = median_of(self.usage.iter().map(|u| u.user + u.system).collect());
-        cell.cpu_user_s = median_of(self.usage.iter().map(|u| u.user).collect());
-        cell.cpu_system_s = median_of(self.usage.iter().map(|u| u.system).collect());
-        cell.child_cpu_s = median_of(std::mem::take(&mut self.child_cpu));
+        cell.cost.cpu_s = median_of(self.usage.iter().map(|u| u.user + u.system).collect());
+        cell.cost.cpu_user_s = median_of(self.usage.iter().map(|u| u.user).collect());
+        cell.cost.cpu_system_s = median_of(self.usage.iter().map(|u| u.system).collect());
+        cell.cost.child_cpu_s = median_of(std::mem::take(&mut self.child_cpu));
         let voluntary = median_of(self.switches.iter().map(|s| s[0]).collect());
         let involuntary = median_of(self.switches.iter().map(|s| s[1]).collect());
         if let (Some(voluntary), Some(involuntary)) = (voluntary, involuntary) {
-            cell.context_switches = Some(ContextSwitches {
+            cell.cost.context_switches = Some(ContextSwitches {
                 voluntary,
                 involuntary,
             });
@@ -348,31 +347,31 @@ impl CellRun {
         if cell.kind == WorkKind::Io {
             let mut times = std::mem::take(&mut self.service_times);
             times.sort_by(f64::total_cmp);
-            cell.latency_s = percentiles_of_sorted(&times);
-            cell.latency_samples_s = (!times.is_empty()).then_some(times);
+            cell.per_task.latency_s = percentiles_of_sorted(&times);
+            cell.per_task.latency_samples_s = (!times.is_empty()).then_some(times);
         }
-        let serial = serial.or(cell.median_s);
-        cell.ideal_s = self
+        let serial = serial.or(cell.time.median_s);
+        cell.scaling.ideal_s = self
             .workload
             .ideal(IdealInput {
                 workers: cell.workers,
-                cores: cell.cores,
+                cores: cell.plan.cores,
                 serial: serial.map(Duration::from_secs_f64),
             })
             .map(|d| d.as_secs_f64());
-        if let (Some(serial), Some(median)) = (serial, cell.median_s) {
-            cell.speedup = Some(serial / median);
+        if let (Some(serial), Some(median)) = (serial, cell.time.median_s) {
+            cell.scaling.speedup = Some(serial / median);
         }
-        if let (Some(ideal), Some(median)) = (cell.ideal_s, cell.median_s) {
-            cell.efficiency = Some(ideal / median);
+        if let (Some(ideal), Some(median)) = (cell.scaling.ideal_s, cell.time.median_s) {
+            cell.scaling.efficiency = Some(ideal / median);
         }
-        cell.verified = cell.model_error.is_none()
-            && cell.median_s.is_some()
+        cell.outcome.verified = cell.outcome.model_error.is_none()
+            && cell.time.median_s.is_some()
             && self.verifier.verified(cell.tasks);
-        cell.failed_tasks = self.verifier.failed.len();
-        cell.timed_out_tasks = self.verifier.timed_out.len();
-        cell.mismatched_tasks = self.verifier.mismatched.len();
-        cell.errors = std::mem::take(&mut self.verifier.errors);
+        cell.outcome.failed_tasks = self.verifier.failed.len();
+        cell.outcome.timed_out_tasks = self.verifier.timed_out.len();
+        cell.outcome.mismatched_tasks = self.verifier.mismatched.len();
+        cell.outcome.errors = std::mem::take(&mut self.verifier.errors);
         self.cell
     }
 }

@@ -29,11 +29,10 @@ pub use environment::Environment;
 pub use plan::{
     CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, TASK_TIMEOUT_FACTOR,
 };
+pub use poolbench_results::{CellResult, ContextSwitches, Percentiles};
 pub use presets::{find_preset, preset_names, Preset, PRESETS};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
-pub use results::{
-    staged_file, write_atomic, CellResult, ContextSwitches, Percentiles, ResultsFile, SCHEMA,
-};
+pub use results::{staged_file, write_atomic, ResultsFile, SCHEMA};
 pub use run::{prepare, run_plan, BoxError, Observer, RunError, MAX_LIVE_WORKER_PROCESSES};
 pub use sampling::Sampling;
 pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};

@@ -23,8 +23,8 @@ use poolbench_workloads::BuildContext;
 use crate::cell::{CellRun, Setup, Stopped};
 use crate::plan::{CellId, CellOrder, PlanEntry, ORACLE};
 use crate::probe::CpuTicks;
-use crate::results::CellResult;
 use crate::usage::{settle_threads, thread_count};
+use crate::CellResult;
 use crate::{Plan, PlanError};
 
 /// Most worker processes kept alive at once while a workload's cells take turns.
@@ -222,14 +222,14 @@ impl Group<'_> {
             .into_iter()
             .map(|run| {
                 let mut cell = run.finish(serial);
-                cell.steal_fraction = steal;
-                cell.self_peak_rss_bytes = self_peak;
-                cell.interrupted = stopped;
+                cell.cost.steal_fraction = steal;
+                cell.cost.self_peak_rss_bytes = self_peak;
+                cell.outcome.interrupted = stopped;
                 cell
             })
             // A stopped workload keeps the cells that have a sample: measured, if fewer times
             // than planned (their intervals say so).
-            .filter(|cell| !stopped || !cell.samples_s.is_empty())
+            .filter(|cell| !stopped || !cell.time.samples_s.is_empty())
             .collect();
         Outcome { cells, stopped }
     }

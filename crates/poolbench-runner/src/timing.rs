@@ -2,20 +2,21 @@
 
 use poolbench_core::{max_in_flight, TaskOutcome};
 
-use crate::results::{CellResult, Percentiles};
 use crate::stats::percentile;
+use crate::{CellResult, Percentiles};
 
 /// Per-task timing summaries of one batch (the last timed batch's are kept).
 pub(crate) fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
     let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
-    cell.max_in_flight = Some(max_in_flight(&timings));
-    cell.queue_wait_s = percentiles_of(
+    cell.per_task.max_in_flight = Some(max_in_flight(&timings));
+    cell.per_task.queue_wait_s = percentiles_of(
         timings
             .iter()
             .map(|t| t.queue_wait().as_secs_f64())
             .collect(),
     );
-    cell.service_s = percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+    cell.per_task.service_s =
+        percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
 }
 
 /// p50/p90/p99/max of some durations (seconds); `None` for none.

@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use poolbench_core::stop_requested;
 use poolbench_core::watch::{advance_tick, overdue};
 
-use crate::results::CellResult;
+use crate::CellResult;
 
 /// Exit status of a run that stopped because a task overran its time limit.
 pub const EXIT_TASK_TIMED_OUT: u8 = 3;
@@ -140,16 +140,21 @@ fn watch(done: &(Mutex<bool>, Condvar), cell: CellResult, limit: Duration) {
 
 /// Marks the cell, lets the handler save what it can, and ends the process.
 fn expire(why: Expiry, mut cell: CellResult) -> ! {
-    cell.model_error = Some(describe(&why, &cell));
-    cell.verified = false;
-    cell.interrupted = true;
+    cell.outcome.model_error = Some(describe(&why, &cell));
+    cell.outcome.verified = false;
+    cell.outcome.interrupted = true;
     let code = why.exit_code();
     let expired = Expired { why, cell };
     match HANDLER.get() {
         Some(handler) => handler(&expired),
         None => eprintln!(
             "poolbench: {}",
-            expired.cell.model_error.as_deref().unwrap_or_default()
+            expired
+                .cell
+                .outcome
+                .model_error
+                .as_deref()
+                .unwrap_or_default()
         ),
     }
     std::process::exit(i32::from(code));

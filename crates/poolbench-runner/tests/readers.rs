@@ -2,12 +2,34 @@
 //! holds, reading it returns the file or an error — never a panic — and a results file that
 //! passes the reader's checks holds only values every tool downstream can use.
 
+use poolbench_results::upgrade::{upgrade_v1, GROUPS};
 use poolbench_runner::{check_results, ResultsFile, Suite};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-/// A small valid results file, as `poolbench run` writes it.
-fn valid() -> Value {
+/// A small valid results file, as `poolbench run` wrote it in schema `poolbench/1` (flat
+/// cells), or as today's `poolbench/2` (the same cell, grouped).
+fn valid(grouped: bool) -> Value {
+    let mut file = valid_v1();
+    if grouped {
+        upgrade_v1(&mut file);
+    }
+    file
+}
+
+/// Where `field` of a cell lies: in its group in `poolbench/2`, at the top in `poolbench/1`.
+fn field_of<'a>(cell: &'a mut Value, field: &str, grouped: bool) -> &'a mut Value {
+    let group = GROUPS
+        .iter()
+        .find(|(_, fields)| fields.contains(&field))
+        .map(|(group, _)| *group);
+    match group {
+        Some(group) if grouped => &mut cell[group][field],
+        _ => &mut cell[field],
+    }
+}
+
+fn valid_v1() -> Value {
     json!({
         "schema": "poolbench/1",
         "environment": serde_json::to_value(
@@ -89,15 +111,16 @@ proptest! {
     fn a_mutated_field_is_read_or_refused_and_what_is_read_is_sound(
         field in prop::sample::select(CELL_FIELDS),
         value in any_value(),
+        grouped in any::<bool>(),
     ) {
-        let mut file = valid();
-        file["results"][0][field] = value;
+        let mut file = valid(grouped);
+        *field_of(&mut file["results"][0], field, grouped) = value;
         let bytes = serde_json::to_vec(&file).unwrap();
         if let Ok(results) = ResultsFile::from_json(&bytes, "fuzz.json") {
             prop_assert_eq!(check_results(&results), Ok(()));
             let cell = &results.results[0];
             prop_assert!(cell.workers >= 1 && cell.tasks >= 1);
-            prop_assert!(cell.samples_s.iter().all(|s| (0.0..=1e9).contains(s)));
+            prop_assert!(cell.time.samples_s.iter().all(|s| (0.0..=1e9).contains(s)));
         }
     }
 
@@ -136,4 +159,17 @@ proptest! {
             Err(e) => prop_assert!((1..=4).contains(&e.line), "{} for {:?}", e, text),
         }
     }
+}
+
+#[test]
+fn a_flat_v1_file_and_its_grouped_v2_twin_read_as_the_same_results() {
+    let read = |grouped: bool| {
+        let bytes = serde_json::to_vec(&valid(grouped)).unwrap();
+        ResultsFile::from_json(&bytes, "valid.json").unwrap()
+    };
+    let (old, new) = (read(false), read(true));
+    assert_eq!(old, new);
+    assert_eq!(new.schema, poolbench_runner::SCHEMA);
+    assert_eq!(new.results[0].time.median_s, Some(0.011));
+    assert_eq!(new.results[0].scaling.speedup, Some(1.8));
 }

@@ -59,11 +59,18 @@ fn every_round_covers_every_cell_once_in_a_fresh_order() {
     let mut rounds: BTreeMap<usize, Vec<(usize, String)>> = BTreeMap::new();
     for cell in &cells {
         let order = cell
+            .time
             .sample_order
             .as_ref()
             .expect("samples record their order");
-        assert_eq!(order.len(), cell.samples_s.len());
-        assert_eq!(cell.samples_s.len(), 5, "{} W={}", cell.model, cell.workers);
+        assert_eq!(order.len(), cell.time.samples_s.len());
+        assert_eq!(
+            cell.time.samples_s.len(),
+            5,
+            "{} W={}",
+            cell.model,
+            cell.workers
+        );
         let own_rounds: Vec<usize> = order.iter().map(|[round, _]| *round).collect();
         assert_eq!(
             own_rounds,
@@ -94,7 +101,7 @@ fn every_round_covers_every_cell_once_in_a_fresh_order() {
     let order_of = |cells: &[CellResult]| {
         let mut o: Vec<_> = cells
             .iter()
-            .map(|c| (c.model.clone(), c.workers, c.sample_order.clone()))
+            .map(|c| (c.model.clone(), c.workers, c.time.sample_order.clone()))
             .collect();
         o.sort_by(|a, b| (&a.0, a.1).cmp(&(&b.0, b.1)));
         o
@@ -112,12 +119,18 @@ fn cells_get_their_intervals_and_the_fixed_order_repeats_itself() {
     );
     let workloads = prepare(&plan, &BuildContext::default()).unwrap();
     for cell in run(&plan, &workloads) {
-        let ci = MedianCi::of(&cell.samples_s, CI_LEVEL).unwrap();
-        assert_eq!(cell.median_ci_s, Some([ci.low, ci.high]));
+        let ci = MedianCi::of(&cell.time.samples_s, CI_LEVEL).unwrap();
+        assert_eq!(cell.time.median_ci_s, Some([ci.low, ci.high]));
         // Six samples: min..max, at 1 - 2/64 = 96.9 %.
-        assert!((cell.ci_level.unwrap() - 0.968_75).abs() < 1e-9);
-        assert!(cell.verified && cell.no_median.is_none());
-        let positions: Vec<usize> = cell.sample_order.unwrap().iter().map(|o| o[1]).collect();
+        assert!((cell.time.ci_level.unwrap() - 0.968_75).abs() < 1e-9);
+        assert!(cell.outcome.verified && cell.time.no_median.is_none());
+        let positions: Vec<usize> = cell
+            .time
+            .sample_order
+            .unwrap()
+            .iter()
+            .map(|o| o[1])
+            .collect();
         assert!(positions.windows(2).all(|w| w[0] == w[1]), "{positions:?}");
     }
 }
@@ -182,30 +195,31 @@ fn failed_batches_are_left_out_of_every_figure() {
     for cell in &cells {
         // Every try is either a clean sample or a failed batch.
         assert_eq!(
-            cell.samples_s.len() + cell.failed_batches,
+            cell.time.samples_s.len() + cell.outcome.failed_batches,
             6,
             "{}",
             cell.model
         );
         assert_eq!(
-            cell.sample_order.as_ref().map_or(0, Vec::len),
-            cell.samples_s.len()
+            cell.time.sample_order.as_ref().map_or(0, Vec::len),
+            cell.time.samples_s.len()
         );
-        if cell.failed_batches > 0 {
-            failed += cell.failed_batches;
-            assert!(!cell.verified);
+        if cell.outcome.failed_batches > 0 {
+            failed += cell.outcome.failed_batches;
+            assert!(!cell.outcome.verified);
             assert!(cell
+                .outcome
                 .first_batch_error
                 .as_deref()
                 .unwrap()
                 .contains("fails on purpose"));
         }
-        let ci = MedianCi::of(&cell.samples_s, CI_LEVEL).unwrap();
-        assert_eq!(cell.median_ci_s, Some([ci.low, ci.high]));
-        let mut sorted = cell.samples_s.clone();
+        let ci = MedianCi::of(&cell.time.samples_s, CI_LEVEL).unwrap();
+        assert_eq!(cell.time.median_ci_s, Some([ci.low, ci.high]));
+        let mut sorted = cell.time.samples_s.clone();
         sorted.sort_by(f64::total_cmp);
         assert_eq!(
-            cell.median_s,
+            cell.time.median_s,
             Some(poolbench_runner::percentile(&sorted, 50.0))
         );
         // Each clean sample ran three 1 ms tasks; no failed batch's time slipped in.
@@ -224,14 +238,14 @@ fn a_cell_without_a_clean_batch_has_no_median_and_says_why() {
     );
     let cells = run(&plan, &[Flaky::workload(0)]);
     let rayon = cells.iter().find(|c| c.model == "rayon").unwrap();
-    assert_eq!(rayon.failed_batches, 3);
-    assert!(rayon.samples_s.is_empty());
-    assert_eq!(rayon.median_s, None);
-    assert_eq!(rayon.median_ci_s, None);
-    assert_eq!(rayon.speedup, None);
-    assert_eq!(rayon.efficiency, None);
-    assert!(!rayon.verified);
-    let why = rayon.no_median.as_deref().unwrap();
+    assert_eq!(rayon.outcome.failed_batches, 3);
+    assert!(rayon.time.samples_s.is_empty());
+    assert_eq!(rayon.time.median_s, None);
+    assert_eq!(rayon.time.median_ci_s, None);
+    assert_eq!(rayon.scaling.speedup, None);
+    assert_eq!(rayon.scaling.efficiency, None);
+    assert!(!rayon.outcome.verified);
+    let why = rayon.time.no_median.as_deref().unwrap();
     assert!(
         why.contains("every timed batch had a failed task") && why.contains("on purpose"),
         "{why}"
@@ -256,14 +270,17 @@ fn rounds_go_on_within_the_time_and_stop_at_the_most_samples() {
     let workloads = prepare(&plan, &BuildContext::default()).unwrap();
     let cells = run(&plan, &workloads);
     assert!(
-        cells.iter().all(|c| c.samples_s.len() == 9),
+        cells.iter().all(|c| c.time.samples_s.len() == 9),
         "{:?}",
-        cells.iter().map(|c| c.samples_s.len()).collect::<Vec<_>>()
+        cells
+            .iter()
+            .map(|c| c.time.samples_s.len())
+            .collect::<Vec<_>>()
     );
     // No measurement time: every cell stops at the minimum, however wide its interval.
     plan.sampling.measure_s = 0.0;
     let cells = run(&plan, &workloads);
-    assert!(cells.iter().all(|c| c.samples_s.len() == 6));
+    assert!(cells.iter().all(|c| c.time.samples_s.len() == 6));
 }
 
 #[test]
@@ -279,11 +296,11 @@ fn a_sample_spans_enough_batches_to_last_the_minimum_time() {
     let cell = &run(&plan, &workloads)[0];
     // A batch of two 1 ms sleeps lasts about 2 ms: many batches make one 50 ms sample, and
     // the sample is the time per batch (never less than the two sleeps).
-    let k = cell.batches_per_sample.unwrap();
+    let k = cell.plan.batches_per_sample.unwrap();
     assert!(k >= 2, "{k} batches per sample");
     assert!(
-        cell.samples_s.iter().all(|s| *s >= 0.002),
+        cell.time.samples_s.iter().all(|s| *s >= 0.002),
         "{:?}",
-        cell.samples_s
+        cell.time.samples_s
     );
 }

@@ -94,11 +94,12 @@ pub fn slower_cells(json: &mut Value, factor: f64, which: &dyn Fn(&Value) -> boo
         if !which(cell) {
             continue;
         }
+        let time = &mut cell["time"];
         for key in ["median_s", "min_s", "max_s", "mean_s"] {
-            cell[key] = (cell[key].as_f64().unwrap() * factor).into();
+            time[key] = (time[key].as_f64().unwrap() * factor).into();
         }
         for list in ["samples_s", "median_ci_s"] {
-            for x in cell[list].as_array_mut().unwrap() {
+            for x in time[list].as_array_mut().unwrap() {
                 *x = (x.as_f64().unwrap() * factor).into();
             }
         }

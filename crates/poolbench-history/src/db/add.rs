@@ -94,16 +94,16 @@ impl History {
                         cell.tasks as i64,
                         cell.model,
                         cell.workers as i64,
-                        cell.median_s,
+                        cell.time.median_s,
                         ci.map(|c| c.low),
                         ci.map(|c| c.high),
                         ci.map(|c| c.level),
-                        cell.samples_s.len() as i64,
+                        cell.time.samples_s.len() as i64,
                         relative.map(|r| r.0),
                         relative.map(|r| r.1),
                         relative.map(|r| r.2),
-                        cell.verified && cell.failed_tasks == 0,
-                        cell.failed_tasks as i64,
+                        cell.outcome.verified && cell.outcome.failed_tasks == 0,
+                        cell.outcome.failed_tasks as i64,
                     ])
                     .map_err(sql)?;
                 cells += 1;

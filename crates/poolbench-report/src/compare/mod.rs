@@ -17,7 +17,7 @@
 //! intervals (at least 80 % confidence). The sequential cells themselves are compared as they
 //! are. `--absolute` compares every cell's raw median instead.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
@@ -77,7 +77,8 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounds: Option<usize>,
     pub cells: Vec<CellChange>,
-    /// Cells only in the new file, and only in the base file: `workload model W=…`.
+    /// Cells only in the new file, and only in the base file, by their stable names
+    /// ([`cell_name`]: parameters and N included, so a changed parameter shows).
     pub added: Vec<String>,
     pub missing: Vec<String>,
     /// Differences between the two machines that make times incomparable.
@@ -91,17 +92,13 @@ impl Comparison {
     }
 }
 
-pub(crate) fn name(cell: &CellResult) -> String {
-    format!("{} {} W={}", cell.workload, cell.model, cell.workers)
-}
-
 /// The default threshold from the measured noise: twice the median half-width (as a share of
 /// the median) of every matched cell's interval in both files, at least [`LEAST_THRESHOLD`].
 pub fn noise_threshold<'a>(cells: impl Iterator<Item = &'a CellResult>) -> (f64, String) {
     let mut widths: Vec<f64> = cells
         .filter_map(|c| {
             let ci = cell_ci(c)?;
-            let median = c.median_s.filter(|m| *m > 0.0)?;
+            let median = c.time.median_s.filter(|m| *m > 0.0)?;
             Some(ci.relative_half_width(median))
         })
         .filter(|w| w.is_finite())
@@ -131,8 +128,6 @@ pub fn compare(
 ) -> Comparison {
     let news: HashMap<String, &CellResult> =
         new.results.iter().map(|c| (cell_name(c), c)).collect();
-    let bases: HashMap<String, &CellResult> =
-        base.results.iter().map(|c| (cell_name(c), c)).collect();
     let pairs: Vec<(&CellResult, &CellResult)> = base
         .results
         .iter()
@@ -158,32 +153,33 @@ pub fn compare(
             .iter()
             .map(|(b, n)| judge(b, n, reference(b), threshold))
             .collect(),
-        added: new
-            .results
-            .iter()
-            .filter(|c| !bases.contains_key(&cell_name(c)))
-            .map(name)
-            .collect(),
-        missing: base
-            .results
-            .iter()
-            .filter(|c| !news.contains_key(&cell_name(c)))
-            .map(name)
-            .collect(),
+        added: only_in(new, base),
+        missing: only_in(base, new),
         machine_warnings: machine_warnings(base, new),
     }
+}
+
+/// The names ([`cell_name`]) of the cells of `file` that `other` does not have, in `file`'s
+/// order.
+pub(crate) fn only_in(file: &ResultsFile, other: &ResultsFile) -> Vec<String> {
+    let others: HashSet<String> = other.results.iter().map(cell_name).collect();
+    file.results
+        .iter()
+        .map(cell_name)
+        .filter(|name| !others.contains(name))
+        .collect()
 }
 
 /// A cell's median and its interval `(median, low, high)`, divided by its reference's when
 /// it has one (then `low` is the smallest ratio both intervals allow, `high` the largest).
 pub fn cost(cell: &CellResult, reference: Option<&CellResult>) -> Option<(f64, f64, f64)> {
     let ci = cell_ci(cell)?;
-    let own = (cell.median_s?, ci.low, ci.high);
+    let own = (cell.time.median_s?, ci.low, ci.high);
     let Some(reference) = reference else {
         return Some(own);
     };
     let r = cell_ci(reference)?;
-    let median = reference.median_s?;
+    let median = reference.time.median_s?;
     (median > 0.0 && r.low > 0.0).then(|| (own.0 / median, own.1 / r.high, own.2 / r.low))
 }
 
@@ -217,8 +213,8 @@ pub fn judge(
         model: base.model.clone(),
         workers: base.workers,
         tasks: base.tasks,
-        base_median_s: base.median_s,
-        new_median_s: new.median_s,
+        base_median_s: base.time.median_s,
+        new_median_s: new.time.median_s,
         change,
         interval,
         verdict,
@@ -229,12 +225,12 @@ pub fn judge(
 
 /// Why `new` regressed whatever its times, if it did: it stopped verifying, or fails more tasks.
 pub(crate) fn broken(base: &CellResult, new: &CellResult) -> Option<String> {
-    if base.verified && !new.verified {
+    if base.outcome.verified && !new.outcome.verified {
         Some("no longer verified".to_owned())
-    } else if new.failed_tasks > base.failed_tasks {
+    } else if new.outcome.failed_tasks > base.outcome.failed_tasks {
         Some(format!(
             "{} failed tasks (was {})",
-            new.failed_tasks, base.failed_tasks
+            new.outcome.failed_tasks, base.outcome.failed_tasks
         ))
     } else {
         None
@@ -291,9 +287,9 @@ mod tests {
         let mut c = CellResult::new("sum", WorkKind::Cpu, "rayon", 2, 8);
         let mut sorted = samples.to_vec();
         sorted.sort_by(f64::total_cmp);
-        c.median_s = Some(percentile(&sorted, 50.0));
-        c.samples_s = samples.to_vec();
-        c.verified = true;
+        c.time.median_s = Some(percentile(&sorted, 50.0));
+        c.time.samples_s = samples.to_vec();
+        c.outcome.verified = true;
         c
     }
 
@@ -334,12 +330,12 @@ mod tests {
     fn a_cell_that_stops_verifying_regresses_whatever_its_time() {
         let base = cell(&spread(1.0));
         let mut broken = cell(&spread(0.5));
-        broken.verified = false;
+        broken.outcome.verified = false;
         let change = judge(&base, &broken, None, 0.05);
         assert_eq!(change.verdict, Verdict::Regressed);
         assert_eq!(change.why, "no longer verified");
         let mut failing = cell(&spread(1.0));
-        failing.failed_tasks = 2;
+        failing.outcome.failed_tasks = 2;
         assert_eq!(
             judge(&base, &failing, None, 0.05).verdict,
             Verdict::Regressed

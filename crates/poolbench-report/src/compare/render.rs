@@ -111,17 +111,28 @@ pub fn render_markdown(c: &Comparison) -> String {
     out
 }
 
-/// Added and missing cells, and machine warnings.
+/// The most added or missing cells named one by one; `--format json` lists them all.
+const MOST_NAMED: usize = 12;
+
+/// Added and missing cells (the first [`MOST_NAMED`] of each, then a count), and machine
+/// warnings.
 fn extras(c: &Comparison, out: &mut String) {
-    if !c.added.is_empty() {
-        let _ = writeln!(out, "added (only in the new file): {}", c.added.join(", "));
-    }
-    if !c.missing.is_empty() {
-        let _ = writeln!(
-            out,
-            "missing (only in the base file): {}",
-            c.missing.join(", ")
-        );
+    for (what, cells) in [
+        ("added (only in the new file)", &c.added),
+        ("missing (only in the base file)", &c.missing),
+    ] {
+        if cells.is_empty() {
+            continue;
+        }
+        let named = cells[..cells.len().min(MOST_NAMED)].join(", ");
+        let _ = match cells.len().checked_sub(MOST_NAMED) {
+            Some(more) if more > 0 => writeln!(
+                out,
+                "{what}, {}: {named} and {more} more (--format json lists every one)",
+                cells.len()
+            ),
+            _ => writeln!(out, "{what}: {named}"),
+        };
     }
     for warning in &c.machine_warnings {
         let _ = writeln!(

@@ -14,13 +14,13 @@
 //! (default 5 %: the interval already carries the rounds' noise). At least 3 rounds are needed;
 //! a cell that stops verifying in any round regressed whatever its times.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 use super::{
-    broken, call, cell_name, cost, machine_warnings, name, CellChange, Comparison, Verdict,
+    broken, call, cell_name, cost, machine_warnings, only_in, CellChange, Comparison, Verdict,
     LEAST_THRESHOLD,
 };
 use crate::identity::{references, workload_name, SEQUENTIAL};
@@ -64,8 +64,8 @@ pub fn compare_rounds(
                 continue;
             };
             r.broken = r.broken.or_else(|| broken(b, n));
-            r.base_medians.extend(b.median_s);
-            r.new_medians.extend(n.median_s);
+            r.base_medians.extend(b.time.median_s);
+            r.new_medians.extend(n.time.median_s);
             let references = if judged_relative {
                 match (base.reference(cell), new.reference(cell)) {
                     (Some(rb), Some(rn)) => (Some(rb), Some(rn)),
@@ -98,26 +98,14 @@ pub fn compare_rounds(
         .iter()
         .map(|r| judge_rounds(r, threshold, confidence, relative))
         .collect();
-    let bases: HashSet<String> = first_base.results.iter().map(cell_name).collect();
-    let news: HashSet<String> = first_new.results.iter().map(cell_name).collect();
     Comparison {
         threshold,
         threshold_source,
         relative,
         rounds: Some(pairs.len()),
         cells,
-        added: first_new
-            .results
-            .iter()
-            .filter(|c| !bases.contains(&cell_name(c)))
-            .map(name)
-            .collect(),
-        missing: first_base
-            .results
-            .iter()
-            .filter(|c| !news.contains(&cell_name(c)))
-            .map(name)
-            .collect(),
+        added: only_in(first_new, first_base),
+        missing: only_in(first_base, first_new),
         machine_warnings: machine_warnings(first_base, first_new),
     }
 }
@@ -227,12 +215,11 @@ mod tests {
     fn run(sequential: f64, rayon: f64) -> ResultsFile {
         let cell = |model: &str, workers: usize, median: f64| {
             let samples: Vec<f64> = (0..6).map(|i| median * (0.99 + 0.004 * i as f64)).collect();
-            CellResult {
-                samples_s: samples,
-                median_s: Some(median),
-                verified: true,
-                ..CellResult::new("sum", WorkKind::Cpu, model, workers, 8)
-            }
+            let mut cell = CellResult::new("sum", WorkKind::Cpu, model, workers, 8);
+            cell.time.samples_s = samples;
+            cell.time.median_s = Some(median);
+            cell.outcome.verified = true;
+            cell
         };
         let mut results = ResultsFile::new(Environment::capture(Vec::new()), None);
         results.results = vec![cell(SEQUENTIAL, 1, sequential), cell("rayon", 2, rayon)];
@@ -293,7 +280,7 @@ mod tests {
             c.cells[1].why
         );
         let mut broken = rounds(2, 1.0);
-        broken[1].1.results[1].verified = false;
+        broken[1].1.results[1].outcome.verified = false;
         let c = compare_rounds(&broken, None, false);
         assert_eq!(verdict(&c, "rayon"), Verdict::Regressed);
     }
