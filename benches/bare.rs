@@ -6,10 +6,13 @@
 //! - `http-W8`: 4,000 GETs from 8 threads (W = 8) against poolbench's mock server, started in
 //!   this process at zero latency: the bare clients of [`bare_http`], then the models.
 //!
-//! criterion reports each one's absolute time. Then each model and its baseline are measured
-//! again in pairs, round by round ([`ratio`]), and two markdown tables give each model's time
-//! per task, its baseline's, and the ratio with its 95 % interval (README, "What poolbench adds
-//! to each measurement"). Run with `cargo bench -p poolbench-benches --bench bare`; the
+//! A model's batch runs as the runner's timed batches of CPU-bound work do: without per-task
+//! clock readings (`without_task_stamps`). criterion reports each one's absolute time. Then
+//! each model and its baseline are measured again in pairs, round by round ([`ratio`]), and
+//! markdown tables give each model's time per task, its baseline's, and the ratio with its 95 %
+//! interval (README, "What poolbench adds to each measurement"); a third table pairs each
+//! model's batch with per-task readings (a warm-up batch, or any batch of I/O work) against its
+//! timed batch, which is what the readings cost. Run with `cargo bench -p poolbench-benches --bench bare`; the
 //! argument `noop` or `http` runs one group.
 
 use std::hint::black_box;
@@ -21,7 +24,7 @@ use poolbench_benches::bare_http::{Client, HttpBaseline};
 use poolbench_benches::bare_pools::{expected, BASELINES};
 use poolbench_benches::models::{build, checksums, run_as_worker_if_asked, start_checked};
 use poolbench_benches::ratio::{paired, table, Paired, Unit};
-use poolbench_core::{Model, Pool, Workload, WorkloadSpec};
+use poolbench_core::{without_task_stamps, Model, Pool, Workload, WorkloadSpec};
 use poolbench_models::{Sequential, MODELS};
 use poolbench_server::{RunningServer, ServerConfig};
 
@@ -41,13 +44,23 @@ fn bench(c: &mut Criterion, group: &str, name: &str, units: usize, batch: &mut d
     g.finish();
 }
 
+/// One batch of `pool` as the runner times it: CPU-bound batches take no per-task clock
+/// readings (`poolbench_core::without_task_stamps`).
 fn run_model(pool: &dyn Pool, workload: &std::sync::Arc<dyn Workload>) {
+    let _timed = without_task_stamps();
     black_box(pool.run(black_box(workload)).expect("batch completes"));
 }
 
-fn noop(c: &mut Criterion) -> Vec<Paired> {
+/// One batch of `pool` with every task's three clock readings, as a warm-up batch takes them.
+fn run_model_stamped(pool: &dyn Pool, workload: &std::sync::Arc<dyn Workload>) {
+    black_box(pool.run(black_box(workload)).expect("batch completes"));
+}
+
+/// The no-op group: each model against its bare library (`rows`), and each model's batches
+/// with per-task clock readings against its timed batches without them (`stamps`).
+fn noop(c: &mut Criterion) -> (Vec<Paired>, Vec<Paired>) {
     let (group, workers) = ("noop-W2", 2);
-    let mut rows = Vec::new();
+    let (mut rows, mut stamps) = (Vec::new(), Vec::new());
     // Fork-started models first, while this process is still single-threaded.
     let mut models: Vec<&dyn Model> = MODELS.to_vec();
     models.sort_by_key(|m| !m.uses_processes());
@@ -80,6 +93,15 @@ fn noop(c: &mut Criterion) -> Vec<Paired> {
         bench(c, group, &name, tasks, &mut || {
             run_model(pool.as_ref(), &workload)
         });
+        let mut row = paired(
+            &format!("{} with per-task readings", model.name()),
+            "the same, timed",
+            tasks,
+            &mut || run_model(pool.as_ref(), &workload),
+            &mut || run_model_stamped(pool.as_ref(), &workload),
+        );
+        row.limited = false;
+        stamps.push(row);
         if let Some((baseline, bare)) = primary {
             let mut row = paired(
                 model.name(),
@@ -110,7 +132,7 @@ fn noop(c: &mut Criterion) -> Vec<Paired> {
             }
         }
     }
-    rows
+    (rows, stamps)
 }
 
 fn http(c: &mut Criterion) -> Vec<Paired> {
@@ -193,10 +215,10 @@ fn main() -> ExitCode {
         .measurement_time(Duration::from_secs(1))
         .without_plots()
         .configure_from_args();
-    let noop_rows = if wants("noop-W2") {
+    let (noop_rows, stamp_rows) = if wants("noop-W2") {
         noop(&mut criterion)
     } else {
-        Vec::new()
+        Default::default()
     };
     let http_rows = if wants("http-W8") {
         http(&mut criterion)
@@ -210,6 +232,16 @@ fn main() -> ExitCode {
             table(
                 &format!("### No-op tasks, W = 2: time per task (limit {NOOP_LIMIT})"),
                 &noop_rows,
+                Unit::NanosPerTask,
+                NOOP_LIMIT,
+            )
+        );
+        println!(
+            "\n{}",
+            table(
+                "### No-op tasks, W = 2: a warm-up batch (three clock readings per task) \
+                 against a timed batch (none) of the same model",
+                &stamp_rows,
                 Unit::NanosPerTask,
                 NOOP_LIMIT,
             )

@@ -29,7 +29,7 @@ pub mod watch;
 mod workload;
 
 pub use checksum::{fnv1a, mix};
-pub use clock::BatchClock;
+pub use clock::{without_task_stamps, BatchClock, NoTaskStamps};
 pub use execute::{panic_message, run_task};
 pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
 pub use item::{item_body, ItemBody};

@@ -41,19 +41,32 @@ struct ThreadPoolCratePool {
     pool: threadpool::ThreadPool,
 }
 
+/// What every job of one batch shares: one handle per job (an index and this), so a job costs
+/// one reference count, as the bare program's costs one channel sender.
+struct Batch {
+    workload: Arc<dyn Workload>,
+    clock: BatchClock,
+    results: mpsc::Sender<(usize, TaskOutcome)>,
+}
+
 impl Pool for ThreadPoolCratePool {
     fn run(&self, workload: &Arc<dyn Workload>) -> Result<Vec<TaskOutcome>, ModelError> {
-        let clock = BatchClock::start();
-        let (results_tx, results_rx) = mpsc::channel();
+        let (results, results_rx) = mpsc::channel();
+        let batch = Arc::new(Batch {
+            workload: Arc::clone(workload),
+            clock: BatchClock::start(),
+            results,
+        });
         for index in 0..workload.tasks() {
-            let (workload, results_tx) = (Arc::clone(workload), results_tx.clone());
-            let enqueued = clock.elapsed();
+            let batch = Arc::clone(&batch);
+            let enqueued = batch.clock.elapsed();
             self.pool.execute(move || {
-                let _ =
-                    results_tx.send((index, run_task(workload.as_ref(), index, &clock, enqueued)));
+                let outcome = run_task(batch.workload.as_ref(), index, &batch.clock, enqueued);
+                let _ = batch.results.send((index, outcome));
             });
         }
-        drop(results_tx);
+        // The channel closes when the last job lets go of the batch.
+        drop(batch);
         OutcomeSlots::collect(workload.tasks(), results_rx)
     }
 }

@@ -165,14 +165,17 @@ pub struct Cost {
     pub peak_threads: Option<usize>,
 }
 
-/// What one task saw.
+/// What one task saw. `max_in_flight`, `queue_wait_s` and `service_s` come from one batch
+/// that took per-task readings: the last timed batch of an I/O workload, the last warm-up batch
+/// of a CPU-bound one (whose timed batches time only the whole batch, so that a no-op task's
+/// cost is the model's and not the harness's clock readings).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct PerTask {
-    /// Most tasks that ran at once in the last timed batch.
+    /// Most tasks that ran at once in that batch.
     pub max_in_flight: Option<usize>,
-    /// Per-task wait between enqueue and start, last timed batch.
+    /// Per-task wait between enqueue and start, in that batch.
     pub queue_wait_s: Option<Percentiles>,
-    /// Per-task run time, last timed batch.
+    /// Per-task run time, in that batch.
     pub service_s: Option<Percentiles>,
     /// I/O workloads only: per-request latency (each task's run time: request, body, check)
     /// over every timed batch.

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::watch::set_task_timeout;
-use poolbench_core::{stop_requested, IdealInput, Pool, WorkKind, Workload};
+use poolbench_core::{stop_requested, without_task_stamps, IdealInput, Pool, WorkKind, Workload};
 
 use crate::plan::{CellId, PlanEntry};
 use crate::stats::Summary;
@@ -62,6 +62,11 @@ pub(crate) struct CellRun {
     watched: bool,
     /// The slowest task of the warm-up batches, seconds.
     slowest_task_s: f64,
+    /// Whether the timed batches take per-task readings: I/O workloads (their latency is
+    /// every timed request's) and cells without a warm-up batch. The timed batches of the
+    /// rest time only the whole batch, so a no-op task's cost is the model's, not the
+    /// harness's three clock readings; their per-task figures come from the last warm-up batch.
+    stamped_samples: bool,
 }
 
 impl std::fmt::Debug for CellRun {
@@ -124,6 +129,7 @@ impl CellRun {
             limit,
             watched: !id.model.uses_processes(),
             slowest_task_s: 0.0,
+            stamped_samples: true,
         };
         let baseline_threads = thread_count();
         let started = Instant::now();
@@ -146,6 +152,7 @@ impl CellRun {
         } else {
             plan.warmup
         };
+        run.stamped_samples = run.cell.kind == WorkKind::Io || warmup == 0;
         for done in 0..warmup {
             if stop_requested() {
                 return Err(Stopped);
@@ -176,6 +183,7 @@ impl CellRun {
                     Some(run.cell.cost.peak_threads.unwrap_or(0).max(added));
             }
             run.verifier.check(&outcomes);
+            record_timing(&mut run.cell, &outcomes);
             batch_finished(done + 1, warmup);
         }
         run.batches_per_sample = last_batch_s.map_or(1, |s| plan.sampling.batches_per_sample(s));
@@ -233,6 +241,7 @@ impl CellRun {
         let mut clean = true;
         let io = self.cell.kind == WorkKind::Io;
         let mut batch_services = Vec::new();
+        let _no_stamps = (!self.stamped_samples).then(without_task_stamps);
         for batch in 0..k {
             if stop_requested() {
                 return Err(Stopped);
@@ -256,7 +265,7 @@ impl CellRun {
                 }
                 clean = false;
             }
-            if batch + 1 == k {
+            if self.stamped_samples && batch + 1 == k {
                 record_timing(&mut self.cell, &outcomes);
             }
             if io {

@@ -5,7 +5,8 @@ use poolbench_core::{max_in_flight, TaskOutcome};
 use crate::stats::percentile;
 use crate::{CellResult, Percentiles};
 
-/// Per-task timing summaries of one batch (the last timed batch's are kept).
+/// Per-task timing summaries of one batch that took per-task readings (the last such batch's
+/// are kept: the last timed batch's, or the last warm-up batch's where timed batches take none).
 pub(crate) fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
     let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
     cell.per_task.max_in_flight = Some(max_in_flight(&timings));
