@@ -20,7 +20,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput};
-use poolbench_benches::bare_http::{Client, HttpBaseline};
+use poolbench_benches::bare_http::{Client, HttpBaseline, ThreadpoolUreq};
 use poolbench_benches::bare_pools::{expected, BASELINES};
 use poolbench_benches::models::{build, checksums, run_as_worker_if_asked, start_checked};
 use poolbench_benches::ratio::{paired, table, Paired, Unit};
@@ -167,7 +167,7 @@ fn http(c: &mut Criterion) -> Vec<Paired> {
         };
         let name = format!("model/{}", model.name());
         bench(c, group, &name, HTTP_REQUESTS, &mut || {
-            run_model(pool.as_ref(), &workload)
+            run_model_stamped(pool.as_ref(), &workload)
         });
         rows.push(paired(
             model.name(),
@@ -176,9 +176,24 @@ fn http(c: &mut Criterion) -> Vec<Paired> {
             &mut || {
                 ureq.run(HTTP_REQUESTS).expect("requests succeed");
             },
-            &mut || run_model(pool.as_ref(), &workload),
+            &mut || run_model_stamped(pool.as_ref(), &workload),
         ));
     }
+    // The threadpool library's own dispatch, bare: what the `threadpool` model's gap is.
+    let pooled = ThreadpoolUreq::start(&url, workers).expect("pooled ureq works");
+    let mut row = paired(
+        "bare ureq-on-threadpool",
+        Client::Ureq.name(),
+        HTTP_REQUESTS,
+        &mut || {
+            ureq.run(HTTP_REQUESTS).expect("requests succeed");
+        },
+        &mut || {
+            pooled.run(HTTP_REQUESTS).expect("requests succeed");
+        },
+    );
+    row.limited = false;
+    rows.push(row);
     for (client, baseline) in baselines.iter().filter(|(c, _)| *c != Client::Ureq) {
         rows.push(paired(
             &format!("bare {}", client.name()),

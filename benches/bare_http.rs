@@ -7,6 +7,10 @@
 //! - `ureq-timeout-global`: the same with `timeout_global(5 s)`, which poolbench's `http`
 //!   workload used to set. ureq then resolves the host on a new thread for every request.
 //!
+//! [`ThreadpoolUreq`] is the other shape a pool model has: one shared `ureq::Agent`, each GET a
+//! `threadpool` job replying on a channel — the `threadpool` library's own dispatch cost in an
+//! HTTP client, with no poolbench code.
+//!
 //! Each response must be a 200 with a body of the requested size. Connections are opened
 //! before a batch is timed, as the models' are during their warm-up.
 
@@ -140,29 +144,87 @@ impl HttpBaseline {
     }
 
     fn get(&self, connection: &mut Connection, index: usize) -> Result<(), String> {
-        let path = format!("/item/{index}?latency=0&size={BODY_SIZE}");
-        let body_len = match connection {
-            Connection::Ureq(agent) => {
-                let mut response = agent
-                    .get(&format!("{}{path}", self.base))
-                    .call()
-                    .map_err(|e| format!("GET {path}: {e}"))?;
-                if response.status() != 200 {
-                    return Err(format!("GET {path}: HTTP {}", response.status()));
-                }
-                response
-                    .body_mut()
-                    .read_to_vec()
-                    .map_err(|e| format!("GET {path}: {e}"))?
-                    .len()
+        match connection {
+            Connection::Ureq(agent) => ureq_get(agent, &self.base, index),
+            Connection::Raw(raw) => {
+                let path = item_path(index);
+                check_length(&path, raw.get(&path)?)
             }
-            Connection::Raw(raw) => raw.get(&path)?,
-        };
-        if body_len != BODY_SIZE {
-            return Err(format!("GET {path}: {body_len} bytes, not {BODY_SIZE}"));
         }
-        Ok(())
     }
+}
+
+/// `ureq` with one agent shared by the W threads of a `threadpool`, each GET a job that
+/// replies on a channel: the shape of the `threadpool` model with nothing of poolbench's.
+#[derive(Debug)]
+pub struct ThreadpoolUreq {
+    base: String,
+    agent: ureq::Agent,
+    pool: threadpool::ThreadPool,
+}
+
+impl ThreadpoolUreq {
+    /// A pool of `threads` over one agent for `base` (`http://HOST:PORT`); one batch of
+    /// `threads` GETs opens its connections.
+    pub fn start(base: &str, threads: usize) -> Result<Self, String> {
+        let pooled = Self {
+            base: base.trim_end_matches('/').to_owned(),
+            agent: agent(None),
+            pool: threadpool::ThreadPool::new(threads),
+        };
+        pooled.run(threads)?;
+        Ok(pooled)
+    }
+
+    /// GETs items 0..requests, one job each; returns the wall time.
+    pub fn run(&self, requests: usize) -> Result<Duration, String> {
+        let started = Instant::now();
+        let (replies, received) = std::sync::mpsc::channel();
+        for index in 0..requests {
+            let (agent, base, replies) = (self.agent.clone(), self.base.clone(), replies.clone());
+            self.pool.execute(move || {
+                let _ = replies.send(ureq_get(&agent, &base, index));
+            });
+        }
+        drop(replies);
+        let answered = received
+            .iter()
+            .take(requests)
+            .collect::<Result<Vec<()>, _>>()?;
+        if answered.len() != requests {
+            return Err(format!("{} of {requests} GETs answered", answered.len()));
+        }
+        Ok(started.elapsed())
+    }
+}
+
+fn item_path(index: usize) -> String {
+    format!("/item/{index}?latency=0&size={BODY_SIZE}")
+}
+
+fn check_length(path: &str, body_len: usize) -> Result<(), String> {
+    if body_len == BODY_SIZE {
+        Ok(())
+    } else {
+        Err(format!("GET {path}: {body_len} bytes, not {BODY_SIZE}"))
+    }
+}
+
+/// One GET of item `index` through `agent`, checked: a 200 with the requested body size.
+fn ureq_get(agent: &ureq::Agent, base: &str, index: usize) -> Result<(), String> {
+    let path = item_path(index);
+    let mut response = agent
+        .get(&format!("{base}{path}"))
+        .call()
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    if response.status() != 200 {
+        return Err(format!("GET {path}: HTTP {}", response.status()));
+    }
+    let body = response
+        .body_mut()
+        .read_to_vec()
+        .map_err(|e| format!("GET {path}: {e}"))?;
+    check_length(&path, body.len())
 }
 
 fn agent(timeout: Option<Duration>) -> ureq::Agent {

@@ -310,7 +310,9 @@ impl BarePool for rayon::ThreadPool {
 /// crossbeam-deque's three parts as its documentation shows them, as a pool: W threads
 /// started once, each with a `Worker` deque; the caller pushes each task onto the `Injector`;
 /// a thread takes from its deque, then a batch from the injector, then steals from the others,
-/// and when it finds nothing it yields and looks again (it never sleeps, so no wake-ups).
+/// and when it finds nothing it yields and looks again: within a batch it never sleeps, so there
+/// are no wake-ups per task. Between batches it parks, woken once per batch, so that its threads
+/// do not spin on the cores while the model beside it is measured.
 struct CrossbeamDeque {
     shared: Arc<DequeShared>,
     threads: Vec<JoinHandle<()>>,
@@ -322,6 +324,8 @@ type DequeJob = (usize, Arc<(Vec<AtomicU64>, AtomicUsize)>);
 struct DequeShared {
     injector: crossbeam_deque::Injector<DequeJob>,
     stealers: Vec<crossbeam_deque::Stealer<DequeJob>>,
+    /// A batch is running: look for work without parking.
+    busy: AtomicBool,
     closed: AtomicBool,
 }
 
@@ -332,6 +336,7 @@ impl CrossbeamDeque {
         let shared = Arc::new(DequeShared {
             injector: Injector::new(),
             stealers: deques.iter().map(Worker::stealer).collect(),
+            busy: AtomicBool::new(false),
             closed: AtomicBool::new(false),
         });
         let threads = deques
@@ -354,8 +359,10 @@ impl CrossbeamDeque {
                             batch.0[index].store(task(index), Ordering::Relaxed);
                             batch.1.fetch_sub(1, Ordering::Release);
                         }
-                        None if shared.closed.load(Ordering::Relaxed) => return,
-                        None => std::thread::yield_now(),
+                        None if shared.closed.load(Ordering::SeqCst) => return,
+                        None if shared.busy.load(Ordering::SeqCst) => std::thread::yield_now(),
+                        // `run` unparks after setting `busy`: a wake-up is never lost.
+                        None => std::thread::park(),
                     }
                 })
             })
@@ -366,7 +373,10 @@ impl CrossbeamDeque {
 
 impl Drop for CrossbeamDeque {
     fn drop(&mut self) {
-        self.shared.closed.store(true, Ordering::Relaxed);
+        self.shared.closed.store(true, Ordering::SeqCst);
+        for thread in &self.threads {
+            thread.thread().unpark();
+        }
         for thread in self.threads.drain(..) {
             let _ = thread.join();
         }
@@ -376,12 +386,17 @@ impl Drop for CrossbeamDeque {
 impl BarePool for CrossbeamDeque {
     fn run(&self, tasks: usize) -> Vec<u64> {
         let batch = Arc::new((empty_slots(tasks), AtomicUsize::new(tasks)));
+        self.shared.busy.store(true, Ordering::SeqCst);
         for index in 0..tasks {
             self.shared.injector.push((index, Arc::clone(&batch)));
+        }
+        for thread in &self.threads {
+            thread.thread().unpark();
         }
         while batch.1.load(Ordering::Acquire) > 0 {
             std::thread::yield_now();
         }
+        self.shared.busy.store(false, Ordering::SeqCst);
         // Every job has stored its result; the last may still be dropping its handle.
         batch
             .0
