@@ -82,10 +82,11 @@ fn format_ratio(ratio: f64) -> String {
     }
 }
 
-/// A duration with three significant digits and a unit a person reads at a glance.
-pub fn format_duration(d: Duration) -> String {
+/// A duration as (value, unit) in the unit that puts the value in [1, 1000) where one can:
+/// `s`, `ms`, `µs` or `ns`.
+pub fn in_unit(d: Duration) -> (f64, &'static str) {
     let s = d.as_secs_f64();
-    let (value, unit) = if s >= 1.0 {
+    if s >= 1.0 {
         (s, "s")
     } else if s >= 1e-3 {
         (s * 1e3, "ms")
@@ -93,7 +94,12 @@ pub fn format_duration(d: Duration) -> String {
         (s * 1e6, "µs")
     } else {
         (s * 1e9, "ns")
-    };
+    }
+}
+
+/// A duration with three significant digits and a unit a person reads at a glance.
+pub fn format_duration(d: Duration) -> String {
+    let (value, unit) = in_unit(d);
     let decimals = if value >= 100.0 {
         0
     } else if value >= 10.0 {

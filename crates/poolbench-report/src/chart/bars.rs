@@ -6,7 +6,10 @@ use plotters::prelude::*;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
-use super::{fonts, header, log_extent, model_colour, name_at, seconds_label, Figure};
+use super::{
+    fonts, header, linear_ticks, log_extent, log_ticks, model_colour, name_at, seconds_label,
+    seconds_labels, Figure, LinearAt,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (3): one bar per model at W = each machine's comparison worker count (its cores
@@ -71,10 +74,24 @@ impl Figure for BarsAtW<'_> {
         // When one bar (usually the sequential one) dwarfs the rest by more than 20x, a linear
         // axis would squash them to slivers: switch to a log axis and say so.
         if top / bottom > 20.0 {
-            let x = (bottom / 2.0..top * 2.5).log_scale();
-            draw_bars(&area, x, bottom / 2.0, label_area, true, &bars)
+            let ticks = log_ticks(bottom, top);
+            let x = (bottom / 2.0..top * 2.5)
+                .log_scale()
+                .with_key_points(ticks.clone());
+            let label = seconds_labels(&ticks);
+            draw_bars(&area, x, &label, bottom / 2.0, label_area, true, &bars)
         } else {
-            draw_bars(&area, 0.0..top * 1.18, 0.0, label_area, false, &bars)
+            let ticks = linear_ticks(0.0, top);
+            let label = seconds_labels(&ticks);
+            draw_bars(
+                &area,
+                LinearAt::new(0.0..top * 1.18, ticks),
+                &label,
+                0.0,
+                label_area,
+                false,
+                &bars,
+            )
         }
     }
 }
@@ -93,6 +110,7 @@ struct Bar {
 fn draw_bars<DB, X>(
     area: &DrawingArea<DB, Shift>,
     x: X,
+    x_label: &dyn Fn(&f64) -> String,
     origin: f64,
     label_area: u32,
     log: bool,
@@ -122,7 +140,7 @@ where
         .y_labels(bars.len().max(1))
         .y_label_formatter(&|y| name_at(&names, *y))
         .x_desc(x_desc)
-        .x_label_formatter(&|t| seconds_label(*t))
+        .x_label_formatter(x_label)
         .axis_desc_style(axis_font)
         .label_style(label_font.clone())
         .light_line_style(RGBColor(235, 235, 235))

@@ -4,8 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_markers, draw_model_line, fonts, header, log_extent, seconds_label, set_legend,
-    split_for_legend, Figure,
+    draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
+    set_legend, split_for_legend, Figure,
 };
 use crate::data::WorkloadGroup;
 
@@ -41,24 +41,31 @@ impl Figure for CpuVsWall<'_> {
             .collect();
         // Log–log: wall times and CPU times both span decades across W.
         let (wall_lo, wall_hi) = log_extent(points.iter().map(|p| p.1), 1e-6);
+        let wall_ticks = log_ticks(wall_lo, wall_hi);
         let (wall_lo, wall_hi) = (wall_lo / 1.5, wall_hi * 1.5);
         let (cpu_lo, cpu_hi) = log_extent(points.iter().map(|p| p.2).chain([wall_hi]), 1e-7);
+        let cpu_ticks = log_ticks(cpu_lo, cpu_hi);
         let (cpu_lo, cpu_hi) = (cpu_lo / 1.5, cpu_hi * 1.5);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
             .y_label_area_size(100)
-            .build_cartesian_2d((wall_lo..wall_hi).log_scale(), (cpu_lo..cpu_hi).log_scale())
+            .build_cartesian_2d(
+                (wall_lo..wall_hi)
+                    .log_scale()
+                    .with_key_points(wall_ticks.clone()),
+                (cpu_lo..cpu_hi)
+                    .log_scale()
+                    .with_key_points(cpu_ticks.clone()),
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
-            .x_labels(6)
-            .y_labels(8)
             .x_desc("wall time per batch (median, log scale)")
             .y_desc("CPU time per batch (log scale)")
-            .x_label_formatter(&|t| seconds_label(*t))
-            .y_label_formatter(&|t| seconds_label(*t))
+            .x_label_formatter(&seconds_labels(&wall_ticks))
+            .y_label_formatter(&seconds_labels(&cpu_ticks))
             .axis_desc_style(axis_font)
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))

@@ -8,7 +8,8 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    draw_model_line, fonts, header, log_extent, seconds_label, split_for_legend, Figure, Legend,
+    draw_model_line, fonts, header, linear_ticks, log_extent, log_ticks, seconds_labels,
+    split_for_legend, Figure, Legend, LinearAt,
 };
 use crate::data::{Series, WorkloadGroup};
 
@@ -74,18 +75,25 @@ impl Figure for LatencyCdf<'_> {
         // A log axis only where latencies span more than a decade; otherwise a linear one
         // gets readable tick labels.
         if hi / lo > 10.0 {
-            let x = (lo / 1.3..hi * 1.3).log_scale();
+            let ticks = log_ticks(lo, hi);
+            let x = (lo / 1.3..hi * 1.3)
+                .log_scale()
+                .with_key_points(ticks.clone());
             draw_curves(
                 &area,
                 x,
                 "latency of one request (log scale)",
+                &seconds_labels(&ticks),
                 &curves,
                 &legend,
             )
         } else {
             let pad = (hi - lo).max(hi * 0.05) * 0.08;
-            let x = (lo - pad).max(0.0)..hi + pad;
-            draw_curves(&area, x, "latency of one request", &curves, &legend)
+            let (from, to) = ((lo - pad).max(0.0), hi + pad);
+            let ticks = linear_ticks(from, to);
+            let label = seconds_labels(&ticks);
+            let x = LinearAt::new(from..to, ticks);
+            draw_curves(&area, x, "latency of one request", &label, &curves, &legend)
         }
     }
 }
@@ -95,6 +103,7 @@ fn draw_curves<DB, X>(
     area: &DrawingArea<DB, Shift>,
     x: X,
     x_desc: &str,
+    x_label: &dyn Fn(&f64) -> String,
     curves: &[(&Series, &[f64])],
     legend: &Legend<'_, DB>,
 ) -> Result<(), String>
@@ -114,7 +123,7 @@ where
         .configure_mesh()
         .x_desc(x_desc)
         .y_desc("fraction of requests at most this slow")
-        .x_label_formatter(&|t| seconds_label(*t))
+        .x_label_formatter(x_label)
         .y_label_formatter(&|f| format!("{:.0}%", f * 100.0))
         .axis_desc_style(axis_font)
         .label_style(label_font.clone())

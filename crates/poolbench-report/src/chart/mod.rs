@@ -12,6 +12,7 @@ mod marker;
 mod overhead;
 mod scaling;
 mod speedup;
+mod ticks;
 mod trend;
 
 use std::sync::Once;
@@ -29,6 +30,9 @@ pub use marker::ModelMarker;
 pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
+pub use ticks::{
+    linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, LinearAt,
+};
 pub use trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 
 /// Pixel size of every chart: 16:10, readable on a projector.

@@ -4,7 +4,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::bars::at_what;
-use super::{fonts, header, log_extent, model_colour, name_at, Figure};
+use super::{fonts, header, log_extent, log_ticks, model_colour, name_at, number_labels, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
@@ -44,6 +44,7 @@ impl Figure for Overhead<'_> {
             })
             .collect();
         let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1.0);
+        let ticks = log_ticks(lo, hi);
         let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
         // Horizontal bars: model names stay readable on a slide.
@@ -52,7 +53,12 @@ impl Figure for Overhead<'_> {
             .margin(24)
             .x_label_area_size(60)
             .y_label_area_size(if g.is_merged() { 380 } else { 190 })
-            .build_cartesian_2d((lo / 3.0..hi * 3.0).log_scale(), -0.5f64..n - 0.5)
+            .build_cartesian_2d(
+                (lo / 3.0..hi * 3.0)
+                    .log_scale()
+                    .with_key_points(ticks.clone()),
+                -0.5f64..n - 0.5,
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
@@ -60,7 +66,7 @@ impl Figure for Overhead<'_> {
             .y_labels(per_task.len().max(1))
             .y_label_formatter(&|y| name_at(&names, *y))
             .x_desc("time per no-op task (ns, log scale)")
-            .x_label_formatter(&|ns| format!("{ns:.0}"))
+            .x_label_formatter(&number_labels(&ticks, ""))
             .axis_desc_style(axis_font)
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))

@@ -4,7 +4,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_model_line, fonts, header, log_extent, seconds_label, split_for_legend, Figure};
+use super::{
+    draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels, split_for_legend,
+    worker_ticks, Figure,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -41,14 +44,19 @@ impl Figure for TimeVsWorkers<'_> {
             .flat_map(|s| s.points.iter().map(|p| p.median))
             .chain(ideals.iter().flatten().map(|p| p.1));
         let (t_lo, t_hi) = log_extent(times, 0.0);
+        let t_ticks = log_ticks(t_lo, t_hi);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
             .y_label_area_size(100)
             .build_cartesian_2d(
-                (w_lo / 1.25..w_hi * 1.25).log_scale(),
-                (t_lo / 1.6..t_hi * 1.6).log_scale(),
+                (w_lo / 1.25..w_hi * 1.25)
+                    .log_scale()
+                    .with_key_points(worker_ticks(&workers)),
+                (t_lo / 1.6..t_hi * 1.6)
+                    .log_scale()
+                    .with_key_points(t_ticks.clone()),
             )
             .map_err(|e| e.to_string())?;
         chart
@@ -56,7 +64,7 @@ impl Figure for TimeVsWorkers<'_> {
             .x_desc("workers W (most tasks in flight at once)")
             .y_desc("median batch time (log scale)")
             .x_label_formatter(&|w| format!("{w:.0}"))
-            .y_label_formatter(&|t| seconds_label(*t))
+            .y_label_formatter(&seconds_labels(&t_ticks))
             .axis_desc_style(axis_font.clone())
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))

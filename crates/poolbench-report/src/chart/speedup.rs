@@ -1,10 +1,15 @@
-//! Speedup over the sequential run against workers, with the ideal speedup.
+//! Speedup over the sequential run against workers, with the ideal speedup. Log₂–log₂, like the
+//! time chart: the ideal doubles with each doubling of W, a straight line, and a model that
+//! stops scaling bends away from it where it stops.
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::scaling::{ideal_points, machine_suffix};
-use super::{draw_model_line, fonts, header, split_for_legend, Figure};
+use super::{
+    draw_model_line, fonts, header, log2_ticks, log_extent, number_labels, split_for_legend,
+    worker_ticks, Figure,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (2): speedup vs W for one workload.
@@ -42,27 +47,37 @@ impl Figure for SpeedupVsWorkers<'_> {
                 None => Vec::new(),
             })
             .collect();
-        let top = g
+        // A zero ideal time would make an infinite ideal speedup: no axis can hold it, and
+        // log_extent leaves it out with zero and negative speedups. 1× is always shown.
+        let speedups = g
             .series
             .iter()
             .flat_map(|s| s.points.iter().filter_map(|p| p.speedup))
             .chain(ideals.iter().flatten().map(|p| p.1))
-            // A zero ideal time would make an infinite ideal speedup: no axis can hold it.
-            .filter(|s| s.is_finite())
-            .fold(1.0f64, f64::max);
+            .chain([1.0])
+            .filter(|s| s.is_finite());
+        let (lo, hi) = log_extent(speedups, 0.0);
+        let ticks = log2_ticks(lo, hi);
         let (_, axis_font, label_font) = fonts();
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
-            .y_label_area_size(80)
-            .build_cartesian_2d((w_lo / 1.25..w_hi * 1.25).log_scale(), 0.0..top * 1.12)
+            .y_label_area_size(90)
+            .build_cartesian_2d(
+                (w_lo / 1.25..w_hi * 1.25)
+                    .log_scale()
+                    .with_key_points(worker_ticks(&workers)),
+                (lo / 1.25..hi * 1.25)
+                    .log_scale()
+                    .with_key_points(ticks.clone()),
+            )
             .map_err(|e| e.to_string())?;
         chart
             .configure_mesh()
             .x_desc("workers W (most tasks in flight at once)")
-            .y_desc("speedup (sequential time / time)")
+            .y_desc("speedup (sequential time / time, log scale)")
             .x_label_formatter(&|w| format!("{w:.0}"))
-            .y_label_formatter(&|s| format!("{s:.1}x"))
+            .y_label_formatter(&number_labels(&ticks, "×"))
             .axis_desc_style(axis_font)
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))

@@ -1,0 +1,133 @@
+//! Every axis of every chart carries numbers a reader can read a point against: at least three
+//! tick labels, written with one precision per axis, and worker axes labelled at exactly the
+//! worker counts that ran. Checked on the rendered SVGs, parsed as XML: plotters writes a
+//! y-axis tick label right-aligned (`text-anchor="end"`) at the axis's x, and an x-axis tick
+//! label centred on one row under the plot.
+
+use std::collections::BTreeMap;
+
+mod common;
+
+use common::{fixture, one};
+
+/// One `<text>` element: where it is anchored and what it says.
+#[derive(Debug)]
+struct Text {
+    x: String,
+    y: String,
+    anchor: String,
+    content: String,
+}
+
+fn texts(svg: &str) -> Vec<Text> {
+    let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+    doc.descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .map(|n| Text {
+            x: n.attribute("x").unwrap_or_default().to_owned(),
+            y: n.attribute("y").unwrap_or_default().to_owned(),
+            anchor: n.attribute("text-anchor").unwrap_or_default().to_owned(),
+            content: n.text().unwrap_or_default().trim().to_owned(),
+        })
+        .collect()
+}
+
+/// The tick labels of the y axis (the largest column of right-aligned texts) and of the x axis
+/// (the largest row of centred texts).
+fn axis_labels(svg: &str) -> (Vec<String>, Vec<String>) {
+    let mut columns: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut rows: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for text in texts(svg) {
+        match text.anchor.as_str() {
+            "end" => columns.entry(text.x).or_default().push(text.content),
+            "middle" => rows.entry(text.y).or_default().push(text.content),
+            _ => {}
+        }
+    }
+    let largest = |groups: BTreeMap<String, Vec<String>>| {
+        groups
+            .into_values()
+            .max_by_key(Vec::len)
+            .unwrap_or_default()
+    };
+    (largest(columns), largest(rows))
+}
+
+/// The decimals of a label's number (`1.5 ms` → 1, `20 ms` → 0, `0.25×` → 2).
+fn decimals(label: &str) -> Option<usize> {
+    let number: String = label
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == '.')
+        .collect();
+    number.parse::<f64>().ok()?;
+    Some(number.split_once('.').map_or(0, |(_, d)| d.len()))
+}
+
+fn assert_readable(chart: &str, axis: &str, labels: &[String]) {
+    assert!(
+        labels.len() >= 3,
+        "{chart}: the {axis} axis has {} tick labels: {labels:?}",
+        labels.len()
+    );
+    let precisions: Vec<Option<usize>> = labels.iter().map(|l| decimals(l)).collect();
+    assert!(
+        precisions
+            .iter()
+            .all(|p| p.is_some() && *p == precisions[0]),
+        "{chart}: the {axis} axis mixes precisions: {labels:?}"
+    );
+}
+
+#[test]
+fn every_numeric_axis_has_three_labels_in_one_precision() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let mut checked = 0;
+    for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
+        let svg = String::from_utf8(file.bytes.clone()).unwrap();
+        let (y, x) = axis_labels(&svg);
+        let chart = file.path.as_str();
+        // Bar charts have the models on their y axis; every other axis is numeric.
+        let categories = chart.contains("models-at") || chart.contains("overhead-per-task");
+        if !categories {
+            assert_readable(chart, "y", &y);
+        }
+        assert_readable(chart, "x", &x);
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} charts");
+}
+
+#[test]
+fn worker_axes_are_labelled_at_the_worker_counts_that_ran() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    for file in files.iter().filter(|f| {
+        f.path.ends_with(".svg")
+            && (f.path.contains("time-vs-workers") || f.path.contains("speedup-vs-workers"))
+    }) {
+        let svg = String::from_utf8(file.bytes.clone()).unwrap();
+        let (_, x) = axis_labels(&svg);
+        // The fixture runs W = 1, 2 and 4.
+        assert_eq!(x, ["1", "2", "4"], "{}", file.path);
+    }
+}
+
+#[test]
+fn time_axes_give_each_label_its_unit() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let svg = String::from_utf8(
+        files
+            .iter()
+            .find(|f| f.path == "charts/time-vs-workers-sum.svg")
+            .expect("the sum chart")
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    let (y, _) = axis_labels(&svg);
+    assert!(
+        y.iter().all(|l| ["ns", "µs", "ms", "s"]
+            .iter()
+            .any(|u| l.ends_with(&format!(" {u}")))),
+        "{y:?}"
+    );
+}

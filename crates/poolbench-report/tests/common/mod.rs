@@ -1,0 +1,112 @@
+//! The fixture results file the report tests draw from: one machine, sleep, sum and noop on
+//! three models at W = 1, 2, 4, and the sequential oracle.
+// Each test binary uses a different subset of these helpers.
+#![allow(dead_code)]
+
+use poolbench_core::WorkKind;
+use poolbench_report::{Input, ReportFile};
+use poolbench_results::{
+    CellResult, Cost, Environment, Outcome, PerTask, Plan, ResultsFile, Scaling, Timing,
+};
+
+pub const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
+
+pub fn cell(
+    workload: &str,
+    kind: WorkKind,
+    model: &str,
+    workers: usize,
+    samples: &[f64],
+) -> CellResult {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    let median = sorted[sorted.len() / 2];
+    CellResult {
+        plan: Plan {
+            cores: 2,
+            warmup: 1,
+            repeat: samples.len(),
+            ..Plan::default()
+        },
+        time: Timing {
+            samples_s: samples.to_vec(),
+            median_s: Some(median),
+            min_s: Some(sorted[0]),
+            max_s: Some(sorted[sorted.len() - 1]),
+            mean_s: Some(median),
+            stddev_s: Some(0.0),
+            ..Timing::default()
+        },
+        scaling: Scaling {
+            ideal_s: (workload != "noop").then_some(0.08 / workers as f64),
+            speedup: Some(0.08 / median),
+            efficiency: Some(0.08 / workers as f64 / median),
+        },
+        outcome: Outcome {
+            verified: true,
+            ..Outcome::default()
+        },
+        cost: Cost {
+            startup_s: Some(0.001),
+            cpu_s: Some(median * 0.1),
+            peak_threads: Some(workers),
+            cpu_user_s: Some(median * 0.08),
+            cpu_system_s: Some(median * 0.02),
+            self_peak_rss_bytes: Some(20 << 20),
+            ..Cost::default()
+        },
+        per_task: PerTask {
+            max_in_flight: Some(workers),
+            latency_samples_s: (kind == WorkKind::Io).then(|| {
+                (0..24)
+                    .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
+                    .collect()
+            }),
+            ..PerTask::default()
+        },
+        ..CellResult::new(workload, kind, model, workers, 8)
+    }
+}
+
+pub fn fixture() -> ResultsFile {
+    let mut environment = Environment::capture(vec!["poolbench".into(), "run".into()]);
+    // The chart names below depend on the core count: fix it, whatever runs the test.
+    environment.logical_cores = 2;
+    let mut results = ResultsFile::new(environment, None);
+    for (workload, kind) in [
+        ("sleep", WorkKind::Io),
+        ("sum", WorkKind::Cpu),
+        ("noop", WorkKind::Cpu),
+    ] {
+        results.results.push(cell(
+            workload,
+            kind,
+            "sequential",
+            1,
+            &[0.080, 0.081, 0.082],
+        ));
+        for (i, model) in MODELS.iter().enumerate() {
+            for workers in [1, 2, 4] {
+                let t = 0.08 / workers as f64 * (1.0 + i as f64 * 0.05);
+                results.results.push(cell(
+                    workload,
+                    kind,
+                    model,
+                    workers,
+                    &[t, t * 1.01, t * 1.03],
+                ));
+            }
+        }
+    }
+    results
+}
+
+/// One machine's fixture as report input.
+pub fn one(results: ResultsFile) -> Vec<Input> {
+    Input::label_all(vec![results], &[])
+}
+
+pub fn text_of<'a>(files: &'a [ReportFile], path: &str) -> std::borrow::Cow<'a, str> {
+    let file = files.iter().find(|f| f.path == path);
+    String::from_utf8_lossy(&file.unwrap_or_else(|| panic!("{path} missing")).bytes)
+}
