@@ -1,6 +1,6 @@
 //! Every axis of every chart carries numbers a reader can read a point against: at least three
 //! tick labels, written with one precision per axis, and worker axes labelled at exactly the
-//! worker counts that ran. Checked on the rendered SVGs, parsed as XML: plotters writes a
+//! worker counts that ran; and no legend sits on the plot. Checked on the rendered SVGs, parsed as XML: plotters writes a
 //! y-axis tick label right-aligned (`text-anchor="end"`) at the axis's x, and an x-axis tick
 //! label centred on one row under the plot.
 
@@ -130,4 +130,42 @@ fn time_axes_give_each_label_its_unit() {
             .any(|u| l.ends_with(&format!(" {u}")))),
         "{y:?}"
     );
+}
+
+#[test]
+fn legends_sit_beside_the_plot_not_on_it() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let mut checked = 0;
+    for file in files.iter().filter(|f| {
+        f.path.ends_with(".svg")
+            && ["time-vs-workers", "speedup-vs", "latency-cdf", "cpu-vs-wall"]
+                .iter()
+                .any(|kind| f.path.contains(kind))
+    }) {
+        let svg = String::from_utf8(file.bytes.clone()).unwrap();
+        let all = texts(&svg);
+        let (_, x_ticks) = axis_labels(&svg);
+        // The plot ends where its rightmost x tick label is centred, or further right.
+        let plot_right = all
+            .iter()
+            .filter(|t| t.anchor == "middle" && x_ticks.contains(&t.content))
+            .filter_map(|t| t.x.parse::<f64>().ok())
+            .fold(0.0, f64::max);
+        let entries: Vec<&Text> = all
+            .iter()
+            .filter(|t| t.anchor == "start" && common::MODELS.contains(&t.content.as_str()))
+            .collect();
+        assert!(!entries.is_empty(), "{}: no legend entries", file.path);
+        for entry in entries {
+            let x: f64 = entry.x.parse().unwrap();
+            assert!(
+                x > plot_right,
+                "{}: legend entry {} at x = {x}, inside the plot (to x ≥ {plot_right})",
+                file.path,
+                entry.content
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 6, "only {checked} line charts");
 }

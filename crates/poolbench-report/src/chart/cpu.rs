@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{
     draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
-    set_legend, split_for_legend, Figure,
+    split_for_legend, Figure,
 };
 use crate::data::WorkloadGroup;
 
@@ -30,6 +30,7 @@ impl Figure for CpuVsWall<'_> {
             &self.conditions,
         )?;
         let (area, legend) = split_for_legend(area, g);
+        let legend = legend.points_only(!g.is_merged());
         let points: Vec<(&str, f64, f64)> = g
             .series
             .iter()
@@ -71,29 +72,35 @@ impl Figure for CpuVsWall<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        let mut lines = vec![(1.0, "1 core busy".to_owned())];
+        let mut lines = vec![(1.0, "1 core".to_owned())];
         let mut core_counts: Vec<usize> = g.machines.iter().map(|m| m.cores).collect();
         core_counts.sort_unstable();
         core_counts.dedup();
         for cores in core_counts.into_iter().filter(|&c| c > 1) {
-            lines.push((cores as f64, format!("all {cores} cores busy")));
+            lines.push((cores as f64, format!("all {cores} cores")));
         }
+        let grey = RGBColor(150, 150, 150);
+        let small = label_font.color(&RGBColor(110, 110, 110));
         for (busy, text) in lines {
-            let style = RGBColor(150, 150, 150).stroke_width(1);
+            // Where CPU = busy x wall, clipped to the plot (plotters would clamp the ends).
+            let end = (wall_hi.min(cpu_hi / busy), (wall_hi * busy).min(cpu_hi));
             chart
-                // Where CPU = busy x wall, clipped to the plot (plotters would clamp the ends).
                 .draw_series(DashedLineSeries::new(
                     [
                         (wall_lo.max(cpu_lo / busy), (wall_lo * busy).max(cpu_lo)),
-                        (wall_hi.min(cpu_hi / busy), (wall_hi * busy).min(cpu_hi)),
+                        end,
                     ],
                     6,
                     6,
-                    style,
+                    grey.stroke_width(1),
                 ))
-                .map_err(|e| e.to_string())?
-                .label(text)
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+                .map_err(|e| e.to_string())?;
+            // Each line says which it is, at its upper end, under the line.
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at(end) + Text::new(text, (-86, 10), small.clone()),
+                ))
+                .map_err(|e| e.to_string())?;
         }
         for series in &g.series {
             let mine: Vec<(f64, f64)> = points
@@ -104,24 +111,16 @@ impl Figure for CpuVsWall<'_> {
             if mine.is_empty() {
                 continue;
             }
-            if legend.is_side() {
+            if g.is_merged() {
                 // Merged: the line style tells the machines apart.
                 draw_model_line(&mut chart, series, mine)?;
-                continue;
+            } else {
+                draw_markers(&mut chart, &series.model, &mine)?;
             }
-            // An invisible series carries the legend entry; the markers follow.
-            let anno = chart
-                .draw_series(std::iter::empty::<Circle<(f64, f64), i32>>())
-                .map_err(|e| e.to_string())?;
-            anno.label(series.label.as_str());
-            set_legend(anno, &series.model, None);
-            draw_markers(&mut chart, &series.model, &mine)?;
         }
         legend.draw(
-            &mut chart,
-            SeriesLabelPosition::UpperLeft,
             &[(
-                "1 core / all cores busy".to_owned(),
+                "CPU = k × wall: k cores busy".to_owned(),
                 RGBColor(150, 150, 150),
                 true,
             )],

@@ -133,7 +133,7 @@ where
     for (series, samples) in curves {
         draw_model_line(&mut chart, series, cdf_steps(samples))?;
     }
-    legend.draw(&mut chart, SeriesLabelPosition::LowerRight, &[], true)
+    legend.draw(&[], true)
 }
 
 /// Most points a curve is drawn through (each gets a marker).

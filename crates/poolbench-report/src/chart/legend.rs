@@ -1,12 +1,13 @@
-//! Legends: each model's glyph (its colour and marker, on a solid or dashed line) and, for a
-//! merged report, a legend column beside the plot.
+//! Legends: a column beside the plot, never over it, with each reference line (in its own
+//! colour and dash), each model's glyph (its colour and marker, on a line where the chart
+//! draws lines) and, for a merged report, each machine once (by its line style) instead of an
+//! entry per (model, machine).
 //!
-//! One machine: plotters draws the legend inside the plot, one entry per model. Several
-//! machines: an entry per (model, machine) would cover the plot, so a column on the right
-//! lists each model once and each machine once (by its line style) instead.
+//! A legend inside the plot covered data on chart after chart (the W = 8 points, a whole
+//! latency curve, the reference lines): no corner is empty on every chart, so none is used.
 
 use plotters::chart::SeriesAnno;
-use plotters::coord::{CoordTranslate, Shift};
+use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use plotters::element::ComposedElement;
@@ -51,90 +52,63 @@ fn glyph<DB: DrawingBackend>(model: &str, line: Option<bool>, at: (i32, i32)) ->
 /// A reference line in a legend: its label, colour and whether it is dashed.
 pub type Reference = (String, RGBColor, bool);
 
-/// Width of the legend column of a merged chart, pixels.
+/// Width of the legend column, pixels.
 const SIDE_LEGEND_WIDTH: u32 = 300;
 
-/// Where a line chart's legend goes: inside the plot for one machine, or (for a merged
-/// report, where a (model, machine) entry per series would cover the plot) in a column on the
-/// right, listing each model once and each machine once.
+/// A chart's legend: a column on the right of the plot.
 pub struct Legend<'g, DB: DrawingBackend> {
     group: &'g WorkloadGroup,
-    side: Option<DrawingArea<DB, Shift>>,
+    side: DrawingArea<DB, Shift>,
+    /// The chart draws each model as points with no line between them.
+    points_only: bool,
 }
 
 impl<DB: DrawingBackend> std::fmt::Debug for Legend<'_, DB> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Legend")
             .field("group", &self.group.slug)
-            .field("side", &self.side.is_some())
+            .field("points_only", &self.points_only)
             .finish()
     }
 }
 
-/// Splits a line chart's area into the plot and its [`Legend`].
+/// Splits a chart's area into the plot and its [`Legend`] column.
 pub fn split_for_legend<DB: DrawingBackend>(
     area: DrawingArea<DB, Shift>,
     g: &WorkloadGroup,
 ) -> (DrawingArea<DB, Shift>, Legend<'_, DB>) {
-    if !g.is_merged() {
-        return (
-            area,
-            Legend {
-                group: g,
-                side: None,
-            },
-        );
-    }
     let width = area.dim_in_pixel().0;
     let (plot, side) = area.split_horizontally(width.saturating_sub(SIDE_LEGEND_WIDTH));
     let legend = Legend {
         group: g,
-        side: Some(side),
+        side,
+        points_only: false,
     };
     (plot, legend)
 }
 
 impl<DB: DrawingBackend> Legend<'_, DB> {
-    /// Whether the legend is a column beside the plot (a merged report).
-    pub fn is_side(&self) -> bool {
-        self.side.is_some()
+    /// The legend of a chart that draws models as points only: their glyphs have no line.
+    pub fn points_only(mut self, points_only: bool) -> Self {
+        self.points_only = points_only;
+        self
     }
 
-    /// Draws the legend of `chart`: inside the plot at `position` (the series' own entries),
-    /// or in the side column with `references` first and then each model (the sequential one
-    /// only `with_sequential`) and each machine.
-    pub fn draw<'a, CT: CoordTranslate>(
-        &self,
-        chart: &mut ChartContext<'a, DB, CT>,
-        position: SeriesLabelPosition,
-        references: &[Reference],
-        with_sequential: bool,
-    ) -> Result<(), String>
-    where
-        DB: 'a,
-    {
-        if let Some(side) = &self.side {
-            return draw_side_legend(side, self.group, references, with_sequential);
-        }
-        chart
-            .configure_series_labels()
-            .position(position)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(180, 180, 180))
-            .label_font(fonts().2)
-            .draw()
-            .map_err(|e| e.to_string())
+    /// Draws the legend: `references` first, then each model (the sequential one only
+    /// `with_sequential`) and, in a merged report, each machine.
+    pub fn draw(&self, references: &[Reference], with_sequential: bool) -> Result<(), String> {
+        draw_side_legend(self, references, with_sequential)
     }
 }
 
-/// The legend column of a merged chart: the reference lines, one entry per model (its colour
-/// and marker) and one per machine (its line style), instead of one per (model, machine).
+/// The legend column: the reference lines, one entry per model (its colour and marker) and, in
+/// a merged report, one per machine (its line style) instead of one per (model, machine).
 fn draw_side_legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    g: &WorkloadGroup,
+    legend: &Legend<'_, DB>,
     references: &[Reference],
     with_sequential: bool,
 ) -> Result<(), String> {
+    let (area, g) = (&legend.side, legend.group);
     let (_, _, label_font) = fonts();
     let fail = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     let mut models: Vec<&str> = g
@@ -167,8 +141,8 @@ fn draw_side_legend<DB: DrawingBackend>(
     }
     y += row / 2;
     for model in models {
-        area.draw(&glyph(model, Some(false), (21, y)))
-            .map_err(fail)?;
+        let line = (!legend.points_only).then_some(false);
+        area.draw(&glyph(model, line, (21, y))).map_err(fail)?;
         area.draw(&Text::new(
             model.to_owned(),
             (44, y - 9),
@@ -178,7 +152,8 @@ fn draw_side_legend<DB: DrawingBackend>(
         y += row;
     }
     y += row / 2;
-    for (machine, m) in g.machines.iter().enumerate() {
+    let machines = if g.is_merged() { &g.machines[..] } else { &[] };
+    for (machine, m) in machines.iter().enumerate() {
         for segment in line(y, RGBColor(90, 90, 90), machine % 2 == 1) {
             area.draw(&segment).map_err(fail)?;
         }

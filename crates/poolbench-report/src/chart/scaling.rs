@@ -103,8 +103,6 @@ impl Figure for TimeVsWorkers<'_> {
             draw_model_line(&mut chart, series, points)?;
         }
         legend.draw(
-            &mut chart,
-            SeriesLabelPosition::UpperRight,
             &[
                 (
                     "sequential (one at a time)".to_owned(),

@@ -102,18 +102,6 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .collect();
             draw_model_line(&mut chart, series, points)?;
         }
-        // Where the lines are not: I/O speedups climb to the upper right, CPU-bound ones level
-        // off at the core count, leaving the lower right empty.
-        let position = if g.kind == poolbench_core::WorkKind::Io {
-            SeriesLabelPosition::UpperLeft
-        } else {
-            SeriesLabelPosition::LowerRight
-        };
-        legend.draw(
-            &mut chart,
-            position,
-            &[("ideal".to_owned(), BLACK, true)],
-            false,
-        )
+        legend.draw(&[("ideal".to_owned(), BLACK, true)], false)
     }
 }
