@@ -138,9 +138,14 @@ fn legends_sit_beside_the_plot_not_on_it() {
     let mut checked = 0;
     for file in files.iter().filter(|f| {
         f.path.ends_with(".svg")
-            && ["time-vs-workers", "speedup-vs", "latency-cdf", "cpu-vs-wall"]
-                .iter()
-                .any(|kind| f.path.contains(kind))
+            && [
+                "time-vs-workers",
+                "speedup-vs",
+                "latency-cdf",
+                "cpu-vs-wall",
+            ]
+            .iter()
+            .any(|kind| f.path.contains(kind))
     }) {
         let svg = String::from_utf8(file.bytes.clone()).unwrap();
         let all = texts(&svg);
@@ -168,4 +173,40 @@ fn legends_sit_beside_the_plot_not_on_it() {
         checked += 1;
     }
     assert!(checked >= 6, "only {checked} line charts");
+}
+
+#[test]
+fn bars_start_at_a_labelled_zero_and_log_axes_draw_dots() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let svg_of = |path: &str| {
+        String::from_utf8(
+            files
+                .iter()
+                .find(|f| f.path == path)
+                .unwrap_or_else(|| panic!("{path} missing"))
+                .bytes
+                .clone(),
+        )
+        .unwrap()
+    };
+    // The fixture's sum medians are within 20× of each other: bars on a linear axis from 0.
+    let (_, x) = axis_labels(&svg_of("charts/models-at-w2-sum.svg"));
+    assert!(
+        x.first().is_some_and(|l| l.starts_with("0 ")),
+        "the bar axis does not start at a labelled zero: {x:?}"
+    );
+    // Per-task overhead is on a log axis, which has no zero: a dot per model, no bar.
+    let overhead = svg_of("charts/overhead-per-task-w2-noop.svg");
+    let doc = roxmltree::Document::parse(&overhead).unwrap();
+    let circles = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("circle"))
+        .count();
+    let bars = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("rect"))
+        .filter(|n| n.attribute("height").and_then(|h| h.parse::<f64>().ok()) < Some(100.0))
+        .count();
+    assert!(circles > common::MODELS.len(), "{circles} dots");
+    assert_eq!(bars, 0, "bars on a log axis");
 }

@@ -130,10 +130,12 @@ where
         .y_label_area_size(label_area)
         .build_cartesian_2d(x, -0.5f64..n - 0.5)
         .map_err(|e| e.to_string())?;
-    let x_desc = format!(
-        "median batch time (bar) with the 95% interval of the median (whisker){}",
-        if log { ", log scale" } else { "" }
-    );
+    // A bar's length is read from zero, which a log axis does not have: there, a dot.
+    let x_desc = if log {
+        "median batch time (dot) with the 95% interval of the median (whisker), log scale"
+    } else {
+        "median batch time (bar) with the 95% interval of the median (whisker)"
+    };
     chart
         .configure_mesh()
         .disable_y_mesh()
@@ -148,12 +150,16 @@ where
         .map_err(|e| e.to_string())?;
     for (i, bar) in bars.iter().enumerate() {
         let y = n - 1.0 - i as f64;
-        chart
-            .draw_series([Rectangle::new(
-                [(origin, y - 0.35), (bar.median, y + 0.35)],
-                model_colour(&bar.model).filled(),
-            )])
-            .map_err(|e| e.to_string())?;
+        if log {
+            draw_dot(&mut chart, origin, bar.median, y, &bar.model)?;
+        } else {
+            chart
+                .draw_series([Rectangle::new(
+                    [(origin, y - 0.35), (bar.median, y + 0.35)],
+                    model_colour(&bar.model).filled(),
+                )])
+                .map_err(|e| e.to_string())?;
+        }
         let whisker = BLACK.stroke_width(2);
         let (lo, hi) = bar.ci;
         chart
@@ -173,5 +179,30 @@ where
             )])
             .map_err(|e| e.to_string())?;
     }
+    Ok(())
+}
+
+/// A dot-plot row on a log axis: a faint guide from the axis at `from` and a dot in the model's
+/// colour at `value`.
+pub(super) fn draw_dot<DB, X>(
+    chart: &mut ChartContext<'_, DB, Cartesian2d<X, plotters::coord::types::RangedCoordf64>>,
+    from: f64,
+    value: f64,
+    y: f64,
+    model: &str,
+) -> Result<(), String>
+where
+    DB: DrawingBackend,
+    X: Ranged<ValueType = f64>,
+{
+    chart
+        .draw_series([PathElement::new(
+            [(from, y), (value, y)],
+            RGBColor(200, 200, 200).stroke_width(1),
+        )])
+        .map_err(|e| e.to_string())?;
+    chart
+        .draw_series([Circle::new((value, y), 9, model_colour(model).filled())])
+        .map_err(|e| e.to_string())?;
     Ok(())
 }

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    draw_model_line, fonts, header, linear_ticks, log_extent, log_ticks, seconds_labels,
-    split_for_legend, Figure, Legend, LinearAt,
+    draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, log_ticks,
+    seconds_labels, split_for_legend, Figure, Legend, LinearAt,
 };
 use crate::data::{Series, WorkloadGroup};
 
@@ -59,7 +59,7 @@ impl Figure for LatencyCdf<'_> {
         let g = self.group;
         let w = self.workers();
         let title = format!(
-            "Request latency at W = {w} (sequential: W = 1): {}",
+            "Per-task latency at W = {w} (sequential: W = 1): {}",
             g.workload
         );
         let area = header(root, &title, g, &self.conditions)?;
@@ -82,7 +82,7 @@ impl Figure for LatencyCdf<'_> {
             draw_curves(
                 &area,
                 x,
-                "latency of one request (log scale)",
+                "one task's time: its request, or its sleep… (log scale)",
                 &seconds_labels(&ticks),
                 &curves,
                 &legend,
@@ -93,7 +93,8 @@ impl Figure for LatencyCdf<'_> {
             let ticks = linear_ticks(from, to);
             let label = seconds_labels(&ticks);
             let x = LinearAt::new(from..to, ticks);
-            draw_curves(&area, x, "latency of one request", &label, &curves, &legend)
+            let desc = "one task's time: its request, or its sleep…";
+            draw_curves(&area, x, desc, &label, &curves, &legend)
         }
     }
 }
@@ -117,12 +118,16 @@ where
         .margin(24)
         .x_label_area_size(60)
         .y_label_area_size(80)
-        .build_cartesian_2d(x, 0.0..1.02f64)
+        // Every 10 %, with no light lines between (they made grey bands).
+        .build_cartesian_2d(
+            x,
+            LinearAt::new(0.0..1.02, (0..=10).map(|i| f64::from(i) / 10.0).collect()),
+        )
         .map_err(|e| e.to_string())?;
     chart
         .configure_mesh()
         .x_desc(x_desc)
-        .y_desc("fraction of requests at most this slow")
+        .y_desc("share of tasks that took at most this long")
         .x_label_formatter(x_label)
         .y_label_formatter(&|f| format!("{:.0}%", f * 100.0))
         .axis_desc_style(axis_font)
@@ -131,25 +136,34 @@ where
         .draw()
         .map_err(|e| e.to_string())?;
     for (series, samples) in curves {
-        draw_model_line(&mut chart, series, cdf_steps(samples))?;
+        // A staircase line, no marker per sample (11 curves of markers in a narrow band are a
+        // tangle); one marker at each curve's median tells the models apart.
+        draw_model_line_only(&mut chart, series, cdf_steps(samples))?;
+        let median = samples[(samples.len() - 1) / 2];
+        draw_markers(&mut chart, &series.model, &[(median, 0.5)])?;
     }
     legend.draw(&[], true)
 }
 
-/// Most points a curve is drawn through (each gets a marker).
-const MAX_STEPS: usize = 25;
+/// Most steps a curve is drawn with (more would not show at the chart's width).
+const MAX_STEPS: usize = 400;
 
-/// The empirical CDF of ascending `samples` as a staircase, thinned to at most ~[`MAX_STEPS`] steps so
-/// markers stay readable: (value, fraction of samples ≤ value).
+/// The empirical CDF of ascending `samples` as a staircase (each step rises at a sample: a
+/// vertical segment, then flat to the next), thinned to at most ~[`MAX_STEPS`] steps.
 fn cdf_steps(samples: &[f64]) -> Vec<(f64, f64)> {
     let n = samples.len();
     let stride = n.div_ceil(MAX_STEPS).max(1);
-    let mut points: Vec<(f64, f64)> = (0..n)
-        .step_by(stride)
-        .map(|i| (samples[i], (i + 1) as f64 / n as f64))
-        .collect();
-    if points.last().is_some_and(|p| p.1 < 1.0) {
-        points.push((samples[n - 1], 1.0));
+    let mut indices: Vec<usize> = (0..n).step_by(stride).collect();
+    if indices.last() != Some(&(n - 1)) {
+        indices.push(n - 1);
+    }
+    let mut points = Vec::with_capacity(indices.len() * 2);
+    let mut below = 0.0;
+    for i in indices {
+        let at = (i + 1) as f64 / n as f64;
+        points.push((samples[i], below));
+        points.push((samples[i], at));
+        below = at;
     }
     points
 }
@@ -162,12 +176,15 @@ mod tests {
     fn the_cdf_rises_to_one_and_never_falls() {
         let samples: Vec<f64> = (1..=237).map(f64::from).collect();
         let steps = cdf_steps(&samples);
-        assert!(steps.len() <= MAX_STEPS + 1);
+        assert!(steps.len() <= 2 * (MAX_STEPS + 1));
         assert_eq!(steps.last(), Some(&(237.0, 1.0)));
-        assert_eq!(steps[0], (1.0, 1.0 / 237.0));
-        assert!(steps
-            .windows(2)
-            .all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
-        assert_eq!(cdf_steps(&[5.0]), [(5.0, 1.0)]);
+        assert_eq!(steps[..2], [(1.0, 0.0), (1.0, 1.0 / 237.0)]);
+        // A staircase: x never goes back, y never falls, and each point moves along one axis.
+        assert!(steps.windows(2).all(|w| w[0].0 <= w[1].0
+            && w[0].1 <= w[1].1
+            && (w[0].0 == w[1].0 || w[0].1 == w[1].1)));
+        assert_eq!(cdf_steps(&[5.0]), [(5.0, 0.0), (5.0, 1.0)]);
+        let many: Vec<f64> = (1..=100_000).map(f64::from).collect();
+        assert!(cdf_steps(&many).len() <= 2 * (MAX_STEPS + 1));
     }
 }

@@ -192,9 +192,9 @@ where
         .map_err(|e| e.to_string())
 }
 
-/// Draws one series' line through `points`, its markers and its legend entry: solid for the
-/// first machine of a merged report, dashed for the others.
-pub fn draw_model_line<'a, DB, X, Y>(
+/// Draws one series' line through `points` and its legend entry, with no markers: solid for
+/// the first machine of a merged report, dashed for the others.
+pub fn draw_model_line_only<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     series: &Series,
     points: Vec<(X::ValueType, Y::ValueType)>,
@@ -210,13 +210,31 @@ where
     let style = colour.stroke_width(2);
     let dashed = series.machine % 2 == 1;
     let drawn = if dashed {
-        chart.draw_series(DashedLineSeries::new(points.clone(), 10, 6, style))
+        chart.draw_series(DashedLineSeries::new(points, 10, 6, style))
     } else {
-        chart.draw_series(LineSeries::new(points.clone(), style))
+        chart.draw_series(LineSeries::new(points, style))
     };
     let anno = drawn.map_err(|e| e.to_string())?;
     anno.label(series.label.as_str());
     set_legend(anno, &series.model, Some(dashed));
+    Ok(())
+}
+
+/// Draws one series' line through `points`, its markers and its legend entry: solid for the
+/// first machine of a merged report, dashed for the others.
+pub fn draw_model_line<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    series: &Series,
+    points: Vec<(X::ValueType, Y::ValueType)>,
+) -> Result<(), String>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+    X::ValueType: Clone + 'static,
+    Y::ValueType: Clone + 'static,
+{
+    draw_model_line_only(chart, series, points.clone())?;
     draw_markers(chart, &series.model, &points)
 }
 

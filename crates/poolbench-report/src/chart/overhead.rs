@@ -4,7 +4,8 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::bars::at_what;
-use super::{fonts, header, log_extent, log_ticks, model_colour, name_at, number_labels, Figure};
+use super::bars::draw_dot;
+use super::{fonts, header, log_extent, log_ticks, name_at, seconds_label, seconds_labels, Figure};
 use crate::data::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
@@ -36,18 +37,15 @@ impl Figure for Overhead<'_> {
                 } else {
                     s.label.clone()
                 };
-                (
-                    s.model.clone(),
-                    p.median / g.tasks.max(1) as f64 * 1e9,
-                    label,
-                )
+                (s.model.clone(), p.median / g.tasks.max(1) as f64, label)
             })
             .collect();
-        let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1.0);
+        // Seconds per task, none below a nanosecond.
+        let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1e-9);
         let ticks = log_ticks(lo, hi);
         let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
-        // Horizontal bars: model names stay readable on a slide.
+        // Horizontal rows: model names stay readable on a slide.
         let n = per_task.len() as f64;
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
@@ -65,25 +63,20 @@ impl Figure for Overhead<'_> {
             .disable_y_mesh()
             .y_labels(per_task.len().max(1))
             .y_label_formatter(&|y| name_at(&names, *y))
-            .x_desc("time per no-op task (ns, log scale)")
-            .x_label_formatter(&number_labels(&ticks, ""))
+            .x_desc("time per no-op task (dot, log scale)")
+            .x_label_formatter(&seconds_labels(&ticks))
             .axis_desc_style(axis_font)
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (i, (model, ns, _)) in per_task.iter().enumerate() {
+        for (i, (model, per_task_s, _)) in per_task.iter().enumerate() {
             let y = n - 1.0 - i as f64;
-            chart
-                .draw_series([Rectangle::new(
-                    [(lo / 3.0, y - 0.35), (*ns, y + 0.35)],
-                    model_colour(model).filled(),
-                )])
-                .map_err(|e| e.to_string())?;
+            draw_dot(&mut chart, lo / 3.0, *per_task_s, y, model)?;
             chart
                 .draw_series([Text::new(
-                    format!("{ns:.0} ns"),
-                    (ns * 1.1, y + 0.2),
+                    seconds_label(*per_task_s),
+                    (per_task_s * 1.15, y + 0.2),
                     label_font.clone(),
                 )])
                 .map_err(|e| e.to_string())?;
