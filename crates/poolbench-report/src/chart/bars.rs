@@ -169,14 +169,12 @@ where
                 PathElement::new([(hi, y - 0.15), (hi, y + 0.15)], whisker),
             ])
             .map_err(|e| e.to_string())?;
+        // The value 10 px right of whichever ends last, the bar or its whisker, centred on the
+        // row: never on the whisker, whatever the scale.
         let right = hi.max(bar.median);
-        let beside = if log { right * 1.08 } else { right * 1.015 };
         chart
-            .draw_series([Text::new(
-                seconds_label(bar.median),
-                (beside, y + 0.2),
-                label_font.clone(),
-            )])
+            .draw_series([EmptyElement::at((right, y))
+                + Text::new(seconds_label(bar.median), (10, -10), label_font.clone())])
             .map_err(|e| e.to_string())?;
     }
     Ok(())

@@ -73,12 +73,10 @@ impl Figure for Overhead<'_> {
         for (i, (model, per_task_s, _)) in per_task.iter().enumerate() {
             let y = n - 1.0 - i as f64;
             draw_dot(&mut chart, lo / 3.0, *per_task_s, y, model)?;
+            // Beside the dot (radius 9), centred on the row.
             chart
-                .draw_series([Text::new(
-                    seconds_label(*per_task_s),
-                    (per_task_s * 1.15, y + 0.2),
-                    label_font.clone(),
-                )])
+                .draw_series([EmptyElement::at((*per_task_s, y))
+                    + Text::new(seconds_label(*per_task_s), (14, -10), label_font.clone())])
                 .map_err(|e| e.to_string())?;
         }
         Ok(())
