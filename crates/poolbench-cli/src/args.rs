@@ -123,6 +123,12 @@ pub struct ReportArgs {
     /// (default: each file's host name and core count).
     #[arg(long, value_delimiter = ',', value_name = "LABEL,...")]
     pub labels: Vec<String>,
+
+    /// Write each chart as SVG only (the HTML and Markdown show the SVGs), and remove the
+    /// PNGs of these charts a previous report left in the folder: for reports kept in git,
+    /// where every chart is then stored once.
+    #[arg(long)]
+    pub no_png: bool,
 }
 
 #[derive(Debug, Args)]

@@ -5,7 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use poolbench_report::Input;
+use poolbench_report::{Formats, Input};
 use poolbench_runner::ResultsFile;
 
 use crate::args::{CompareArgs, CompareFormat, ReportArgs, ReproArgs};
@@ -35,7 +35,8 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
     std::fs::create_dir_all(&out)
         .map_err(|e| UsageError(format!("cannot write to --out {}: {e}", out.display())))?;
     let inputs = Input::label_all(results, &args.labels);
-    write_report(&inputs, &out)?;
+    let formats = Formats { png: !args.no_png };
+    write_report_as(&inputs, &out, formats)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -115,15 +116,33 @@ pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads one results file; anything but a readable `poolbench/1` file is a usage error.
+/// Reads one results file; anything but a readable results file is a usage error.
 pub fn read_results(path: &Path) -> Result<ResultsFile, UsageError> {
     ResultsFile::read(path).map_err(|e| UsageError(e.to_string()))
 }
 
 /// Renders the report for `inputs` into `dir` and says where it is.
 pub fn write_report(inputs: &[Input], dir: &Path) -> anyhow::Result<()> {
-    let files = poolbench_report::build(inputs).context("cannot render the report")?;
+    write_report_as(inputs, dir, Formats::default())
+}
+
+/// [`write_report`] with a choice of picture files; without PNGs, the PNGs of these charts
+/// that an earlier report left in `dir` are removed, so none contradicts its SVG.
+fn write_report_as(inputs: &[Input], dir: &Path, formats: Formats) -> anyhow::Result<()> {
+    let files =
+        poolbench_report::build_with(inputs, formats).context("cannot render the report")?;
     poolbench_report::write(dir, &files).context("cannot write the report")?;
+    if !formats.png {
+        for svg in files.iter().filter_map(|f| f.path.strip_suffix(".svg")) {
+            let stale = dir.join(format!("{svg}.png"));
+            match std::fs::remove_file(&stale) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(e).with_context(|| format!("cannot remove {}", stale.display()))
+                }
+                _ => {}
+            }
+        }
+    }
     eprintln!(
         "report: {} ({} files)",
         dir.join("index.html").display(),

@@ -163,7 +163,7 @@ pub fn page(trends: &[Trend], checks: &[CellCheck]) -> Result<Vec<ReportFile>, R
             rendered.name,
             escape(&trend.title)
         );
-        files.extend(rendered.into_files());
+        files.extend(rendered.into_files(poolbench_report::Formats::default())?);
     }
     html.push_str("</body></html>\n");
     files.push(ReportFile {

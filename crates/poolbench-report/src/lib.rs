@@ -59,10 +59,31 @@ pub struct Section<'a> {
     pub charts: Vec<Rendered>,
 }
 
+/// Which picture files a report holds besides the HTML and Markdown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// Each chart as a PNG too (the SVG is always written: the HTML shows it). A report to
+    /// commit can leave them out: a chart is then stored once.
+    pub png: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Self { png: true }
+    }
+}
+
 /// Renders every file of the report for `inputs` (one results file, or several to merge),
-/// drawing the models in the order the files record ([`model_order`]).
+/// drawing the models in the order the files record ([`model_order`]): `index.html` (which
+/// shows `charts/*.svg`), `README.md` (which shows the PNGs, or the SVGs without them),
+/// `results.csv` and the charts.
 pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
-    chart::with_model_order(&model_order(inputs), || build_in_order(inputs))
+    build_with(inputs, Formats::default())
+}
+
+/// [`build`] with a choice of picture files.
+pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
+    chart::with_model_order(&model_order(inputs), || build_in_order(inputs, formats))
 }
 
 /// The models' order for a report of `inputs`: the first file's recorded order (else
@@ -82,7 +103,7 @@ pub fn model_order(inputs: &[Input]) -> Vec<String> {
     order
 }
 
-fn build_in_order(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
+fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
     // Values no chart can draw honestly (a negative or absurd time) are refused, not drawn.
     for input in inputs {
         poolbench_results::check_results(&input.results).map_err(|message| {
@@ -109,7 +130,7 @@ fn build_in_order(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
         },
         ReportFile {
             path: "README.md".into(),
-            bytes: text::markdown(inputs, &sections, &verdicts).into_bytes(),
+            bytes: text::markdown(inputs, &sections, &verdicts, formats).into_bytes(),
         },
         ReportFile {
             path: "results.csv".into(),
@@ -117,24 +138,26 @@ fn build_in_order(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
         },
     ];
     for chart in sections.into_iter().flat_map(|s| s.charts) {
-        files.extend(chart.into_files());
+        files.extend(chart.into_files(formats)?);
     }
     Ok(files)
 }
 
 impl Rendered {
-    /// The chart as `charts/NAME.svg` and `charts/NAME.png`.
-    pub fn into_files(self) -> [ReportFile; 2] {
-        [
-            ReportFile {
-                path: format!("charts/{}.svg", self.name),
-                bytes: self.svg.into_bytes(),
-            },
-            ReportFile {
+    /// The chart as `charts/NAME.svg` and, with `formats.png`, `charts/NAME.png`.
+    pub fn into_files(self, formats: Formats) -> Result<Vec<ReportFile>, chart::ChartError> {
+        let png = formats.png.then(|| self.png()).transpose()?;
+        let mut files = vec![ReportFile {
+            path: format!("charts/{}.svg", self.name),
+            bytes: self.svg.into_bytes(),
+        }];
+        if let Some(png) = png {
+            files.push(ReportFile {
                 path: format!("charts/{}.png", self.name),
-                bytes: self.png,
-            },
-        ]
+                bytes: png,
+            });
+        }
+        Ok(files)
     }
 }
 

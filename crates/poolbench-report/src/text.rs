@@ -131,7 +131,13 @@ fn chart_names<'a>(section: &'a Section<'_>) -> impl Iterator<Item = &'a str> {
 }
 
 /// `README.md`: the report in Markdown, charts as PNG beside it.
-pub fn markdown(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> String {
+pub fn markdown(
+    inputs: &[Input],
+    sections: &[Section],
+    verdicts: &[Verdict],
+    formats: crate::Formats,
+) -> String {
+    let picture = if formats.png { "png" } else { "svg" };
     let mut md = String::new();
     let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(inputs));
     for line in summary(inputs, sections) {
@@ -156,7 +162,7 @@ pub fn markdown(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) ->
         let g = section.group;
         let _ = writeln!(md, "\n## {}\n", g.label());
         for name in chart_names(section) {
-            let _ = writeln!(md, "![{name}](charts/{name}.png)\n");
+            let _ = writeln!(md, "![{name}](charts/{name}.{picture})\n");
         }
         markdown_table(&mut md, &HEADINGS, &table_rows(g));
         let _ = writeln!(md, "\nPer task:\n");
@@ -280,7 +286,14 @@ pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> Str
         let g = section.group;
         let _ = write!(h, "<h2 id=\"{}\">{}</h2>", g.slug, escape(&g.label()));
         for chart in &section.charts {
-            let _ = write!(h, "<figure>{}</figure>", chart.svg);
+            // The SVG file, not the SVG inlined: each chart is stored once in the folder.
+            let _ = write!(
+                h,
+                "<figure><img src=\"charts/{0}.svg\" alt=\"{0}\" width=\"{1}\" height=\"{2}\"></figure>",
+                chart.name,
+                crate::chart::SIZE.0,
+                crate::chart::SIZE.1
+            );
         }
         html_table(&mut h, &HEADINGS, &table_rows(g));
         let _ = write!(

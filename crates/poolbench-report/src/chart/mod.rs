@@ -54,15 +54,24 @@ pub trait Figure {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
 
-/// A rendered chart.
+/// A rendered chart: its SVG (a PNG is drawn from it on demand, see [`Rendered::png`]).
 #[derive(Debug, Clone)]
 pub struct Rendered {
     pub name: String,
     pub svg: String,
-    pub png: Vec<u8>,
 }
 
-/// Renders `figure` as SVG, and the PNG from that SVG (see [`rasterise`]).
+impl Rendered {
+    /// The chart as a PNG (see [`rasterise`]).
+    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
+        rasterise(&self.svg).map_err(|message| ChartError {
+            chart: self.name.clone(),
+            message,
+        })
+    }
+}
+
+/// Renders `figure` as SVG.
 pub fn render(figure: &impl Figure) -> Result<Rendered, ChartError> {
     register_font();
     let name = figure.name();
@@ -76,8 +85,7 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ChartError> {
         figure.draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    let png = rasterise(&svg).map_err(fail)?;
-    Ok(Rendered { name, svg, png })
+    Ok(Rendered { name, svg })
 }
 
 /// The PNG of an SVG chart, drawn by resvg with the same embedded DejaVu fonts.
