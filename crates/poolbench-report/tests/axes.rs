@@ -210,3 +210,48 @@ fn bars_start_at_a_labelled_zero_and_log_axes_draw_dots() {
     assert!(circles > common::MODELS.len(), "{circles} dots");
     assert_eq!(bars, 0, "bars on a log axis");
 }
+
+/// A text element's box, estimated from its anchor, font size and length (DejaVu Sans
+/// averages about 0.6 em a character).
+fn text_box(node: &roxmltree::Node) -> Option<[f64; 4]> {
+    if node.attribute("transform").is_some() {
+        return None; // the rotated axis title, alone at the left edge
+    }
+    let x: f64 = node.attribute("x")?.parse().ok()?;
+    let y: f64 = node.attribute("y")?.parse().ok()?;
+    let size: f64 = node.attribute("font-size")?.parse().ok()?;
+    let chars = node.text()?.trim().chars().count() as f64;
+    let width = 0.6 * size * chars;
+    let left = match node.attribute("text-anchor") {
+        Some("middle") => x - width / 2.0,
+        Some("end") => x - width,
+        _ => x,
+    };
+    // `dy="0.76em"` puts the top of the text at y; without it, y is the baseline.
+    let top = if node.attribute("dy").is_some() {
+        y
+    } else {
+        y - 0.76 * size
+    };
+    Some([left, top, left + width, top + size])
+}
+
+#[test]
+fn no_two_texts_overlap() {
+    let files = poolbench_report::build(&one(fixture())).unwrap();
+    for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
+        let svg = String::from_utf8(file.bytes.clone()).unwrap();
+        let doc = roxmltree::Document::parse(&svg).unwrap();
+        let boxes: Vec<(String, [f64; 4])> = doc
+            .descendants()
+            .filter(|n| n.has_tag_name("text"))
+            .filter_map(|n| Some((n.text()?.trim().to_owned(), text_box(&n)?)))
+            .collect();
+        for (i, (a, p)) in boxes.iter().enumerate() {
+            for (b, q) in &boxes[i + 1..] {
+                let overlap = p[0] < q[2] && q[0] < p[2] && p[1] < q[3] && q[1] < p[3];
+                assert!(!overlap, "{}: '{a}' {p:?} overlaps '{b}' {q:?}", file.path);
+            }
+        }
+    }
+}

@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    fonts, header, linear_ticks, log_extent, log_ticks, model_colour, name_at, seconds_label,
-    seconds_labels, Figure, LinearAt,
+    fonts, header, linear_ticks, log_extent, model_colour, name_at, seconds_label, seconds_labels,
+    x_log_ticks, Figure, LinearAt,
 };
 use crate::data::WorkloadGroup;
 
@@ -74,7 +74,7 @@ impl Figure for BarsAtW<'_> {
         // When one bar (usually the sequential one) dwarfs the rest by more than 20x, a linear
         // axis would squash them to slivers: switch to a log axis and say so.
         if top / bottom > 20.0 {
-            let ticks = log_ticks(bottom, top);
+            let ticks = x_log_ticks(bottom, top, (bottom / 2.0, top * 2.5), plot_px(label_area));
             let x = (bottom / 2.0..top * 2.5)
                 .log_scale()
                 .with_key_points(ticks.clone());
@@ -203,4 +203,10 @@ where
         .draw_series([Circle::new((value, y), 9, model_colour(model).filled())])
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// The plot's width in pixels beside a label area of `label_area` (the chart, less its
+/// margins and the model names).
+pub(super) fn plot_px(label_area: u32) -> f64 {
+    f64::from(super::SIZE.0.saturating_sub(48 + label_area))
 }

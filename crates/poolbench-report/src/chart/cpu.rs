@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{
     draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
-    split_for_legend, Figure,
+    split_for_legend, x_log_ticks, Figure, LINE_PLOT_PX,
 };
 use crate::data::WorkloadGroup;
 
@@ -42,7 +42,12 @@ impl Figure for CpuVsWall<'_> {
             .collect();
         // Log–log: wall times and CPU times both span decades across W.
         let (wall_lo, wall_hi) = log_extent(points.iter().map(|p| p.1), 1e-6);
-        let wall_ticks = log_ticks(wall_lo, wall_hi);
+        let wall_ticks = x_log_ticks(
+            wall_lo,
+            wall_hi,
+            (wall_lo / 1.5, wall_hi * 1.5),
+            LINE_PLOT_PX,
+        );
         let (wall_lo, wall_hi) = (wall_lo / 1.5, wall_hi * 1.5);
         let (cpu_lo, cpu_hi) = log_extent(points.iter().map(|p| p.2).chain([wall_hi]), 1e-7);
         let cpu_ticks = log_ticks(cpu_lo, cpu_hi);

@@ -8,8 +8,8 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, log_ticks,
-    seconds_labels, split_for_legend, Figure, Legend, LinearAt,
+    draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, seconds_labels,
+    split_for_legend, x_log_ticks, Figure, Legend, LinearAt, LINE_PLOT_PX,
 };
 use crate::data::{Series, WorkloadGroup};
 
@@ -75,7 +75,7 @@ impl Figure for LatencyCdf<'_> {
         // A log axis only where latencies span more than a decade; otherwise a linear one
         // gets readable tick labels.
         if hi / lo > 10.0 {
-            let ticks = log_ticks(lo, hi);
+            let ticks = x_log_ticks(lo, hi, (lo / 1.3, hi * 1.3), LINE_PLOT_PX);
             let x = (lo / 1.3..hi * 1.3)
                 .log_scale()
                 .with_key_points(ticks.clone());

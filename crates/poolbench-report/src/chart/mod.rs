@@ -31,12 +31,17 @@ pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
 pub use ticks::{
-    linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, LinearAt,
+    linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, x_log_ticks,
+    LinearAt,
 };
 pub use trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);
+
+/// About how wide a line chart's plot is: the chart less its legend column, margins and y
+/// labels (for spacing x-axis labels).
+pub const LINE_PLOT_PX: f64 = 660.0;
 
 /// Why a chart could not be drawn.
 #[derive(Debug, thiserror::Error)]

@@ -3,9 +3,10 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::at_what;
-use super::bars::draw_dot;
-use super::{fonts, header, log_extent, log_ticks, name_at, seconds_label, seconds_labels, Figure};
+use super::bars::{at_what, draw_dot, plot_px};
+use super::{
+    fonts, header, log_extent, name_at, seconds_label, seconds_labels, x_log_ticks, Figure,
+};
 use crate::data::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
@@ -42,7 +43,8 @@ impl Figure for Overhead<'_> {
             .collect();
         // Seconds per task, none below a nanosecond.
         let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1e-9);
-        let ticks = log_ticks(lo, hi);
+        let label_area = if g.is_merged() { 380 } else { 190 };
+        let ticks = x_log_ticks(lo, hi, (lo / 3.0, hi * 3.0), plot_px(label_area));
         let (_, axis_font, label_font) = fonts();
         let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
         // Horizontal rows: model names stay readable on a slide.
@@ -50,7 +52,7 @@ impl Figure for Overhead<'_> {
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
-            .y_label_area_size(if g.is_merged() { 380 } else { 190 })
+            .y_label_area_size(label_area)
             .build_cartesian_2d(
                 (lo / 3.0..hi * 3.0)
                     .log_scale()

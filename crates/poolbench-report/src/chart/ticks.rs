@@ -97,6 +97,39 @@ pub fn log_ticks(lo: f64, hi: f64) -> Vec<f64> {
     thin(ticks)
 }
 
+/// The least room between the centres of two x-axis labels, pixels (a label is up to about
+/// seven characters of 16 px text).
+pub const LABEL_ROOM_PX: f64 = 72.0;
+
+/// [`log_ticks`] for an x axis running from `axis.0` to `axis.1` over about `axis_px` pixels:
+/// ticks too close for their labels to sit side by side are dropped (the data may fill only a
+/// small part of the axis); if fewer than [`LEAST_TICKS`] then remain, the round values are
+/// taken over the whole axis instead.
+pub fn x_log_ticks(lo: f64, hi: f64, axis: (f64, f64), axis_px: f64) -> Vec<f64> {
+    let gap = (axis.1 / axis.0).ln().abs() * LABEL_ROOM_PX / axis_px.max(1.0);
+    let fitted = spaced(log_ticks(lo, hi), gap);
+    if fitted.len() >= LEAST_TICKS {
+        return fitted;
+    }
+    let wider = spaced(log_ticks(axis.0, axis.1), gap);
+    if wider.len() > fitted.len() {
+        wider
+    } else {
+        fitted
+    }
+}
+
+/// Keeps ticks (ascending) at least `gap` apart in log space, from the smallest up.
+fn spaced(ticks: Vec<f64>, gap: f64) -> Vec<f64> {
+    let mut kept: Vec<f64> = Vec::with_capacity(ticks.len());
+    for t in ticks {
+        if kept.last().is_none_or(|last| (t / last).ln() >= gap) {
+            kept.push(t);
+        }
+    }
+    kept
+}
+
 /// Ticks at powers of two inside `[lo, hi]` (a speedup axis: ×1, ×2, ×4 …), or the round
 /// values of [`log_ticks`] when fewer than [`LEAST_TICKS`] powers fit.
 pub fn log2_ticks(lo: f64, hi: f64) -> Vec<f64> {
@@ -258,6 +291,24 @@ mod tests {
         let label = seconds_labels(&[0.0, 0.02, 0.04]);
         assert_eq!(label(&0.0), "0 ms");
         assert_eq!(label(&0.02), "20 ms");
+    }
+
+    #[test]
+    fn x_ticks_leave_room_for_their_labels() {
+        // 5–9 ms on an axis from 1.7 to 27 ms over 800 px: 5, 6, 7, 8, 9 would be 20–40 px
+        // apart; what is kept is at least 72 px apart.
+        let axis = (5e-3 / 3.0, 9e-3 * 3.0);
+        let ticks = x_log_ticks(5e-3, 9e-3, axis, 800.0);
+        let px = |t: f64| (t / axis.0).ln() / (axis.1 / axis.0).ln() * 800.0;
+        assert!(ticks.len() >= LEAST_TICKS, "{ticks:?}");
+        assert!(
+            ticks
+                .windows(2)
+                .all(|w| px(w[1]) - px(w[0]) >= LABEL_ROOM_PX - 1e-6),
+            "{ticks:?}"
+        );
+        // Room enough: nothing dropped.
+        assert_eq!(x_log_ticks(1.0, 1000.0, (0.5, 2000.0), 800.0).len(), 4);
     }
 
     #[test]
