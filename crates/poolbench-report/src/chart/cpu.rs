@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use super::{
     draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
-    split_for_legend, x_log_ticks, Figure, LINE_PLOT_PX,
+    split_for_legend, x_log_ticks, Figure, LineStyle, LINE_PLOT_PX,
 };
 use crate::data::WorkloadGroup;
 
@@ -84,21 +84,15 @@ impl Figure for CpuVsWall<'_> {
         for cores in core_counts.into_iter().filter(|&c| c > 1) {
             lines.push((cores as f64, format!("all {cores} cores")));
         }
-        let grey = RGBColor(150, 150, 150);
         let small = label_font.color(&RGBColor(110, 110, 110));
         for (busy, text) in lines {
             // Where CPU = busy x wall, clipped to the plot (plotters would clamp the ends).
             let end = (wall_hi.min(cpu_hi / busy), (wall_hi * busy).min(cpu_hi));
             chart
-                .draw_series(DashedLineSeries::new(
-                    [
-                        (wall_lo.max(cpu_lo / busy), (wall_lo * busy).max(cpu_lo)),
-                        end,
-                    ],
-                    6,
-                    6,
-                    grey.stroke_width(1),
-                ))
+                .draw_series(LineStyle::CORES_BUSY.series([
+                    (wall_lo.max(cpu_lo / busy), (wall_lo * busy).max(cpu_lo)),
+                    end,
+                ]))
                 .map_err(|e| e.to_string())?;
             // Each line says which it is, at its upper end, under the line.
             chart
@@ -126,8 +120,7 @@ impl Figure for CpuVsWall<'_> {
         legend.draw(
             &[(
                 "CPU = k × wall: k cores busy".to_owned(),
-                RGBColor(150, 150, 150),
-                true,
+                LineStyle::CORES_BUSY,
             )],
             true,
         )

@@ -40,7 +40,8 @@ fn glyph<DB: DrawingBackend>(model: &str, line: Option<bool>, at: (i32, i32)) ->
     let (left, right) = match line {
         None => (vec![(0, 0), (0, 0)], vec![(0, 0), (0, 0)]),
         Some(false) => (vec![(-13, 0), (0, 0)], vec![(0, 0), (13, 0)]),
-        Some(true) => (vec![(-13, 0), (-7, 0)], vec![(7, 0), (13, 0)]),
+        // A model's dashed line is 10 on, 6 off (see `draw_model_line_only`).
+        Some(true) => (vec![(-13, 0), (-3, 0)], vec![(3, 0), (13, 0)]),
     };
     let style = model_colour(model).stroke_width(2);
     EmptyElement::at(at)
@@ -49,8 +50,62 @@ fn glyph<DB: DrawingBackend>(model: &str, line: Option<bool>, at: (i32, i32)) ->
         + ModelMarker::new((0, 0), model)
 }
 
-/// A reference line in a legend: its label, colour and whether it is dashed.
-pub type Reference = (String, RGBColor, bool);
+/// How a reference line is drawn: colour and dash (on, off) in pixels. The plot and its legend
+/// both draw from the same value, so the swatch is the line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct LineStyle {
+    pub colour: RGBColor,
+    pub dash: (u32, u32),
+}
+
+impl LineStyle {
+    /// The sequential time: a dotted grey line.
+    pub const SEQUENTIAL: LineStyle = LineStyle {
+        colour: RGBColor(80, 80, 80),
+        dash: (4, 6),
+    };
+    /// The ideal (zero-overhead) time or speedup: long black dashes.
+    pub const IDEAL: LineStyle = LineStyle {
+        colour: BLACK,
+        dash: (12, 6),
+    };
+    /// CPU = k × wall: mid-grey dashes.
+    pub const CORES_BUSY: LineStyle = LineStyle {
+        colour: RGBColor(150, 150, 150),
+        dash: (6, 6),
+    };
+
+    /// The line through `points`, in this style.
+    pub fn series<I>(self, points: I) -> DashedLineSeries<I::IntoIter, u32>
+    where
+        I: IntoIterator,
+        I::IntoIter: Clone,
+    {
+        DashedLineSeries::new(
+            points,
+            self.dash.0,
+            self.dash.1,
+            self.colour.stroke_width(2),
+        )
+    }
+
+    /// The legend swatch: the same dashes between x = `from` and `to` at height `y`.
+    pub fn swatch(self, from: i32, to: i32, y: i32) -> Vec<PathElement<(i32, i32)>> {
+        let (on, off) = (self.dash.0 as i32, self.dash.1 as i32);
+        (from..to)
+            .step_by((on + off).max(1) as usize)
+            .map(|x| {
+                PathElement::new(
+                    vec![(x, y), ((x + on).min(to), y)],
+                    self.colour.stroke_width(2),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A reference line in a legend: its label and its style.
+pub type Reference = (String, LineStyle);
 
 /// Width of the legend column, pixels.
 const SIDE_LEGEND_WIDTH: u32 = 300;
@@ -120,19 +175,8 @@ fn draw_side_legend<DB: DrawingBackend>(
     models.dedup();
     let row = 24;
     let mut y = 40;
-    let line = |y: i32, colour: RGBColor, dashed: bool| -> Vec<PathElement<(i32, i32)>> {
-        let style = colour.stroke_width(2);
-        if dashed {
-            vec![
-                PathElement::new(vec![(8, y), (18, y)], style),
-                PathElement::new(vec![(24, y), (34, y)], style),
-            ]
-        } else {
-            vec![PathElement::new(vec![(8, y), (34, y)], style)]
-        }
-    };
-    for (label, colour, dashed) in references {
-        for segment in line(y, *colour, *dashed) {
+    for (label, style) in references {
+        for segment in style.swatch(8, 34, y) {
             area.draw(&segment).map_err(fail)?;
         }
         area.draw(&Text::new(label.clone(), (44, y - 9), label_font.clone()))
@@ -154,7 +198,12 @@ fn draw_side_legend<DB: DrawingBackend>(
     y += row / 2;
     let machines = if g.is_merged() { &g.machines[..] } else { &[] };
     for (machine, m) in machines.iter().enumerate() {
-        for segment in line(y, RGBColor(90, 90, 90), machine % 2 == 1) {
+        let machine_line = LineStyle {
+            colour: RGBColor(90, 90, 90),
+            // The first machine's lines are solid; the others' dashed, 10 on, 6 off.
+            dash: if machine % 2 == 1 { (10, 6) } else { (26, 0) },
+        };
+        for segment in machine_line.swatch(8, 34, y) {
             area.draw(&segment).map_err(fail)?;
         }
         area.draw(&Text::new(m.label.clone(), (44, y - 9), label_font.clone()))
@@ -162,4 +211,53 @@ fn draw_side_legend<DB: DrawingBackend>(
         y += row;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use plotters::element::PointCollection;
+
+    /// Each swatch segment's (start, end) x.
+    fn segments(style: LineStyle) -> Vec<(i32, i32)> {
+        style
+            .swatch(8, 34, 0)
+            .iter()
+            .map(|segment| {
+                let xs: Vec<i32> = segment.point_iter().iter().map(|p| p.0).collect();
+                (xs[0], xs[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_swatch_has_its_lines_dashes_and_gaps() {
+        for style in [
+            LineStyle::SEQUENTIAL,
+            LineStyle::IDEAL,
+            LineStyle::CORES_BUSY,
+        ] {
+            let (on, off) = (style.dash.0 as i32, style.dash.1 as i32);
+            let parts = segments(style);
+            assert!(parts.len() >= 2, "{style:?}: {parts:?}");
+            for (i, (start, end)) in parts.iter().enumerate() {
+                let last = i + 1 == parts.len();
+                assert!(
+                    end - start == on || (last && end - start <= on),
+                    "{style:?}: {parts:?}"
+                );
+                if let Some((next, _)) = parts.get(i + 1) {
+                    assert_eq!(next - end, off, "{style:?}: {parts:?}");
+                }
+            }
+        }
+        // The three are told apart by their dashes.
+        let dashes = [
+            LineStyle::SEQUENTIAL,
+            LineStyle::IDEAL,
+            LineStyle::CORES_BUSY,
+        ]
+        .map(|s| s.dash);
+        assert!(dashes[0] != dashes[1] && dashes[1] != dashes[2] && dashes[0] != dashes[2]);
+    }
 }

@@ -25,7 +25,7 @@ use crate::data::Series;
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
 pub use latency::LatencyCdf;
-pub use legend::{set_legend, split_for_legend, Legend};
+pub use legend::{set_legend, split_for_legend, Legend, LineStyle};
 pub use marker::ModelMarker;
 pub use overhead::Overhead;
 pub use scaling::TimeVsWorkers;

@@ -6,7 +6,7 @@ use plotters::prelude::*;
 
 use super::{
     draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels, split_for_legend,
-    worker_ticks, Figure,
+    worker_ticks, Figure, LineStyle,
 };
 use crate::data::WorkloadGroup;
 
@@ -73,25 +73,19 @@ impl Figure for TimeVsWorkers<'_> {
         for (machine, ideal) in machines.zip(ideals) {
             let on = machine_suffix(g, machine);
             if let Some(seq) = g.sequential(machine) {
-                let style = RGBColor(80, 80, 80).stroke_width(2);
                 chart
-                    .draw_series(DashedLineSeries::new(
-                        [(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)],
-                        4,
-                        6,
-                        style,
-                    ))
+                    .draw_series(
+                        LineStyle::SEQUENTIAL
+                            .series([(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)]),
+                    )
                     .map_err(|e| e.to_string())?
-                    .label(format!("sequential (one at a time){on}"))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+                    .label(format!("sequential (one at a time){on}"));
             }
             if !ideal.is_empty() {
-                let style = BLACK.stroke_width(2);
                 chart
-                    .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
+                    .draw_series(LineStyle::IDEAL.series(ideal))
                     .map_err(|e| e.to_string())?
-                    .label(format!("ideal (zero overhead){on}"))
-                    .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+                    .label(format!("ideal (zero overhead){on}"));
             }
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
@@ -106,10 +100,9 @@ impl Figure for TimeVsWorkers<'_> {
             &[
                 (
                     "sequential (one at a time)".to_owned(),
-                    RGBColor(80, 80, 80),
-                    true,
+                    LineStyle::SEQUENTIAL,
                 ),
-                ("ideal (zero overhead)".to_owned(), BLACK, true),
+                ("ideal (zero overhead)".to_owned(), LineStyle::IDEAL),
             ],
             false,
         )

@@ -8,7 +8,7 @@ use plotters::prelude::*;
 use super::scaling::{ideal_points, machine_suffix};
 use super::{
     draw_model_line, fonts, header, log2_ticks, log_extent, number_labels, split_for_legend,
-    worker_ticks, Figure,
+    worker_ticks, Figure, LineStyle,
 };
 use crate::data::WorkloadGroup;
 
@@ -87,12 +87,10 @@ impl Figure for SpeedupVsWorkers<'_> {
             if ideal.is_empty() {
                 continue;
             }
-            let style = BLACK.stroke_width(2);
             chart
-                .draw_series(DashedLineSeries::new(ideal, 12, 6, style))
+                .draw_series(LineStyle::IDEAL.series(ideal))
                 .map_err(|e| e.to_string())?
-                .label(format!("ideal{}", machine_suffix(g, machine)))
-                .legend(move |(x, y)| PathElement::new([(x, y), (x + 24, y)], style));
+                .label(format!("ideal{}", machine_suffix(g, machine)));
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
             let points = series
@@ -102,6 +100,6 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .collect();
             draw_model_line(&mut chart, series, points)?;
         }
-        legend.draw(&[("ideal".to_owned(), BLACK, true)], false)
+        legend.draw(&[("ideal".to_owned(), LineStyle::IDEAL)], false)
     }
 }
