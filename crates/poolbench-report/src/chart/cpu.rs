@@ -31,13 +31,14 @@ impl Figure for CpuVsWall<'_> {
         )?;
         let (area, legend) = split_for_legend(area, g);
         let legend = legend.points_only(!g.is_merged());
-        let points: Vec<(&str, f64, f64)> = g
+        // (series, wall, CPU, W) of every cell with a CPU time.
+        let points: Vec<(&str, f64, f64, usize)> = g
             .series
             .iter()
             .flat_map(|s| {
                 s.points
                     .iter()
-                    .filter_map(|p| Some((s.label.as_str(), p.median, p.cpu?)))
+                    .filter_map(|p| Some((s.label.as_str(), p.median, p.cpu?, p.workers)))
             })
             .collect();
         // Log–log: wall times and CPU times both span decades across W.
@@ -101,6 +102,27 @@ impl Figure for CpuVsWall<'_> {
                 ))
                 .map_err(|e| e.to_string())?;
         }
+        // Which W each cluster of points is: one label above each W's points (the models at
+        // one W take about the same wall time on I/O work).
+        for w in g.worker_counts() {
+            let at_w: Vec<(f64, f64)> = points
+                .iter()
+                .filter(|p| p.3 == w)
+                .map(|p| (p.1, p.2))
+                .collect();
+            let Some(top) = at_w.iter().map(|p| p.1).reduce(f64::max) else {
+                continue;
+            };
+            let mut walls: Vec<f64> = at_w.iter().map(|p| p.0).collect();
+            walls.sort_by(f64::total_cmp);
+            let wall = walls[walls.len() / 2];
+            chart
+                .draw_series(std::iter::once(
+                    EmptyElement::at((wall, top))
+                        + Text::new(format!("W = {w}"), (-24, -40), small.clone()),
+                ))
+                .map_err(|e| e.to_string())?;
+        }
         for series in &g.series {
             let mine: Vec<(f64, f64)> = points
                 .iter()
@@ -117,12 +139,6 @@ impl Figure for CpuVsWall<'_> {
                 draw_markers(&mut chart, &series.model, &mine)?;
             }
         }
-        legend.draw(
-            &[(
-                "CPU = k × wall: k cores busy".to_owned(),
-                LineStyle::CORES_BUSY,
-            )],
-            true,
-        )
+        legend.draw(&[("k cores busy".to_owned(), LineStyle::CORES_BUSY)], true)
     }
 }
