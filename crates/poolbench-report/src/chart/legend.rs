@@ -156,6 +156,32 @@ impl<DB: DrawingBackend> Legend<'_, DB> {
     }
 }
 
+/// Draws one legend row per `(model, label)` from height `y` down — the model's glyph (with
+/// `line` as [`glyph`] takes it) and the label — and returns the height below the last row.
+pub fn draw_model_entries<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[(&str, &str)],
+    line: Option<bool>,
+    mut y: i32,
+) -> Result<i32, String> {
+    let (_, _, label_font) = fonts();
+    for (model, label) in entries {
+        area.draw(&glyph(model, line, (21, y)))
+            .map_err(|e| e.to_string())?;
+        area.draw(&Text::new(
+            (*label).to_owned(),
+            (44, y - 9),
+            label_font.clone(),
+        ))
+        .map_err(|e| e.to_string())?;
+        y += LEGEND_ROW;
+    }
+    Ok(y)
+}
+
+/// The height of a legend row, pixels.
+const LEGEND_ROW: i32 = 24;
+
 /// The legend column: the reference lines, one entry per model (its colour and marker) and, in
 /// a merged report, one per machine (its line style) instead of one per (model, machine).
 fn draw_side_legend<DB: DrawingBackend>(
@@ -184,17 +210,9 @@ fn draw_side_legend<DB: DrawingBackend>(
         y += row;
     }
     y += row / 2;
-    for model in models {
-        let line = (!legend.points_only).then_some(false);
-        area.draw(&glyph(model, line, (21, y))).map_err(fail)?;
-        area.draw(&Text::new(
-            model.to_owned(),
-            (44, y - 9),
-            label_font.clone(),
-        ))
-        .map_err(fail)?;
-        y += row;
-    }
+    let line = (!legend.points_only).then_some(false);
+    let entries: Vec<(&str, &str)> = models.iter().map(|m| (*m, *m)).collect();
+    y = draw_model_entries(area, &entries, line, y)?;
     y += row / 2;
     let machines = if g.is_merged() { &g.machines[..] } else { &[] };
     for (machine, m) in machines.iter().enumerate() {

@@ -326,7 +326,11 @@ pub fn header<DB: DrawingBackend>(
 
 /// `text` as lines that each `fit`, broken only at `separator` (kept at the end of a line);
 /// a single part too long for a line stays whole on its own.
-fn wrap_at_separators(text: &str, separator: &str, fits: impl Fn(&str) -> bool) -> Vec<String> {
+pub(crate) fn wrap_at_separators(
+    text: &str,
+    separator: &str,
+    fits: impl Fn(&str) -> bool,
+) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     for part in text.split(separator) {
         match lines.last_mut() {

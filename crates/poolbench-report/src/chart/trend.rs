@@ -63,15 +63,28 @@ impl Figure for Trend {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         root.fill(&WHITE).map_err(|e| e.to_string())?;
         let (title_font, axis_font, label_font) = fonts();
-        let (top, area) = root.split_vertically(84);
-        top.draw_text(&self.title, &title_font, (24, 10))
-            .map_err(|e| e.to_string())?;
+        // A cell's name can be longer than the chart is wide: it wraps at its commas.
+        let room = root.dim_in_pixel().0.saturating_sub(48);
+        let fits = |text: &str| {
+            root.estimate_text_size(text, &title_font)
+                .map_or(true, |(w, _)| w <= room)
+        };
+        let title = super::wrap_at_separators(&self.title, ",", fits);
+        let title_height = 38 * title.len().max(1) as u32;
+        let (top, area) = root.split_vertically(46 + title_height);
+        for (i, line) in title.iter().enumerate() {
+            top.draw_text(line, &title_font, (24, 10 + 38 * i as i32))
+                .map_err(|e| e.to_string())?;
+        }
         top.draw_text(
             &self.subtitle,
             &label_font.color(&RGBColor(90, 90, 90)),
-            (24, 52),
+            (24, 14 + title_height as i32),
         )
         .map_err(|e| e.to_string())?;
+        // The legend in a column beside the plot, never on it.
+        let width = area.dim_in_pixel().0;
+        let (area, side) = area.split_horizontally(width.saturating_sub(300));
         // Fitted to the values, not the whiskers: a wide interval must not flatten the steps
         // the chart is for (whiskers are cut at the plot's edge).
         let values = self
@@ -87,11 +100,15 @@ impl Figure for Trend {
             .max(f64::MIN_POSITIVE);
         let (y_lo, y_hi) = ((lo - pad).max(0.0), hi + pad * 1.6);
         let n = self.runs.len().max(1);
+        let y_ticks = super::linear_ticks(y_lo, y_hi);
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(70)
             .y_label_area_size(100)
-            .build_cartesian_2d(-0.5..n as f64 - 0.5, y_lo..y_hi)
+            .build_cartesian_2d(
+                -0.5..n as f64 - 0.5,
+                super::LinearAt::new(y_lo..y_hi, y_ticks.clone()),
+            )
             .map_err(|e| e.to_string())?;
         let runs = &self.runs;
         let seconds = self.seconds;
@@ -109,9 +126,9 @@ impl Figure for Trend {
             })
             .y_label_formatter(&|y| {
                 if seconds {
-                    super::seconds_label(*y)
+                    super::seconds_labels(&y_ticks)(y)
                 } else {
-                    format!("{y:.2}")
+                    super::number_labels(&y_ticks, "")(y)
                 }
             })
             .axis_desc_style(axis_font)
@@ -132,11 +149,7 @@ impl Figure for Trend {
                 .collect();
             chart
                 .draw_series(LineSeries::new(points.clone(), colour.stroke_width(2)))
-                .map_err(|e| e.to_string())?
-                .label(series.label.as_str())
-                .legend(move |(x, y)| {
-                    PathElement::new([(x, y), (x + 24, y)], colour.stroke_width(3))
-                });
+                .map_err(|e| e.to_string())?;
             chart
                 .draw_series(series.points.iter().filter_map(|p| {
                     let [low, high] = p.interval?;
@@ -175,13 +188,11 @@ impl Figure for Trend {
                     .map_err(|e| e.to_string())?;
             }
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::LowerRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(label_font)
-            .draw()
-            .map_err(|e| e.to_string())
+        let entries: Vec<(&str, &str)> = self
+            .series
+            .iter()
+            .map(|s| (s.model.as_str(), s.label.as_str()))
+            .collect();
+        super::legend::draw_model_entries(&side, &entries, Some(false), 40).map(|_| ())
     }
 }
