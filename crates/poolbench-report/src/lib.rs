@@ -15,6 +15,7 @@ pub mod compare;
 mod data;
 pub mod export;
 pub mod identity;
+mod params;
 mod stats;
 mod summary;
 mod text;

@@ -1,33 +1,37 @@
-//! Charts: one file per kind, each a [`Figure`] rendered to both SVG and PNG.
+//! Charts: one file per kind, each a [`Figure`] drawn as SVG, and a PNG rasterised from that
+//! SVG (`render.rs`).
 //!
 //! Text is drawn with the DejaVu Sans font embedded in the binary (registered once with
-//! plotters' `ab_glyph` backend), so charts render the same on a machine with no fonts at all.
+//! plotters' `ab_glyph` backend, and loaded into resvg's font database for the PNG), so charts
+//! render the same on a machine with no fonts at all.
 //! Every model keeps one colour and marker in every chart (its place in the model registry).
 
 mod bars;
 mod cpu;
+mod frame;
 mod latency;
 mod legend;
 mod marker;
 mod overhead;
+mod render;
 mod scaling;
 mod speedup;
 mod ticks;
 mod trend;
 
-use std::sync::Once;
-
-use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::data::Series;
 
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
+pub(crate) use frame::wrap_at_separators;
+pub use frame::{fonts, header};
 pub use latency::LatencyCdf;
 pub use legend::{set_legend, split_for_legend, Legend, LineStyle};
 pub use marker::ModelMarker;
 pub use overhead::Overhead;
+pub use render::{render, ChartError, Figure, Rendered};
 pub use scaling::TimeVsWorkers;
 pub use speedup::SpeedupVsWorkers;
 pub use ticks::{
@@ -42,104 +46,6 @@ pub const SIZE: (u32, u32) = (1120, 700);
 /// About how wide a line chart's plot is: the chart less its legend column, margins and y
 /// labels (for spacing x-axis labels).
 pub const LINE_PLOT_PX: f64 = 660.0;
-
-/// Why a chart could not be drawn.
-#[derive(Debug, thiserror::Error)]
-#[error("cannot draw chart '{chart}': {message}")]
-pub struct ChartError {
-    pub chart: String,
-    pub message: String,
-}
-
-/// A chart that can draw itself on any plotters backend.
-pub trait Figure {
-    /// File stem, e.g. `time-vs-workers-sleep`.
-    fn name(&self) -> String;
-    /// Draws the whole chart.
-    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
-}
-
-/// A rendered chart: its SVG (a PNG is drawn from it on demand, see [`Rendered::png`]).
-#[derive(Debug, Clone)]
-pub struct Rendered {
-    pub name: String,
-    pub svg: String,
-}
-
-impl Rendered {
-    /// The chart as a PNG (see [`rasterise`]).
-    pub fn png(&self) -> Result<Vec<u8>, ChartError> {
-        rasterise(&self.svg).map_err(|message| ChartError {
-            chart: self.name.clone(),
-            message,
-        })
-    }
-}
-
-/// Renders `figure` as SVG.
-pub fn render(figure: &impl Figure) -> Result<Rendered, ChartError> {
-    register_font();
-    let name = figure.name();
-    let fail = |message: String| ChartError {
-        chart: name.clone(),
-        message,
-    };
-    let mut svg = String::new();
-    {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
-        figure.draw(&root).map_err(fail)?;
-        root.present().map_err(|e| fail(e.to_string()))?;
-    }
-    Ok(Rendered { name, svg })
-}
-
-/// The PNG of an SVG chart, drawn by resvg with the same embedded DejaVu fonts.
-///
-/// plotters' bitmap backend places each glyph at a whole pixel, rounding its advance, so PNG
-/// text came out unevenly spaced ("threadp ool", "Linu x"); resvg lays the text out and
-/// anti-aliases it as a browser does, and the PNG is then the SVG, pixel for pixel.
-pub fn rasterise(svg: &str) -> Result<Vec<u8>, String> {
-    use resvg::{tiny_skia, usvg};
-    static OPTIONS: std::sync::OnceLock<usvg::Options<'static>> = std::sync::OnceLock::new();
-    let options = OPTIONS.get_or_init(|| {
-        let mut options = usvg::Options::default();
-        let fonts = options.fontdb_mut();
-        fonts.load_font_data(dejavu::sans::regular().to_vec());
-        fonts.load_font_data(dejavu::sans::bold().to_vec());
-        fonts.set_sans_serif_family("DejaVu Sans");
-        options
-    });
-    let tree = usvg::Tree::from_str(svg, options).map_err(|e| format!("SVG: {e}"))?;
-    let size = tree.size().to_int_size();
-    let mut pixmap = tiny_skia::Pixmap::new(size.width(), size.height())
-        .ok_or_else(|| format!("no {}×{} pixmap", size.width(), size.height()))?;
-    pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(&tree, tiny_skia::Transform::default(), &mut pixmap.as_mut());
-    let mut png = Vec::new();
-    // Opaque (a white background under everything), so premultiplied RGBA is plain RGBA.
-    image::ImageEncoder::write_image(
-        image::codecs::png::PngEncoder::new(&mut png),
-        pixmap.data(),
-        size.width(),
-        size.height(),
-        image::ExtendedColorType::Rgba8,
-    )
-    .map_err(|e| e.to_string())?;
-    Ok(png)
-}
-
-fn register_font() {
-    static ONCE: Once = Once::new();
-    ONCE.call_once(|| {
-        // The bytes are a valid TrueType font shipped by the dejavu crate.
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-        let _ = plotters::style::register_font("sans-serif", FontStyle::Bold, dejavu::sans::bold());
-    });
-}
 
 /// The models' order when no results file gives one: poolbench's registry as of this version.
 /// A results file records its own (`model_order`), which [`with_model_order`] puts in force.
@@ -282,72 +188,6 @@ pub fn name_at(names: &[String], at: f64) -> String {
     names[names.len() - 1 - i as usize].clone()
 }
 
-/// Title font, axis-title font, label font. plotters writes an SVG font size of 0.806 × the
-/// size given here, so the smallest, 20, is 16 px in the SVG: read at the HTML's width (the
-/// chart at its full 1120 px), no chart text is under 16 px.
-pub fn fonts() -> (TextStyle<'static>, TextStyle<'static>, TextStyle<'static>) {
-    (
-        ("sans-serif", 30, FontStyle::Bold).into_font().into(),
-        ("sans-serif", 20).into_font().into(),
-        ("sans-serif", 20).into_font().into(),
-    )
-}
-
-/// Splits off the header (title, what was measured, the conditions) and returns the plotting
-/// area below it. A conditions line too wide for the chart is broken at its ` · ` separators
-/// onto as many lines as it needs, never cut off at the edge.
-pub fn header<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    title: &str,
-    group: &crate::data::WorkloadGroup,
-    conditions: &str,
-) -> Result<DrawingArea<DB, Shift>, String> {
-    root.fill(&WHITE).map_err(|e| e.to_string())?;
-    let (title_font, _, label_font) = fonts();
-    let grey = label_font.color(&RGBColor(90, 90, 90));
-    let room = root.dim_in_pixel().0.saturating_sub(48);
-    let fits = |text: &str| {
-        root.estimate_text_size(text, &label_font)
-            .map_or(true, |(w, _)| w <= room)
-    };
-    let lines = wrap_at_separators(conditions, " · ", fits);
-    let (top, rest) = root.split_vertically(104 + 26 * (lines.len().max(1) as u32 - 1));
-    let what = group.label();
-    top.draw_text(title, &title_font, (24, 10))
-        .map_err(|e| e.to_string())?;
-    top.draw_text(&what, &label_font, (24, 50))
-        .map_err(|e| e.to_string())?;
-    for (i, line) in lines.iter().enumerate() {
-        top.draw_text(line, &grey, (24, 76 + 26 * i as i32))
-            .map_err(|e| e.to_string())?;
-    }
-    Ok(rest)
-}
-
-/// `text` as lines that each `fit`, broken only at `separator` (kept at the end of a line);
-/// a single part too long for a line stays whole on its own.
-pub(crate) fn wrap_at_separators(
-    text: &str,
-    separator: &str,
-    fits: impl Fn(&str) -> bool,
-) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    for part in text.split(separator) {
-        match lines.last_mut() {
-            Some(line) if fits(&format!("{line}{separator}{part}")) => {
-                line.push_str(separator);
-                line.push_str(part);
-            }
-            Some(line) => {
-                line.push_str(separator.trim_end());
-                lines.push(part.to_owned());
-            }
-            None => lines.push(part.to_owned()),
-        }
-    }
-    lines
-}
-
 /// Most decades a log axis spans: wider, and the data it could show would be squashed flat.
 const MOST_DECADES: f64 = 9.0;
 
@@ -389,20 +229,6 @@ mod tests {
         assert_eq!(log_extent([1e-9, 1e-3].into_iter(), 1e-6), (1e-6, 1e-3));
         assert_eq!(log_extent(std::iter::empty(), 1.0), (1.0, 1e3));
         assert_eq!(log_extent([0.0, f64::NAN].into_iter(), 1.0), (1.0, 1e3));
-    }
-
-    #[test]
-    fn long_conditions_wrap_at_their_separators() {
-        let fits = |line: &str| line.chars().count() <= 12;
-        assert_eq!(
-            wrap_at_separators("aaa · bbb · ccc · dddd", " · ", fits),
-            ["aaa · bbb ·", "ccc · dddd"]
-        );
-        assert_eq!(wrap_at_separators("short", " · ", fits), ["short"]);
-        assert_eq!(
-            wrap_at_separators("a-very-long-part · b", " · ", fits),
-            ["a-very-long-part ·", "b"]
-        );
     }
 
     #[test]
