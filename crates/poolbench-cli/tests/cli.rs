@@ -167,6 +167,8 @@ fn tiny_run_writes_a_complete_verified_results_file() {
     let process_cells: Vec<_> = cells.iter().filter(|c| c["model"] == "process").collect();
     assert_eq!(process_cells.len(), 8);
     for cell in cells.iter().filter(|c| c["workload"] == "http") {
+        // `latency` does not say its unit: the workload records it for reports.
+        assert_eq!(cell["param_units"]["latency"], "ms", "{cell}");
         assert!(cell["params"]["url"]
             .as_str()
             .unwrap()

@@ -116,6 +116,13 @@ pub trait Workload: Send + Sync + 'static {
     /// I/O-bound or CPU-bound.
     fn kind(&self) -> WorkKind;
 
+    /// The units of the parameters whose names do not say them, as (parameter, unit): a
+    /// report writes `latency 5 ms` rather than a bare `latency=5`. (A name like `delay_ms`
+    /// says its unit itself.)
+    fn param_units(&self) -> &'static [(&'static str, &'static str)] {
+        &[]
+    }
+
     /// N, the number of tasks.
     fn tasks(&self) -> usize {
         self.spec().tasks

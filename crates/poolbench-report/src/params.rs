@@ -10,13 +10,26 @@ pub(crate) fn params_text(cell: &CellResult) -> String {
         .params
         .iter()
         .filter(|(key, _)| key.as_str() != "url")
-        .map(|(key, value)| param_text(key, value))
+        .map(|(key, value)| match cell.param_units.get(key) {
+            Some(unit) => with_unit(key, value, unit),
+            None => param_text(key, value),
+        })
         .collect();
     if parts.is_empty() {
         "no parameters".to_owned()
     } else {
         parts.join(", ")
     }
+}
+
+/// A parameter whose unit the workload gave: `latency 5 ms`, `size 256 bytes`.
+fn with_unit(key: &str, value: &serde_json::Value, unit: &str) -> String {
+    let value = match (value.as_str(), value.as_f64()) {
+        (Some(text), _) => text.to_owned(),
+        (None, Some(number)) => compact(number),
+        (None, None) => value.to_string(),
+    };
+    format!("{key} {value} {unit}")
 }
 
 /// One parameter as [`params_text`] writes it.
@@ -68,5 +81,11 @@ mod tests {
             "latency=uniform:5:15"
         );
         assert_eq!(param_text("verify", &json!(true)), "verify=true");
+        assert_eq!(with_unit("latency", &json!("5"), "ms"), "latency 5 ms");
+        assert_eq!(
+            with_unit("latency", &json!("uniform:5:15"), "ms"),
+            "latency uniform:5:15 ms"
+        );
+        assert_eq!(with_unit("size", &json!(256), "bytes"), "size 256 bytes");
     }
 }

@@ -14,6 +14,8 @@
 //! Schema `poolbench/1` wrote all of these as flat fields of the cell; [`crate::upgrade`]
 //! reads such files into these groups.
 
+use std::collections::BTreeMap;
+
 use poolbench_core::WorkKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -27,6 +29,9 @@ pub struct CellResult {
     pub kind: WorkKind,
     /// The workload's complete parameters, defaults filled in.
     pub params: Map<String, Value>,
+    /// The units of parameters whose names do not say them (`latency` → `ms`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub param_units: BTreeMap<String, String>,
     pub model: String,
     /// W: the most tasks in flight at once.
     pub workers: usize,
@@ -239,6 +244,7 @@ impl CellResult {
             workload: workload.to_owned(),
             kind,
             params: Map::new(),
+            param_units: BTreeMap::new(),
             model: model.to_owned(),
             workers,
             tasks,

@@ -102,6 +102,11 @@ impl CellRun {
             pool: None,
             cell: CellResult {
                 params: spec.params.clone(),
+                param_units: workload
+                    .param_units()
+                    .iter()
+                    .map(|(key, unit)| ((*key).to_owned(), (*unit).to_owned()))
+                    .collect(),
                 experiment: entry.experiment.clone(),
                 plan: poolbench_results::Plan {
                     cores: poolbench_core::logical_cores(),

@@ -250,6 +250,11 @@ impl Workload for Http {
         WorkKind::Io
     }
 
+    fn param_units(&self) -> &'static [(&'static str, &'static str)] {
+        // `5`, `uniform:5:15` and `exp:5` are all milliseconds of server latency.
+        &[("latency", "ms"), ("size", "bytes")]
+    }
+
     fn run_blocking(&self, index: usize) -> TaskResult {
         let url = self.url(index);
         let response = self.agent.get().get(&url).call();
