@@ -204,7 +204,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
 fn same_group(cell: &CellResult, g: &crate::data::WorkloadGroup) -> bool {
     cell.workload == g.workload
         && cell.tasks == g.tasks
-        && crate::data::params_text(cell) == g.params
+        && crate::params::params_text(cell) == g.params
         && cell.experiment == g.experiment
 }
 

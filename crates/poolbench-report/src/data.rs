@@ -6,6 +6,7 @@
 //! each (model, machine) pair becomes its own series, labelled `model · machine`, so one chart
 //! compares machines as well as models.
 
+use crate::params::params_text;
 use poolbench_core::WorkKind;
 use poolbench_results::{CellResult, Percentiles, ResultsFile};
 
@@ -367,8 +368,6 @@ fn point(cell: &CellResult) -> Option<Point> {
         self_peak_rss_bytes: cell.cost.self_peak_rss_bytes,
     })
 }
-
-pub(crate) use crate::params::params_text;
 
 #[cfg(test)]
 mod tests {

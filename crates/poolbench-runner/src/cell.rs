@@ -188,7 +188,11 @@ impl CellRun {
                     Some(run.cell.cost.peak_threads.unwrap_or(0).max(added));
             }
             run.verifier.check(&outcomes);
-            record_timing(&mut run.cell, &outcomes);
+            if done + 1 == warmup {
+                // The last warm-up batch's per-task figures stand unless timed batches take
+                // their own readings (`stamped_samples`).
+                record_timing(&mut run.cell, &outcomes);
+            }
             batch_finished(done + 1, warmup);
         }
         run.batches_per_sample = last_batch_s.map_or(1, |s| plan.sampling.batches_per_sample(s));

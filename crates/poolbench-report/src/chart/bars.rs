@@ -7,8 +7,8 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    fonts, header, linear_ticks, log_extent, model_colour, name_at, seconds_label, seconds_labels,
-    x_log_ticks, Figure, LinearAt,
+    fonts, header, linear_ticks, log_extent, model_colour, name_at, plot_px, seconds_label,
+    seconds_labels, x_log_ticks, Figure, LinearAt,
 };
 use crate::data::WorkloadGroup;
 
@@ -203,10 +203,4 @@ where
         .draw_series([Circle::new((value, y), 9, model_colour(model).filled())])
         .map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// The plot's width in pixels beside a label area of `label_area` (the chart, less its
-/// margins and the model names).
-pub(super) fn plot_px(label_area: u32) -> f64 {
-    f64::from(super::SIZE.0.saturating_sub(48 + label_area))
 }

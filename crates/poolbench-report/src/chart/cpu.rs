@@ -4,10 +4,13 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
-    split_for_legend, x_log_ticks, Figure, LineStyle, LINE_PLOT_PX,
+    draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, plot_px, seconds_labels,
+    split_for_legend, x_log_ticks, Figure, LineStyle, SIDE_LEGEND_WIDTH,
 };
 use crate::data::WorkloadGroup;
+
+/// Width of the y-axis labels, pixels.
+const Y_LABELS: u32 = 100;
 
 /// Chart (6): CPU seconds (this process and its workers) vs wall seconds per batch.
 #[derive(Debug)]
@@ -47,7 +50,7 @@ impl Figure for CpuVsWall<'_> {
             wall_lo,
             wall_hi,
             (wall_lo / 1.5, wall_hi * 1.5),
-            LINE_PLOT_PX,
+            plot_px(SIDE_LEGEND_WIDTH + Y_LABELS),
         );
         let (wall_lo, wall_hi) = (wall_lo / 1.5, wall_hi * 1.5);
         let (cpu_lo, cpu_hi) = log_extent(points.iter().map(|p| p.2).chain([wall_hi]), 1e-7);
@@ -57,7 +60,7 @@ impl Figure for CpuVsWall<'_> {
         let mut chart = ChartBuilder::on(&area)
             .margin(24)
             .x_label_area_size(60)
-            .y_label_area_size(100)
+            .y_label_area_size(Y_LABELS)
             .build_cartesian_2d(
                 (wall_lo..wall_hi)
                     .log_scale()

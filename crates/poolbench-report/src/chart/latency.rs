@@ -8,10 +8,13 @@ use plotters::prelude::*;
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
 use super::{
-    draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, seconds_labels,
-    split_for_legend, x_log_ticks, Figure, Legend, LinearAt, LINE_PLOT_PX,
+    draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, plot_px,
+    seconds_labels, split_for_legend, x_log_ticks, Figure, Legend, LinearAt, SIDE_LEGEND_WIDTH,
 };
 use crate::data::{Series, WorkloadGroup};
+
+/// Width of the y-axis labels, pixels.
+const Y_LABELS: u32 = 80;
 
 /// Chart (5): the cumulative distribution of per-request latency (each task's run time, every
 /// timed batch) for every model at the largest W of an I/O workload; the sequential curve is
@@ -75,7 +78,12 @@ impl Figure for LatencyCdf<'_> {
         // A log axis only where latencies span more than a decade; otherwise a linear one
         // gets readable tick labels.
         if hi / lo > 10.0 {
-            let ticks = x_log_ticks(lo, hi, (lo / 1.3, hi * 1.3), LINE_PLOT_PX);
+            let ticks = x_log_ticks(
+                lo,
+                hi,
+                (lo / 1.3, hi * 1.3),
+                plot_px(SIDE_LEGEND_WIDTH + Y_LABELS),
+            );
             let x = (lo / 1.3..hi * 1.3)
                 .log_scale()
                 .with_key_points(ticks.clone());
@@ -117,7 +125,7 @@ where
     let mut chart = ChartBuilder::on(area)
         .margin(24)
         .x_label_area_size(60)
-        .y_label_area_size(80)
+        .y_label_area_size(Y_LABELS)
         // Every 10 %, with no light lines between (they made grey bands).
         .build_cartesian_2d(
             x,

@@ -6,7 +6,6 @@
 //! A legend inside the plot covered data on chart after chart (the W = 8 points, a whole
 //! latency curve, the reference lines): no corner is empty on every chart, so none is used.
 
-use plotters::chart::SeriesAnno;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -15,38 +14,23 @@ use plotters::element::ComposedElement;
 use super::{fonts, model_colour, ModelMarker};
 use crate::data::WorkloadGroup;
 
-/// Sets a series' legend glyph: the model's marker in its colour, the same one the chart draws,
-/// on a short line when `line` says whether the line is dashed.
-pub fn set_legend<'a, DB: DrawingBackend + 'a>(
-    anno: &mut SeriesAnno<'a, DB>,
-    model: &str,
-    line: Option<bool>,
-) {
-    let model = model.to_owned();
-    anno.legend(move |(x, y)| glyph(&model, line, (x + 12, y)));
-}
+/// The dash (on, off, pixels) of every machine's lines but the first in a merged chart, and of
+/// its swatch in the legend.
+pub const MACHINE_DASH: (u32, u32) = (10, 6);
 
-/// What [`glyph`] builds: two line segments and the marker, relative to one point.
-type Glyph<DB> = ComposedElement<
-    (i32, i32),
-    DB,
-    PathElement<(i32, i32)>,
-    ComposedElement<(i32, i32), DB, PathElement<(i32, i32)>, ModelMarker<(i32, i32)>>,
->;
+/// What [`glyph`] builds: a line segment and the marker, relative to one point.
+type Glyph<DB> = ComposedElement<(i32, i32), DB, PathElement<(i32, i32)>, ModelMarker<(i32, i32)>>;
 
-/// A model's legend glyph centred at `at`: its marker on a short line in its colour; two
-/// segments with a gap read as a dashed line, zero-length ones as no line.
-fn glyph<DB: DrawingBackend>(model: &str, line: Option<bool>, at: (i32, i32)) -> Glyph<DB> {
-    let (left, right) = match line {
-        None => (vec![(0, 0), (0, 0)], vec![(0, 0), (0, 0)]),
-        Some(false) => (vec![(-13, 0), (0, 0)], vec![(0, 0), (13, 0)]),
-        // A model's dashed line is 10 on, 6 off (see `draw_model_line_only`).
-        Some(true) => (vec![(-13, 0), (-3, 0)], vec![(3, 0), (13, 0)]),
-    };
-    let style = model_colour(model).stroke_width(2);
+/// A model's legend glyph centred at `at`: its marker, in its colour, on a short solid line
+/// when the chart draws lines (`with_line`); a zero-length segment is no line. (A merged
+/// chart's machines are told apart by their own legend rows, not by the model's glyph.)
+fn glyph<DB: DrawingBackend>(model: &str, with_line: bool, at: (i32, i32)) -> Glyph<DB> {
+    let half = if with_line { 13 } else { 0 };
     EmptyElement::at(at)
-        + PathElement::new(left, style)
-        + PathElement::new(right, style)
+        + PathElement::new(
+            vec![(-half, 0), (half, 0)],
+            model_colour(model).stroke_width(2),
+        )
         + ModelMarker::new((0, 0), model)
 }
 
@@ -108,7 +92,7 @@ impl LineStyle {
 pub type Reference = (String, LineStyle);
 
 /// Width of the legend column, pixels.
-const SIDE_LEGEND_WIDTH: u32 = 300;
+pub const SIDE_LEGEND_WIDTH: u32 = 300;
 
 /// A chart's legend: a column on the right of the plot.
 pub struct Legend<'g, DB: DrawingBackend> {
@@ -156,17 +140,17 @@ impl<DB: DrawingBackend> Legend<'_, DB> {
     }
 }
 
-/// Draws one legend row per `(model, label)` from height `y` down — the model's glyph (with
-/// `line` as [`glyph`] takes it) and the label — and returns the height below the last row.
+/// Draws one legend row per `(model, label)` from height `y` down — the model's glyph (on a
+/// line `with_line`) and the label — and returns the height below the last row.
 pub fn draw_model_entries<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     entries: &[(&str, &str)],
-    line: Option<bool>,
+    with_line: bool,
     mut y: i32,
 ) -> Result<i32, String> {
     let (_, _, label_font) = fonts();
     for (model, label) in entries {
-        area.draw(&glyph(model, line, (21, y)))
+        area.draw(&glyph(model, with_line, (21, y)))
             .map_err(|e| e.to_string())?;
         area.draw(&Text::new(
             (*label).to_owned(),
@@ -210,16 +194,19 @@ fn draw_side_legend<DB: DrawingBackend>(
         y += row;
     }
     y += row / 2;
-    let line = (!legend.points_only).then_some(false);
     let entries: Vec<(&str, &str)> = models.iter().map(|m| (*m, *m)).collect();
-    y = draw_model_entries(area, &entries, line, y)?;
+    y = draw_model_entries(area, &entries, !legend.points_only, y)?;
     y += row / 2;
     let machines = if g.is_merged() { &g.machines[..] } else { &[] };
     for (machine, m) in machines.iter().enumerate() {
         let machine_line = LineStyle {
             colour: RGBColor(90, 90, 90),
             // The first machine's lines are solid; the others' dashed, 10 on, 6 off.
-            dash: if machine % 2 == 1 { (10, 6) } else { (26, 0) },
+            dash: if machine % 2 == 1 {
+                MACHINE_DASH
+            } else {
+                (26, 0)
+            },
         };
         for segment in machine_line.swatch(8, 34, y) {
             area.draw(&segment).map_err(fail)?;

@@ -28,7 +28,7 @@ pub use cpu::CpuVsWall;
 pub(crate) use frame::wrap_at_separators;
 pub use frame::{fonts, header};
 pub use latency::LatencyCdf;
-pub use legend::{set_legend, split_for_legend, Legend, LineStyle};
+pub use legend::{split_for_legend, Legend, LineStyle, MACHINE_DASH, SIDE_LEGEND_WIDTH};
 pub use marker::ModelMarker;
 pub use overhead::Overhead;
 pub use render::{render, ChartError, Figure, Rendered};
@@ -43,9 +43,11 @@ pub use trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);
 
-/// About how wide a line chart's plot is: the chart less its legend column, margins and y
-/// labels (for spacing x-axis labels).
-pub const LINE_PLOT_PX: f64 = 660.0;
+/// About how wide a chart's plot is beside `beside` pixels of y labels and legend column: the
+/// chart less its two 24 px margins and those (for spacing x-axis labels).
+pub fn plot_px(beside: u32) -> f64 {
+    f64::from(SIZE.0.saturating_sub(48 + beside))
+}
 
 /// The models' order when no results file gives one: poolbench's registry as of this version.
 /// A results file records its own (`model_order`), which [`with_model_order`] puts in force.
@@ -132,8 +134,9 @@ where
         .map_err(|e| e.to_string())
 }
 
-/// Draws one series' line through `points` and its legend entry, with no markers: solid for
-/// the first machine of a merged report, dashed for the others.
+/// Draws one series' line through `points`, with no markers: solid for the first machine of
+/// a merged report, dashed ([`MACHINE_DASH`]) for the others. (Its legend entry is the legend
+/// column's, see [`Legend`].)
 pub fn draw_model_line_only<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     series: &Series,
@@ -146,22 +149,18 @@ where
     X::ValueType: Clone + 'static,
     Y::ValueType: Clone + 'static,
 {
-    let colour = model_colour(&series.model);
-    let style = colour.stroke_width(2);
-    let dashed = series.machine % 2 == 1;
-    let drawn = if dashed {
-        chart.draw_series(DashedLineSeries::new(points, 10, 6, style))
+    let style = model_colour(&series.model).stroke_width(2);
+    let drawn = if series.machine % 2 == 1 {
+        let (on, off) = MACHINE_DASH;
+        chart.draw_series(DashedLineSeries::new(points, on, off, style))
     } else {
         chart.draw_series(LineSeries::new(points, style))
     };
-    let anno = drawn.map_err(|e| e.to_string())?;
-    anno.label(series.label.as_str());
-    set_legend(anno, &series.model, Some(dashed));
-    Ok(())
+    drawn.map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Draws one series' line through `points`, its markers and its legend entry: solid for the
-/// first machine of a merged report, dashed for the others.
+/// Draws one series' line through `points` and its markers: solid for the first machine of a
+/// merged report, dashed for the others.
 pub fn draw_model_line<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
     series: &Series,

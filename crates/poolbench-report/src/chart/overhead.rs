@@ -3,9 +3,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{at_what, draw_dot, plot_px};
+use super::bars::{at_what, draw_dot};
 use super::{
-    fonts, header, log_extent, name_at, seconds_label, seconds_labels, x_log_ticks, Figure,
+    fonts, header, log_extent, name_at, plot_px, seconds_label, seconds_labels, x_log_ticks, Figure,
 };
 use crate::data::WorkloadGroup;
 

@@ -71,21 +71,18 @@ impl Figure for TimeVsWorkers<'_> {
             .draw()
             .map_err(|e| e.to_string())?;
         for (machine, ideal) in machines.zip(ideals) {
-            let on = machine_suffix(g, machine);
             if let Some(seq) = g.sequential(machine) {
                 chart
                     .draw_series(
                         LineStyle::SEQUENTIAL
                             .series([(w_lo / 1.25, seq.median), (w_hi * 1.25, seq.median)]),
                     )
-                    .map_err(|e| e.to_string())?
-                    .label(format!("sequential (one at a time){on}"));
+                    .map_err(|e| e.to_string())?;
             }
             if !ideal.is_empty() {
                 chart
                     .draw_series(LineStyle::IDEAL.series(ideal))
-                    .map_err(|e| e.to_string())?
-                    .label(format!("ideal (zero overhead){on}"));
+                    .map_err(|e| e.to_string())?;
             }
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
@@ -106,14 +103,6 @@ impl Figure for TimeVsWorkers<'_> {
             ],
             false,
         )
-    }
-}
-
-/// ` · machine` after a reference line's name in a merged report; nothing otherwise.
-pub(super) fn machine_suffix(g: &WorkloadGroup, machine: usize) -> String {
-    match g.machines.get(machine) {
-        Some(m) if g.is_merged() => format!(" · {}", m.label),
-        _ => String::new(),
     }
 }
 

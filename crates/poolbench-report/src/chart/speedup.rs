@@ -5,7 +5,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::scaling::{ideal_points, machine_suffix};
+use super::scaling::ideal_points;
 use super::{
     draw_model_line, fonts, header, log2_ticks, log_extent, number_labels, split_for_legend,
     worker_ticks, Figure, LineStyle,
@@ -83,14 +83,10 @@ impl Figure for SpeedupVsWorkers<'_> {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
-        for (machine, ideal) in ideals.into_iter().enumerate() {
-            if ideal.is_empty() {
-                continue;
-            }
+        for ideal in ideals.into_iter().filter(|i| !i.is_empty()) {
             chart
                 .draw_series(LineStyle::IDEAL.series(ideal))
-                .map_err(|e| e.to_string())?
-                .label(format!("ideal{}", machine_suffix(g, machine)));
+                .map_err(|e| e.to_string())?;
         }
         for series in g.series.iter().filter(|s| s.model != "sequential") {
             let points = series

@@ -84,7 +84,7 @@ impl Figure for Trend {
         .map_err(|e| e.to_string())?;
         // The legend in a column beside the plot, never on it.
         let width = area.dim_in_pixel().0;
-        let (area, side) = area.split_horizontally(width.saturating_sub(300));
+        let (area, side) = area.split_horizontally(width.saturating_sub(super::SIDE_LEGEND_WIDTH));
         // Fitted to the values, not the whiskers: a wide interval must not flatten the steps
         // the chart is for (whiskers are cut at the plot's edge).
         let values = self
@@ -110,8 +110,12 @@ impl Figure for Trend {
                 super::LinearAt::new(y_lo..y_hi, y_ticks.clone()),
             )
             .map_err(|e| e.to_string())?;
+        let y_label: Box<dyn Fn(&f64) -> String> = if self.seconds {
+            Box::new(super::seconds_labels(&y_ticks))
+        } else {
+            Box::new(super::number_labels(&y_ticks, ""))
+        };
         let runs = &self.runs;
-        let seconds = self.seconds;
         chart
             .configure_mesh()
             .x_desc("run (commit), oldest first")
@@ -124,13 +128,7 @@ impl Figure for Trend {
                 }
                 runs.get(i as usize).cloned().unwrap_or_default()
             })
-            .y_label_formatter(&|y| {
-                if seconds {
-                    super::seconds_labels(&y_ticks)(y)
-                } else {
-                    super::number_labels(&y_ticks, "")(y)
-                }
-            })
+            .y_label_formatter(&*y_label)
             .axis_desc_style(axis_font)
             .label_style(label_font.clone())
             .light_line_style(RGBColor(235, 235, 235))
@@ -193,6 +191,6 @@ impl Figure for Trend {
             .iter()
             .map(|s| (s.model.as_str(), s.label.as_str()))
             .collect();
-        super::legend::draw_model_entries(&side, &entries, Some(false), 40).map(|_| ())
+        super::legend::draw_model_entries(&side, &entries, true, 40).map(|_| ())
     }
 }
