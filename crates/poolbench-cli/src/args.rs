@@ -151,6 +151,14 @@ pub struct RunArgs {
     #[arg(long, value_delimiter = ',', value_parser = parse_workload, value_name = "NAME,...")]
     pub workloads: Vec<String>,
 
+    /// Also run Python's own pools (the `py-…` models: multiprocessing.Pool, its thread twin,
+    /// imap_unordered and concurrent.futures' executors) on the workloads Python implements,
+    /// interleaved with the Rust cells and verified against the same oracle. Needs the
+    /// environment `scripts/python-setup.sh` makes (or $POOLBENCH_PYTHON); without it one line
+    /// says so and the Rust side runs alone.
+    #[arg(long)]
+    pub with_python: bool,
+
     /// Worker counts W (most tasks in flight at once), comma-separated, each at least 1.
     #[arg(long, value_delimiter = ',', value_parser = parse_positive, value_name = "W,...")]
     pub workers: Vec<usize>,

@@ -7,8 +7,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
-use poolbench_core::WorkloadSpec;
+use poolbench_core::{Model, WorkloadSpec};
 use poolbench_report::Input;
+use poolbench_results::PythonSide;
 use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
@@ -24,6 +25,7 @@ use crate::UsageError;
 
 pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     let (mut plan, source) = plan_from(&args)?;
+    let python = python_side(&mut plan, args.with_python);
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
     if let Some(dir) = &args.cache_dir {
@@ -51,10 +53,14 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     }
     let workloads = prepare(&plan, &ctx)?;
 
-    let environment = Environment::capture(std::env::args().collect());
+    let mut environment = Environment::capture(std::env::args().collect());
+    environment.jpeg_decoder = Some(poolbench_jpeg::decoder_description());
+    environment.python = python;
     let mut results = ResultsFile::new(environment, Some(source.clone()));
     results.model_order = poolbench_models::MODELS
         .iter()
+        .copied()
+        .chain(poolbench_models::python_models())
         .map(|m| m.name().to_owned())
         .collect();
     if let CellOrder::Shuffled { seed } = plan.order {
@@ -203,6 +209,42 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     Ok(ExitCode::FAILURE)
+}
+
+/// Adds the Python models to the plan (`--with-python`), or takes them out of it with one
+/// line saying why when there is no usable Python; the Python side for results.json.
+fn python_side(plan: &mut Plan, with_python: bool) -> Option<PythonSide> {
+    let is_python = |m: &&dyn poolbench_core::Model| m.name().starts_with("py-");
+    if with_python {
+        for model in poolbench_models::python_models() {
+            if !plan.models.iter().any(|m| m.name() == model.name()) {
+                plan.models.push(model);
+            }
+        }
+    }
+    if !plan.models.iter().any(is_python) {
+        return None;
+    }
+    match poolbench_models::python_env() {
+        Ok(env) => Some(PythonSide {
+            executable: env.executable.clone(),
+            version: env.python.clone(),
+            implementation: env.implementation.clone(),
+            start_method: env.start_method.clone(),
+            pillow: env.pillow.clone(),
+            libjpeg_turbo: env.libjpeg_turbo.clone(),
+            models: poolbench_models::PYTHON_MODELS
+                .iter()
+                .filter(|m| plan.models.iter().any(|p| p.name() == m.name()))
+                .map(|m| (m.name().to_owned(), m.summary().to_owned()))
+                .collect(),
+        }),
+        Err(why) => {
+            eprintln!("python: skipped, {why}; the Rust side runs alone");
+            plan.models.retain(|m| !is_python(m));
+            None
+        }
+    }
 }
 
 /// The preset or suite file, with the command line's overrides applied, and its name for

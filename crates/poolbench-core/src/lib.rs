@@ -22,6 +22,7 @@ mod ideal;
 mod item;
 mod model;
 mod outcome;
+mod phases;
 mod slots;
 mod stop;
 mod system;
@@ -35,6 +36,7 @@ pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
 pub use item::{item_body, ItemBody};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
+pub use phases::{PhaseClock, PhaseTimes, MOST_PHASES};
 pub use slots::OutcomeSlots;
 pub use stop::{request_stop, stop_flag, stop_requested};
 pub use system::{

@@ -53,6 +53,19 @@ pub trait Model: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// Whether the model can run the workload called `workload` (a model in another
+    /// language implements only some); plans leave out the cells it cannot run.
+    fn runs(&self, workload: &str) -> bool {
+        let _ = workload;
+        true
+    }
+
+    /// Whether the model runs one task at a time whatever W (a plain loop): plans measure
+    /// it once, at W = 1, like the sequential oracle.
+    fn ignores_workers(&self) -> bool {
+        false
+    }
+
     /// Whether starting a pool needs a caller with no other threads (`fork()` copies only the
     /// calling thread): the runner starts such pools before any threaded one.
     fn needs_single_threaded_start(&self) -> bool {
@@ -86,6 +99,22 @@ pub trait Pool {
 
     /// Resources used by the pool's worker processes, for models that have them.
     fn child_usage(&self) -> Option<ChildUsage> {
+        None
+    }
+
+    /// The phase totals of the tasks this pool ran since the last call (see
+    /// [`crate::PhaseTimes`]). In-process pools run the workload itself, whose totals these
+    /// are; a pool whose tasks run elsewhere (worker processes) has none unless it collects
+    /// them.
+    fn take_phases(&self, workload: &Arc<dyn Workload>) -> Option<crate::PhaseTimes> {
+        workload.take_phases()
+    }
+
+    /// The last batch's time as the pool itself measured it, for a pool whose batches run in
+    /// another process: the runner times that instead of the whole call, so the hand-over of
+    /// the request and the reply (poolbench's, not the model's) stays out of the sample.
+    /// `None` (the default): the runner times the call to [`Pool::run`].
+    fn last_batch_time(&self) -> Option<std::time::Duration> {
         None
     }
 

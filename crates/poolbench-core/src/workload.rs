@@ -138,6 +138,20 @@ pub trait Workload: Send + Sync + 'static {
         None
     }
 
+    /// The per-phase totals of the tasks run since the last call (resetting them), for a
+    /// workload whose tasks time their phases (see [`crate::PhaseTimes`]); `None` otherwise.
+    fn take_phases(&self) -> Option<crate::PhaseTimes> {
+        None
+    }
+
+    /// A description of the tasks a program in another language can run and check: what
+    /// each task reads, computes or fetches, with every value it needs already worked out (the
+    /// Python helper's input; see `python/poolbench_helper.py`). `None` (the default) when the
+    /// workload has no such form.
+    fn foreign_form(&self) -> Option<serde_json::Value> {
+        None
+    }
+
     /// The best time a zero-overhead scheduler could achieve, or `None` where no meaningful
     /// ideal exists (or it needs the serial time and that is not known).
     fn ideal(&self, input: IdealInput) -> Option<Duration>;

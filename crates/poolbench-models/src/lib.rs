@@ -20,6 +20,8 @@
 //! | `process-spawn` | W exec'd worker processes | W processes |
 //!
 //! The process models live in `poolbench-process`; they are registered here with the rest.
+//! Python's own pools (`py-…`, in `poolbench-python`) are found by name too, but are not in
+//! [`MODELS`]: they run only when asked for (`--with-python` or `--models py-pool,…`).
 //!
 //! Adding a model is one module plus one line in [`MODELS`].
 
@@ -43,6 +45,7 @@ pub use crate::tokio_blocking::TokioBlocking;
 
 use poolbench_core::Model;
 pub use poolbench_process::{ProcessModel, StartMethod};
+pub use poolbench_python::{python_env, PythonModel, PYTHON_MODELS};
 
 /// Every model, in the order reports list them. The first is the sequential oracle.
 pub static MODELS: &[&dyn Model] = &[
@@ -59,20 +62,28 @@ pub static MODELS: &[&dyn Model] = &[
     &ProcessModel::SPAWN,
 ];
 
-/// Names of all models, comma-separated, for error messages and `--help`.
+/// Every Python model, as models.
+pub fn python_models() -> Vec<&'static dyn Model> {
+    PYTHON_MODELS.iter().map(|&m| m as &dyn Model).collect()
+}
+
+/// Names of all models, Python's included, comma-separated, for error messages and `--help`.
 pub fn model_names() -> String {
     MODELS
         .iter()
+        .copied()
+        .chain(python_models())
         .map(|m| m.name())
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// The model called `name`.
+/// The model called `name` (a Rust model or a Python one).
 pub fn find_model(name: &str) -> Result<&'static dyn Model, UnknownModel> {
     MODELS
         .iter()
         .copied()
+        .chain(python_models())
         .find(|m| m.name() == name)
         .ok_or_else(|| UnknownModel {
             name: name.to_owned(),
@@ -94,13 +105,19 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_findable() {
-        for model in MODELS {
+        for model in MODELS.iter().copied().chain(python_models()) {
             assert_eq!(find_model(model.name()).unwrap().name(), model.name());
         }
-        let mut names: Vec<_> = MODELS.iter().map(|m| m.name()).collect();
+        let mut names: Vec<_> = MODELS
+            .iter()
+            .copied()
+            .chain(python_models())
+            .map(|m| m.name())
+            .collect();
+        let all = names.len();
         names.sort_unstable();
         names.dedup();
-        assert_eq!(names.len(), MODELS.len());
+        assert_eq!(names.len(), all);
     }
 
     #[test]

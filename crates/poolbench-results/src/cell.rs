@@ -190,6 +190,23 @@ pub struct PerTask {
     /// (the latency distribution chart's data).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency_samples_s: Option<Vec<f64>>,
+    /// Batches of at most 64 tasks: the task indices in the order they finished, in the same
+    /// batch as `max_in_flight` (seed S3: a pool hands results back in input order or in
+    /// completion order; this is the completion order either way).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub completion_order: Option<Vec<usize>>,
+    /// Workloads whose tasks time their phases (thumbnail: read, decode, resize, encode,
+    /// write), in-process and Python models: each phase's mean per task over the timed
+    /// batches, in the order a task runs them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<Vec<PhaseMean>>,
+}
+
+/// One phase's mean time per task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhaseMean {
+    pub phase: String,
+    pub mean_s: f64,
 }
 
 /// p50/p90/p99/max of a per-task duration, in seconds.

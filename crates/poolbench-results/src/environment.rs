@@ -26,6 +26,27 @@ pub struct Environment {
     pub command_line: Vec<String>,
     /// RFC 3339, UTC.
     pub started_at: String,
+    /// The JPEG decoder of the Rust thumbnail workload, and whether it uses SIMD.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jpeg_decoder: Option<String>,
+    /// The Python the `py-…` models ran on, when they ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub python: Option<PythonSide>,
+}
+
+/// The Python side of a run: interpreter, libraries, and what each Python model is.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PythonSide {
+    pub executable: String,
+    /// `3.11.7`.
+    pub version: String,
+    pub implementation: String,
+    /// multiprocessing's start method for the process pools (`fork` on Linux).
+    pub start_method: String,
+    pub pillow: Option<String>,
+    pub libjpeg_turbo: Option<String>,
+    /// Each Python model and the exact call it makes (pool, map, chunksize).
+    pub models: Vec<(String, String)>,
 }
 
 impl Environment {
@@ -64,6 +85,8 @@ impl Environment {
             .to_owned(),
             command_line,
             started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
+            jpeg_decoder: None,
+            python: None,
         }
     }
 

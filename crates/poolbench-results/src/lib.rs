@@ -24,9 +24,10 @@ pub mod table;
 pub mod upgrade;
 
 pub use cell::{
-    CellResult, ContextSwitches, Cost, Outcome, PerTask, Percentiles, Plan, Scaling, Timing,
+    CellResult, ContextSwitches, Cost, Outcome, PerTask, Percentiles, PhaseMean, Plan, Scaling,
+    Timing,
 };
-pub use environment::Environment;
+pub use environment::{Environment, PythonSide};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{staged_file, write_atomic, ResultsFile, SCHEMA};
 pub use sampling::Sampling;

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::watch::set_task_timeout;
-use poolbench_core::{stop_requested, without_task_stamps, IdealInput, Pool, WorkKind, Workload};
+use poolbench_core::{
+    stop_requested, without_task_stamps, IdealInput, PhaseTimes, Pool, WorkKind, Workload,
+};
 
 use crate::plan::{CellId, PlanEntry};
 use crate::stats::Summary;
@@ -67,6 +69,8 @@ pub(crate) struct CellRun {
     /// rest time only the whole batch, so a no-op task's cost is the model's, not the
     /// harness's three clock readings; their per-task figures come from the last warm-up batch.
     stamped_samples: bool,
+    /// Phase totals of the timed batches, for workloads whose tasks time their phases.
+    phases: PhaseTimes,
 }
 
 impl std::fmt::Debug for CellRun {
@@ -135,6 +139,7 @@ impl CellRun {
             watched: !id.model.uses_processes(),
             slowest_task_s: 0.0,
             stamped_samples: true,
+            phases: PhaseTimes::default(),
         };
         let baseline_threads = thread_count();
         let started = Instant::now();
@@ -172,7 +177,11 @@ impl CellRun {
                     return Ok(run);
                 }
             };
-            last_batch_s = Some(timer.elapsed().as_secs_f64());
+            last_batch_s = Some(
+                pool.last_batch_time()
+                    .unwrap_or_else(|| timer.elapsed())
+                    .as_secs_f64(),
+            );
             let watchdog_threads = watch.as_ref().map_or(0, Watch::threads);
             drop(watch);
             run.slowest_task_s = outcomes
@@ -195,6 +204,8 @@ impl CellRun {
             }
             batch_finished(done + 1, warmup);
         }
+        // Phase totals count timed batches only.
+        let _ = pool.take_phases(workload);
         run.batches_per_sample = last_batch_s.map_or(1, |s| plan.sampling.batches_per_sample(s));
         run.cell.plan.batches_per_sample = Some(run.batches_per_sample);
         run.pool = Some(pool);
@@ -257,7 +268,7 @@ impl CellRun {
             }
             let timer = Instant::now();
             let result = pool.run(&self.workload);
-            busy += timer.elapsed();
+            busy += pool.last_batch_time().unwrap_or_else(|| timer.elapsed());
             let outcomes = match result {
                 Ok(outcomes) => outcomes,
                 Err(e) => {
@@ -267,6 +278,9 @@ impl CellRun {
                 }
             };
             self.verifier.check(&outcomes);
+            if let Some(phases) = pool.take_phases(&self.workload) {
+                self.phases.add(&phases);
+            }
             if let Some(error) = outcomes.iter().find_map(|o| o.result.as_ref().err()) {
                 self.cell.outcome.failed_batches += 1;
                 if self.cell.outcome.first_batch_error.is_none() {
@@ -362,6 +376,13 @@ impl CellRun {
                 involuntary,
             });
         }
+        let phases = self.phases.means();
+        cell.per_task.phases = (!phases.is_empty()).then(|| {
+            phases
+                .into_iter()
+                .map(|(phase, mean_s)| poolbench_results::PhaseMean { phase, mean_s })
+                .collect()
+        });
         if cell.kind == WorkKind::Io {
             let mut times = std::mem::take(&mut self.service_times);
             times.sort_by(f64::total_cmp);

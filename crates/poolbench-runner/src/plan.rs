@@ -136,15 +136,22 @@ impl Plan {
             .collect()
     }
 
-    /// The cells of entry `entry` besides its oracle: every model but `sequential` at every
-    /// one of the entry's worker counts, in registry order.
+    /// The cells of entry `entry` besides its oracle: every model but `sequential` that can
+    /// run its workload, at every one of the entry's worker counts (at W = 1 only for a
+    /// model that ignores W), in registry order.
     pub fn cells_of(&self, entry: usize) -> Vec<CellId> {
         let workers = &self.entries[entry].workers;
+        let workload = &self.entries[entry].spec.name;
         self.models
             .iter()
-            .filter(|m| m.name() != ORACLE)
+            .filter(|m| m.name() != ORACLE && m.runs(workload))
             .flat_map(|&model| {
-                workers.iter().map(move |&workers| CellId {
+                let counts: &[usize] = if model.ignores_workers() {
+                    &[1]
+                } else {
+                    workers
+                };
+                counts.iter().map(move |&workers| CellId {
                     entry,
                     model,
                     workers,

@@ -1,6 +1,6 @@
 //! Per-task timing summaries: how long tasks waited and ran, and how many ran at once.
 
-use poolbench_core::{max_in_flight, TaskOutcome};
+use poolbench_core::{max_in_flight, TaskOutcome, TaskTiming};
 
 use crate::stats::percentile;
 use crate::{CellResult, Percentiles};
@@ -18,6 +18,21 @@ pub(crate) fn record_timing(cell: &mut CellResult, outcomes: &[TaskOutcome]) {
     );
     cell.per_task.service_s =
         percentiles_of(timings.iter().map(|t| t.service().as_secs_f64()).collect());
+    cell.per_task.completion_order = completion_order(&timings);
+}
+
+/// Most tasks a batch may have for its completion order to be recorded.
+const MOST_ORDERED_TASKS: usize = 64;
+
+/// The task indices in the order they finished (ties by index); `None` for a batch of more
+/// than [`MOST_ORDERED_TASKS`] or one without per-task readings (every finish at zero).
+fn completion_order(timings: &[TaskTiming]) -> Option<Vec<usize>> {
+    if timings.len() > MOST_ORDERED_TASKS || timings.iter().all(|t| t.finished.is_zero()) {
+        return None;
+    }
+    let mut order: Vec<usize> = (0..timings.len()).collect();
+    order.sort_by_key(|&i| (timings[i].finished, i));
+    Some(order)
 }
 
 /// p50/p90/p99/max of some durations (seconds); `None` for none.

@@ -55,6 +55,10 @@ impl Workload for Noop {
         })
     }
 
+    fn foreign_form(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({}))
+    }
+
     /// Zero work has no ideal time: efficiency is meaningless here, overhead is the figure.
     fn ideal(&self, _: IdealInput) -> Option<Duration> {
         None

@@ -2,16 +2,15 @@
 //!
 //! Flat colours compress far better than photographs, which would make decoding unrealistically
 //! cheap. These images mix a smooth gradient, a few soft shapes and seeded per-pixel noise, so
-//! the JPEG encoder sees photo-like entropy. They are encoded by `image`'s JPEG encoder, which
-//! writes 4:4:4 (no chroma subsampling); Pillow's default is 4:2:0, so a Pillow-generated set
-//! of the same size decodes a little faster.
+//! the JPEG encoder sees photo-like entropy. They are encoded with 4:2:0 chroma subsampling by
+//! default (colour at half resolution both ways), as cameras and Pillow write JPEGs; 4:4:4
+//! files carry twice the colour data and decode slower.
 
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use image::codecs::jpeg::JpegEncoder;
-use image::ExtendedColorType;
+use poolbench_jpeg::{encode_rgb, Subsampling};
 
 use crate::manifest::{Manifest, MANIFEST};
 
@@ -50,23 +49,6 @@ pub fn synthetic_photo(seed: u64, index: usize, width: u32, height: u32) -> Vec<
     pixels
 }
 
-/// Encodes RGB8 pixels as a baseline JPEG of the given quality (1–100).
-pub(crate) fn encode_jpeg(
-    pixels: &[u8],
-    width: u32,
-    height: u32,
-    quality: u8,
-) -> Result<Vec<u8>, image::ImageError> {
-    let mut bytes = Vec::new();
-    JpegEncoder::new_with_quality(&mut bytes, quality).encode(
-        pixels,
-        width,
-        height,
-        ExtendedColorType::Rgb8,
-    )?;
-    Ok(bytes)
-}
-
 /// Makes sure `dir` holds photos `0..count` of the set, each verified against the folder's
 /// manifest (see [`crate::manifest`]): a missing, damaged or foreign file is generated again.
 /// Each file is written to a temporary name and renamed into place, so a crash or a concurrent
@@ -78,6 +60,7 @@ pub(crate) fn ensure_photos(
     seed: u64,
     (width, height): (u32, u32),
     quality: u8,
+    subsampling: Subsampling,
 ) -> Result<Vec<PathBuf>, String> {
     fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let mut manifest = Manifest::load(dir);
@@ -89,8 +72,8 @@ pub(crate) fn ensure_photos(
             let trusted = fs::read(&path).is_ok_and(|bytes| manifest.matches(&name, &bytes));
             if !trusted {
                 let pixels = synthetic_photo(seed, index, width, height);
-                let bytes =
-                    encode_jpeg(&pixels, width, height, quality).map_err(|e| e.to_string())?;
+                let bytes = encode_rgb(&pixels, width, height, quality, subsampling)
+                    .map_err(|e| e.to_string())?;
                 let replace = |e: String| {
                     if path.exists() {
                         format!(
@@ -136,10 +119,10 @@ mod tests {
     #[test]
     fn cache_generates_missing_files_only() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90, Subsampling::S420).unwrap();
         assert_eq!(paths.len(), 3);
         let first = fs::metadata(&paths[0]).unwrap().modified().unwrap();
-        let again = ensure_photos(dir.path(), 4, 1, (16, 12), 90).unwrap();
+        let again = ensure_photos(dir.path(), 4, 1, (16, 12), 90, Subsampling::S420).unwrap();
         assert_eq!(fs::metadata(&again[0]).unwrap().modified().unwrap(), first);
         assert!(again[3].is_file());
         assert_eq!(
@@ -152,7 +135,7 @@ mod tests {
     #[test]
     fn damaged_or_swapped_files_are_generated_again() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        let paths = ensure_photos(dir.path(), 3, 1, (16, 12), 90, Subsampling::S420).unwrap();
         let clean: Vec<Vec<u8>> = paths.iter().map(|p| fs::read(p).unwrap()).collect();
         let truncated = &clean[0][..clean[0].len() / 2];
         fs::write(&paths[0], truncated).unwrap();
@@ -162,7 +145,7 @@ mod tests {
         fs::write(&paths[1], flipped).unwrap();
         fs::copy(&paths[0], &paths[2]).unwrap();
         fs::write(&paths[2], &clean[1]).unwrap();
-        ensure_photos(dir.path(), 3, 1, (16, 12), 90).unwrap();
+        ensure_photos(dir.path(), 3, 1, (16, 12), 90, Subsampling::S420).unwrap();
         for (path, bytes) in paths.iter().zip(&clean) {
             assert_eq!(&fs::read(path).unwrap(), bytes, "{}", path.display());
         }
@@ -171,12 +154,12 @@ mod tests {
     #[test]
     fn a_damaged_file_that_cannot_be_replaced_is_an_error_naming_it() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90, Subsampling::S420).unwrap();
         // A folder where photo 1 should be: unreadable as a photo, and no file can replace it.
         fs::remove_file(&paths[1]).unwrap();
         fs::create_dir(&paths[1]).unwrap();
         fs::write(paths[1].join("keep"), b"x").unwrap();
-        let e = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap_err();
+        let e = ensure_photos(dir.path(), 2, 1, (16, 12), 90, Subsampling::S420).unwrap_err();
         assert!(
             e.contains("00001.jpg is damaged or foreign") && e.contains("cannot be replaced"),
             "{e}"
@@ -186,11 +169,11 @@ mod tests {
     #[test]
     fn a_file_the_manifest_does_not_list_is_not_trusted() {
         let dir = tempfile::tempdir().unwrap();
-        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        let paths = ensure_photos(dir.path(), 2, 1, (16, 12), 90, Subsampling::S420).unwrap();
         let clean = fs::read(&paths[1]).unwrap();
         fs::remove_file(dir.path().join(MANIFEST)).unwrap();
         fs::write(&paths[1], b"not a jpeg").unwrap();
-        ensure_photos(dir.path(), 2, 1, (16, 12), 90).unwrap();
+        ensure_photos(dir.path(), 2, 1, (16, 12), 90, Subsampling::S420).unwrap();
         assert_eq!(fs::read(&paths[1]).unwrap(), clean);
     }
 }

@@ -5,6 +5,10 @@
 //! parked: a thread per waiting task); the async form is `tokio::time::sleep` (the task yields:
 //! thousands of waits on a few threads). That difference is what this workload shows.
 //! tokio's timer has a 1 ms granularity, so keep `delay_ms` at several milliseconds.
+//!
+//! With `jitter` = j > 0 task i waits `delay_ms × (1 + j·u_i)`, u_i a fixed pseudo-random
+//! number in [-1, 1] drawn from i: unequal tasks finish out of order, which is what seed S3's
+//! `imap_unordered` is about.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -35,6 +39,9 @@ struct SleepParams {
     /// A testing aid (see [`crate::slowdown`]): each task waits `delay_ms × (1 + slowdown)`.
     #[serde(skip_serializing_if = "slowdown::is_zero")]
     slowdown: f64,
+    /// Spread of the tasks' delays, 0 to 1 (each waits delay_ms × (1 ± jitter)).
+    #[serde(skip_serializing_if = "slowdown::is_zero")]
+    jitter: f64,
 }
 
 impl Default for SleepParams {
@@ -42,6 +49,7 @@ impl Default for SleepParams {
         Self {
             delay_ms: 10.0,
             slowdown: 0.0,
+            jitter: 0.0,
         }
     }
 }
@@ -50,6 +58,7 @@ impl Default for SleepParams {
 struct Sleep {
     spec: WorkloadSpec,
     delay: Duration,
+    jitter: f64,
 }
 
 fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
@@ -57,6 +66,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
     Ok(Arc::new(Sleep {
         spec: spec.normalised(&params),
         delay,
+        jitter: params.jitter,
     }))
 }
 
@@ -72,13 +82,28 @@ fn parsed(spec: &WorkloadSpec) -> Result<(SleepParams, Duration), WorkloadError>
             params.delay_ms
         ),
     })?;
+    if !(0.0..=1.0).contains(&params.jitter) {
+        return Err(WorkloadError::BadParams {
+            workload: spec.name.clone(),
+            message: format!("jitter must be between 0 and 1 (got {})", params.jitter),
+        });
+    }
     Ok((params, delay))
 }
 
 impl Sleep {
+    /// How long task `index` waits.
+    fn delay_of(&self, index: usize) -> Duration {
+        if self.jitter == 0.0 {
+            return self.delay;
+        }
+        let u = (mix(index, 0x5eed) >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+        self.delay.mul_f64(1.0 + self.jitter * u)
+    }
+
     fn output(&self, index: usize) -> TaskResult {
         Ok(TaskOutput {
-            checksum: mix(index, self.delay.as_nanos() as u64),
+            checksum: mix(index, self.delay_of(index).as_nanos() as u64),
         })
     }
 }
@@ -93,18 +118,26 @@ impl Workload for Sleep {
     }
 
     fn run_blocking(&self, index: usize) -> TaskResult {
-        std::thread::sleep(self.delay);
+        std::thread::sleep(self.delay_of(index));
         self.output(index)
     }
 
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
         Some(Box::pin(async move {
-            tokio::time::sleep(self.delay).await;
+            tokio::time::sleep(self.delay_of(index)).await;
             self.output(index)
         }))
     }
 
+    fn foreign_form(&self) -> Option<serde_json::Value> {
+        let delays: Vec<u64> = (0..self.tasks())
+            .map(|i| self.delay_of(i).as_nanos() as u64)
+            .collect();
+        Some(serde_json::json!({ "delay_ns": delays }))
+    }
+
+    /// ⌈N/W⌉ delays; none with jitter (unequal tasks have no simple ideal).
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        Some(io_bound_ideal(self.tasks(), input.workers, self.delay))
+        (self.jitter == 0.0).then(|| io_bound_ideal(self.tasks(), input.workers, self.delay))
     }
 }

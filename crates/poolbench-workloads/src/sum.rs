@@ -118,6 +118,11 @@ impl Workload for Sum {
         })
     }
 
+    /// Python sums with the article's own `sum(range(n))` and checks it against `expected`.
+    fn foreign_form(&self) -> Option<serde_json::Value> {
+        Some(serde_json::json!({ "n": self.n, "expected": expected_sum_below(self.n) }))
+    }
+
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
         Some(cpu_bound_ideal(
             self.tasks(),

@@ -8,6 +8,11 @@
 //! used as given, without query parameters; set `verify=false` for servers that do not speak
 //! the item contract (checksums are still compared between models).
 //!
+//! With `save=true` (seed S8: "download files, then write them to disk") each task also writes
+//! the body to a file of its own in a folder the workload removes when it is dropped.
+//!
+//! The checksum is one Python computes alike: the body's CRC-32 (IEEE) and its length.
+//!
 //! The blocking form uses `ureq`, with one connection pool per process shared by its threads
 //! (keep-alive: a fresh connection per request would dominate the cost) and the host looked up
 //! once, not per request (see [`agent`] for why that matters); the async form uses hyper's
@@ -16,6 +21,7 @@
 
 mod agent;
 
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,10 +30,11 @@ use http_body_util::{BodyExt, Empty};
 use hyper_util::client::legacy::{connect::HttpConnector, Client};
 use hyper_util::rt::TokioExecutor;
 use poolbench_core::{
-    fnv1a, io_bound_ideal, item_body, mix, BoxFuture, IdealInput, TaskError, TaskOutput,
-    TaskResult, WorkKind, Workload, WorkloadError, WorkloadSpec,
+    io_bound_ideal, item_body, mix, BoxFuture, IdealInput, TaskError, TaskOutput, TaskResult,
+    WorkKind, Workload, WorkloadError, WorkloadSpec,
 };
 use serde::{Deserialize, Serialize};
+use serde_json::json;
 
 use self::agent::SharedAgent;
 use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
@@ -35,7 +42,7 @@ use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "http",
     kind: WorkKind::Io,
-    summary: "GET /item/i from the mock server (or any url) and verify the body (S1)",
+    summary: "GET /item/i from the mock server (or any url) and verify the body; save=true writes it to a file (S1, S8)",
     default_tasks: 16,
     default_params: defaults_of::<HttpParams>,
     // Before a run, the url may still be unset: `poolbench run` fills in its mock server's.
@@ -66,6 +73,8 @@ struct HttpParams {
     timeout_ms: f64,
     /// Check each body against the item contract.
     verify: bool,
+    /// Write each body to a file (S8: download, then write to disk).
+    save: bool,
 }
 
 impl Default for HttpParams {
@@ -80,6 +89,7 @@ impl Default for HttpParams {
             seed: 0,
             timeout_ms: 5000.0,
             verify: true,
+            save: false,
         }
     }
 }
@@ -116,10 +126,32 @@ struct Http {
     suffix: String,
     /// The server's fixed latency, when it has one (for the ideal time).
     fixed_latency: Option<Duration>,
+    /// Where bodies are written with `save=true` (removed when the workload is dropped).
+    saved: Option<tempfile::TempDir>,
 }
 
-fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
+/// The value an http task's checksum mixes with its index, computed alike in every language:
+/// the body's CRC-32 (IEEE) and, above it, its length.
+pub fn body_value(body: &[u8]) -> u64 {
+    u64::from(crc32fast::hash(body)) | ((body.len() as u64) << 32)
+}
+
+fn build(spec: &WorkloadSpec, ctx: &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError> {
     let params: HttpParams = spec.parse_params()?;
+    let saved = if params.save {
+        let prepare = |message: String| WorkloadError::Prepare {
+            workload: spec.name.clone(),
+            message,
+        };
+        std::fs::create_dir_all(&ctx.cache_dir).map_err(|e| prepare(e.to_string()))?;
+        let dir = tempfile::Builder::new()
+            .prefix("downloads-")
+            .tempdir_in(&ctx.cache_dir)
+            .map_err(|e| prepare(format!("cannot create a download folder: {e}")))?;
+        Some(dir)
+    } else {
+        None
+    };
     let (url, timeout) = checked(spec, &params, true)?;
     let (prefix, suffix) = url_parts(&url, &params);
     let fixed_latency = params
@@ -137,6 +169,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
         prefix,
         suffix,
         fixed_latency,
+        saved,
     }))
 }
 
@@ -229,9 +262,20 @@ impl Http {
                 body.len()
             )));
         }
+        if let Some(path) = self.saved_path(index) {
+            std::fs::write(&path, body)
+                .map_err(|e| TaskError::failed(format!("writing {}: {e}", path.display())))?;
+        }
         Ok(TaskOutput {
-            checksum: mix(index, fnv1a(body)),
+            checksum: mix(index, body_value(body)),
         })
+    }
+
+    /// Where task `index` writes its body, with `save=true`.
+    fn saved_path(&self, index: usize) -> Option<PathBuf> {
+        self.saved
+            .as_ref()
+            .map(|dir| dir.path().join(format!("{index:05}.body")))
     }
 
     fn timed_out(&self) -> TaskError {
@@ -253,6 +297,16 @@ impl Workload for Http {
     fn param_units(&self) -> &'static [(&'static str, &'static str)] {
         // `5`, `uniform:5:15` and `exp:5` are all milliseconds of server latency.
         &[("latency", "ms"), ("size", "bytes")]
+    }
+
+    fn foreign_form(&self) -> Option<serde_json::Value> {
+        Some(json!({
+            "prefix": self.prefix,
+            "suffix": self.suffix,
+            "timeout_s": self.timeout.as_secs_f64(),
+            "size": self.params.size,
+            "save_dir": self.saved.as_ref().map(|d| d.path()),
+        }))
     }
 
     fn run_blocking(&self, index: usize) -> TaskResult {

@@ -1,0 +1,207 @@
+//! A started Python pool: one helper process, asked for one batch at a time.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use poolbench_core::{
+    ChildUsage, ModelError, PhaseTimes, Pool, TaskError, TaskOutcome, TaskOutput, TaskTiming,
+    Workload, WorkloadSpec,
+};
+use serde::Deserialize;
+use serde_json::json;
+
+use crate::helper::Helper;
+use crate::{PythonEnv, PythonModel};
+
+/// How long the helper may take to start (interpreter, imports) and to start a pool.
+const START_WAIT: Duration = Duration::from_secs(60);
+
+/// The per-task limit when the runner set none.
+const DEFAULT_TASK_LIMIT: Duration = Duration::from_secs(60);
+
+#[derive(Debug)]
+pub(crate) struct PythonPool {
+    model: &'static str,
+    workers: usize,
+    state: Mutex<State>,
+}
+
+#[derive(Debug)]
+struct State {
+    helper: Helper,
+    /// The workload the helper's pool is ready for.
+    prepared: Option<WorkloadSpec>,
+    phases: Option<PhaseTimes>,
+    /// The last batch's `map`, as Python timed it.
+    last_batch: Option<Duration>,
+}
+
+/// One task in a batch's reply: checksum, error, enqueued, started, finished (ns from the
+/// batch's start).
+type WireOutcome = (Option<u64>, Option<String>, u64, u64, u64);
+
+/// A batch's reply.
+#[derive(Debug, Deserialize)]
+struct Batch {
+    batch_ns: u64,
+    outcomes: Vec<WireOutcome>,
+    phases: Option<PhaseTimes>,
+}
+
+impl PythonPool {
+    pub fn start(model: &PythonModel, env: &PythonEnv, workers: usize) -> Result<Self, ModelError> {
+        let helper =
+            Helper::start(&env.executable, model.pool, workers, START_WAIT).map_err(|message| {
+                ModelError::Start {
+                    model: model.name,
+                    message,
+                }
+            })?;
+        Ok(Self {
+            model: model.name,
+            workers,
+            state: Mutex::new(State {
+                helper,
+                prepared: None,
+                phases: None,
+                last_batch: None,
+            }),
+        })
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn prepare_state(
+        &self,
+        state: &mut State,
+        workload: &Arc<dyn Workload>,
+    ) -> Result<(), ModelError> {
+        let spec = workload.spec();
+        if state.prepared.as_ref() == Some(spec) {
+            return Ok(());
+        }
+        let form = workload.foreign_form().ok_or_else(|| ModelError::Start {
+            model: self.model,
+            message: format!("workload '{}' has no form Python can run", spec.name),
+        })?;
+        let request = json!({
+            "op": "prepare",
+            "workload": spec.name,
+            "tasks": spec.tasks,
+            "form": form,
+        });
+        state
+            .helper
+            .ask(&request, START_WAIT)
+            .map_err(|message| ModelError::Start {
+                model: self.model,
+                message,
+            })?;
+        state.prepared = Some(spec.clone());
+        Ok(())
+    }
+}
+
+impl Pool for PythonPool {
+    /// Builds the workload in the helper and starts its pool (worker processes forked and
+    /// pinged), outside the timed batches.
+    fn prepare(&self, workload: &Arc<dyn Workload>) -> Result<(), ModelError> {
+        let mut state = self.state();
+        self.prepare_state(&mut state, workload)
+    }
+
+    fn child_usage(&self) -> Option<ChildUsage> {
+        let group = self.state().helper.pid();
+        Some(group_usage(group))
+    }
+
+    fn last_batch_time(&self) -> Option<Duration> {
+        self.state().last_batch
+    }
+
+    fn take_phases(&self, _: &Arc<dyn Workload>) -> Option<PhaseTimes> {
+        self.state().phases.take()
+    }
+
+    /// One batch: a "run" request, and the reply within the time N/W tasks at the per-task
+    /// limit could take (else the helper is stopped and the pool is broken).
+    fn run(&self, workload: &Arc<dyn Workload>) -> Result<Vec<TaskOutcome>, ModelError> {
+        let mut state = self.state();
+        state.last_batch = None;
+        self.prepare_state(&mut state, workload)?;
+        let tasks = workload.tasks();
+        let limit = poolbench_core::watch::task_timeout().unwrap_or(DEFAULT_TASK_LIMIT);
+        let rounds = tasks.div_ceil(self.workers).max(1) as u32;
+        let wait = limit.saturating_mul(rounds) + Duration::from_secs(5);
+        let reply = state
+            .helper
+            .ask(&json!({"op": "run"}), wait)
+            .map_err(|message| ModelError::Internal {
+                message: format!("{}: {message}", self.model),
+            })?;
+        let batch: Batch = serde_json::from_value(reply).map_err(|e| ModelError::Internal {
+            message: format!("{}: a batch reply poolbench cannot read: {e}", self.model),
+        })?;
+        if batch.outcomes.len() != tasks {
+            let missing = (batch.outcomes.len()..tasks).collect();
+            return Err(ModelError::LostTasks { missing });
+        }
+        state.last_batch = Some(Duration::from_nanos(batch.batch_ns));
+        if let Some(phases) = batch.phases {
+            state
+                .phases
+                .get_or_insert_with(PhaseTimes::default)
+                .add(&phases);
+        }
+        Ok(batch.outcomes.into_iter().map(outcome).collect())
+    }
+}
+
+fn outcome((checksum, error, enqueued, started, finished): WireOutcome) -> TaskOutcome {
+    let result = match (checksum, error) {
+        (_, Some(message)) => Err(TaskError::Failed { message }),
+        (Some(checksum), None) => Ok(TaskOutput { checksum }),
+        (None, None) => Err(TaskError::failed(
+            "Python returned neither a result nor an error",
+        )),
+    };
+    TaskOutcome {
+        result,
+        timing: TaskTiming {
+            enqueued: Duration::from_nanos(enqueued),
+            started: Duration::from_nanos(started),
+            finished: Duration::from_nanos(finished),
+        },
+    }
+}
+
+/// CPU, peak memory and context switches of every process in the helper's group: the helper
+/// and the pool's worker processes.
+fn group_usage(group: i32) -> ChildUsage {
+    let mut usage = ChildUsage::default();
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return usage;
+    };
+    for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
+        if process_group(pid) != Some(group) {
+            continue;
+        }
+        usage.cpu_s += poolbench_process::cpu_seconds(pid).unwrap_or(0.0);
+        let rss = poolbench_core::peak_rss_bytes(&pid.to_string()).unwrap_or(0);
+        usage.peak_rss_bytes = usage.peak_rss_bytes.max(rss);
+        if let Some((voluntary, involuntary)) = poolbench_process::context_switches(pid) {
+            usage.voluntary_switches += voluntary;
+            usage.involuntary_switches += involuntary;
+        }
+    }
+    usage
+}
+
+/// The process group of `pid`, from `/proc/<pid>/stat` (field 5).
+fn process_group(pid: i32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(2)?.parse().ok()
+}
