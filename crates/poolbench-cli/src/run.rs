@@ -7,9 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
+use poolbench_core::ModelRole;
 use poolbench_core::{Model, WorkloadSpec};
 use poolbench_report::Input;
-use poolbench_results::PythonSide;
+use poolbench_results::{ModelInfo, PythonSide, WorkloadRecord};
 use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
@@ -63,6 +64,21 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .chain(poolbench_models::python_models())
         .map(|m| m.name().to_owned())
         .collect();
+    results.models = model_records(&plan);
+    results.workloads = plan
+        .entries
+        .iter()
+        .filter_map(|e| poolbench_workloads::find_workload(&e.spec.name).ok())
+        .fold(Vec::new(), |mut records: Vec<WorkloadRecord>, info| {
+            if !records.iter().any(|r| r.name == info.name) {
+                records.push(WorkloadRecord {
+                    name: info.name.to_owned(),
+                    role: info.role,
+                    needs_server: info.needs_server,
+                });
+            }
+            records
+        });
     if let CellOrder::Shuffled { seed } = plan.order {
         results.order_seed = Some(seed);
     }
@@ -209,6 +225,31 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         ));
     }
     Ok(ExitCode::FAILURE)
+}
+
+/// What results.json says of each model of the plan (and the oracle, which always runs): its
+/// language, role and how reports draw it.
+fn model_records(plan: &Plan) -> Vec<ModelInfo> {
+    let oracle = poolbench_models::find_model(poolbench_runner::ORACLE).ok();
+    oracle.into_iter().chain(plan.models.iter().copied()).fold(
+        Vec::new(),
+        |mut records: Vec<ModelInfo>, model| {
+            if !records.iter().any(|r| r.name == model.name()) {
+                records.push(ModelInfo {
+                    name: model.name().to_owned(),
+                    language: model.language(),
+                    role: if model.name() == poolbench_runner::ORACLE {
+                        ModelRole::Oracle
+                    } else {
+                        ModelRole::Model
+                    },
+                    style: poolbench_models::model_style(model),
+                    summary: model.summary().to_owned(),
+                });
+            }
+            records
+        },
+    )
 }
 
 /// Adds the Python models to the plan (`--with-python`), or takes them out of it with one
@@ -393,8 +434,8 @@ fn writable_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Gives every `http` workload a server: the user's `--url` (checked first), or a mock server
-/// started for this run, unless `--set http.url=…` already chose one.
+/// Gives every workload that needs a server (`http`) one: the user's `--url` (checked first),
+/// or a mock server started for this run, unless `--set http.url=…` already chose one.
 fn point_http_at_a_server(
     plan: &mut Plan,
     url: Option<&str>,
@@ -404,7 +445,7 @@ fn point_http_at_a_server(
         .entries
         .iter_mut()
         .map(|e| &mut e.spec)
-        .filter(|s| s.name == "http")
+        .filter(|s| poolbench_workloads::find_workload(&s.name).is_ok_and(|info| info.needs_server))
         .collect();
     if http.is_empty() {
         if url.is_some() {

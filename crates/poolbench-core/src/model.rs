@@ -53,6 +53,11 @@ pub trait Model: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// The language the model's tasks run in.
+    fn language(&self) -> crate::Language {
+        crate::Language::Rust
+    }
+
     /// Whether the model can run the workload called `workload` (a model in another
     /// language implements only some); plans leave out the cells it cannot run.
     fn runs(&self, workload: &str) -> bool {

@@ -43,7 +43,7 @@ pub use crate::threadpool::ThreadPoolCrate;
 pub use crate::tokio::Tokio;
 pub use crate::tokio_blocking::TokioBlocking;
 
-use poolbench_core::Model;
+use poolbench_core::{Marker, Model, ModelStyle};
 pub use poolbench_process::{ProcessModel, StartMethod};
 pub use poolbench_python::{python_env, PythonModel, PYTHON_MODELS};
 
@@ -61,6 +61,47 @@ pub static MODELS: &[&dyn Model] = &[
     &ProcessModel::FORK,
     &ProcessModel::SPAWN,
 ];
+
+/// How reports draw each Rust model: a colour (Tableau's palette, then navy) and a marker.
+/// Recorded in every results file, so a report draws a model as the run that measured it
+/// did, even one the report's poolbench does not know. Python's models carry theirs
+/// ([`PythonModel::style`]): squares and diamonds, in colours none of these use.
+pub static RUST_STYLES: &[(&str, ModelStyle)] = &[
+    ("sequential", ModelStyle::new([80, 80, 80], Marker::Circle)),
+    (
+        "thread-per-task",
+        ModelStyle::new([214, 39, 40], Marker::Triangle),
+    ),
+    ("handrolled", ModelStyle::new([31, 119, 180], Marker::Ring)),
+    ("threadpool", ModelStyle::new([255, 127, 14], Marker::Cross)),
+    ("rayon", ModelStyle::new([44, 160, 44], Marker::Circle)),
+    (
+        "crossbeam",
+        ModelStyle::new([148, 103, 189], Marker::Triangle),
+    ),
+    ("tokio", ModelStyle::new([23, 190, 207], Marker::Ring)),
+    (
+        "tokio-blocking",
+        ModelStyle::new([140, 86, 75], Marker::Cross),
+    ),
+    ("process", ModelStyle::new([227, 119, 194], Marker::Circle)),
+    (
+        "process-fork",
+        ModelStyle::new([188, 189, 34], Marker::Triangle),
+    ),
+    ("process-spawn", ModelStyle::new([0, 0, 128], Marker::Ring)),
+];
+
+/// How reports draw `model` (a Rust or Python model; a generated style for any other).
+pub fn model_style(model: &dyn Model) -> ModelStyle {
+    if let Some(python) = poolbench_python::find_python_model(model.name()) {
+        return python.style();
+    }
+    RUST_STYLES
+        .iter()
+        .find(|(name, _)| *name == model.name())
+        .map_or_else(|| ModelStyle::generated(RUST_STYLES.len()), |(_, s)| *s)
+}
 
 /// Every Python model, as models.
 pub fn python_models() -> Vec<&'static dyn Model> {
@@ -118,6 +159,19 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), all);
+    }
+
+    #[test]
+    fn every_model_has_a_style_of_its_own() {
+        let all: Vec<&dyn Model> = MODELS.iter().copied().chain(python_models()).collect();
+        let styles: Vec<_> = all.iter().map(|m| model_style(*m)).collect();
+        let mut colours: Vec<_> = styles.iter().map(|s| s.colour).collect();
+        colours.sort_unstable();
+        colours.dedup();
+        assert_eq!(colours.len(), all.len(), "one colour each");
+        for (name, _) in RUST_STYLES {
+            assert!(find_model(name).is_ok(), "{name} is a model");
+        }
     }
 
     #[test]

@@ -21,7 +21,7 @@ mod env;
 mod helper;
 mod pool;
 
-use poolbench_core::{Model, ModelError, Pool};
+use poolbench_core::{Language, Marker, Model, ModelError, ModelStyle, Pool};
 
 pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
 pub use helper::HELPER_SOURCE;
@@ -34,6 +34,7 @@ pub struct PythonModel {
     pool: &'static str,
     summary: &'static str,
     processes: bool,
+    style: ModelStyle,
 }
 
 /// The workloads the helper implements (`WORKLOADS` in the helper).
@@ -46,12 +47,14 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         pool: "sequential",
         summary: "Python: a plain for loop (CPython's baseline)",
         processes: false,
+        style: ModelStyle::new([0, 0, 0], Marker::Square),
     },
     &PythonModel {
         name: "py-dummy-pool",
         pool: "dummy-pool",
         summary: "Python: multiprocessing.dummy.Pool(W).map, threads (S1); chunksize ceil(N/4W)",
         processes: false,
+        style: ModelStyle::new([0, 128, 128], Marker::Diamond),
     },
     &PythonModel {
         name: "py-pool",
@@ -59,6 +62,7 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         summary:
             "Python: multiprocessing.Pool(W).map, fork()ed processes (S2, S4); chunksize ceil(N/4W)",
         processes: true,
+        style: ModelStyle::new([128, 0, 0], Marker::Square),
     },
     &PythonModel {
         name: "py-imap-unordered",
@@ -66,18 +70,21 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         summary:
             "Python: multiprocessing.dummy.Pool(W).imap_unordered, results in completion order (S3)",
         processes: false,
+        style: ModelStyle::new([230, 171, 2], Marker::Diamond),
     },
     &PythonModel {
         name: "py-thread-executor",
         pool: "thread-executor",
         summary: "Python: concurrent.futures.ThreadPoolExecutor(W).map (S3, S4, S6-S8)",
         processes: false,
+        style: ModelStyle::new([200, 0, 200], Marker::Square),
     },
     &PythonModel {
         name: "py-process-executor",
         pool: "process-executor",
         summary: "Python: concurrent.futures.ProcessPoolExecutor(W).map, chunksize 1 (S6-S8)",
         processes: true,
+        style: ModelStyle::new([0, 90, 50], Marker::Diamond),
     },
 ];
 
@@ -109,12 +116,21 @@ impl Model for PythonModel {
         PYTHON_WORKLOADS.contains(&workload)
     }
 
+    fn language(&self) -> Language {
+        Language::Python
+    }
+
     fn ignores_workers(&self) -> bool {
         self.pool == "sequential"
     }
 }
 
 impl PythonModel {
+    /// How reports draw it: squares and diamonds, in colours no Rust model uses.
+    pub fn style(&self) -> ModelStyle {
+        self.style
+    }
+
     /// Whether the pool's workers are processes (else threads of the helper, under its GIL).
     pub fn processes(&self) -> bool {
         self.processes

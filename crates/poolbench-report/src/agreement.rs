@@ -134,6 +134,7 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             let (Some(ma), Some(mb)) = (a.time.median_s, b.time.median_s) else {
                 continue;
             };
+            let oracle = first.model_role(&a.model) == poolbench_core::ModelRole::Oracle;
             if let Some(ci) = cell_ci(a) {
                 if ci.contains(mb) {
                     inside += 1;
@@ -145,12 +146,12 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
             }
             if ma > 0.0 {
                 deltas.push((mb / ma - 1.0).abs());
-                if a.model == "sequential" {
+                if oracle {
                     sequential_shift = Some(mb / ma - 1.0);
                 }
             }
             if let (Some(sa), Some(sb)) = (a.scaling.speedup, b.scaling.speedup) {
-                if sa > 0.0 && a.model != "sequential" {
+                if sa > 0.0 && !oracle {
                     speedup_deltas.push((sb / sa - 1.0).abs());
                 }
             }

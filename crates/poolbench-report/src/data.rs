@@ -7,7 +7,7 @@
 //! compares machines as well as models.
 
 use crate::params::params_text;
-use poolbench_core::WorkKind;
+use poolbench_core::{ModelRole, WorkKind, WorkloadRole};
 use poolbench_results::{CellResult, Percentiles, ResultsFile};
 
 use crate::stats::cell_ci;
@@ -95,6 +95,8 @@ pub struct Series {
     pub machine: usize,
     /// The model's name, followed by ` · machine` in a merged report.
     pub label: String,
+    /// Whether the model is the run's oracle (the sequential reference, at W = 1 only).
+    pub oracle: bool,
     pub points: Vec<Point>,
 }
 
@@ -103,6 +105,8 @@ pub struct Series {
 pub struct WorkloadGroup {
     pub workload: String,
     pub kind: WorkKind,
+    /// What the workload is for (measured work, overhead probe, testing aid).
+    pub role: WorkloadRole,
     /// The experiment the cells replicate, e.g. `S6 (scaled 10x)`.
     pub experiment: Option<String>,
     /// `key=value, …` of the parameters, for subtitles and tables.
@@ -124,7 +128,7 @@ impl WorkloadGroup {
     pub fn sequential(&self, machine: usize) -> Option<&Point> {
         self.series
             .iter()
-            .find(|s| s.model == "sequential" && s.machine == machine)?
+            .find(|s| s.oracle && s.machine == machine)?
             .points
             .first()
     }
@@ -136,11 +140,7 @@ impl WorkloadGroup {
         self.series
             .iter()
             .filter_map(|s| {
-                let wanted = if s.model == "sequential" {
-                    1
-                } else {
-                    workers_for(s.machine)
-                };
+                let wanted = if s.oracle { 1 } else { workers_for(s.machine) };
                 Some((s, s.points.iter().find(|p| p.workers == wanted)?))
             })
             .collect()
@@ -155,7 +155,7 @@ impl WorkloadGroup {
         let counts = counts(
             self.series
                 .iter()
-                .filter(|s| s.machine == machine && s.model != "sequential"),
+                .filter(|s| s.machine == machine && !s.oracle),
         );
         let largest = counts.last().copied().unwrap_or(1);
         if self.kind == WorkKind::Io {
@@ -249,6 +249,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                     groups.push(WorkloadGroup {
                         workload: cell.workload.clone(),
                         kind: cell.kind,
+                        role: input.results.workload_role(&cell.workload),
                         experiment: cell.experiment.clone(),
                         params,
                         tasks: cell.tasks,
@@ -273,6 +274,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                     } else {
                         cell.model.clone()
                     },
+                    oracle: input.results.model_role(&cell.model) == ModelRole::Oracle,
                     points: vec![point],
                 }),
             }
@@ -378,6 +380,7 @@ mod tests {
             model: model.into(),
             machine: 0,
             label: model.into(),
+            oracle: model == "sequential",
             points: workers
                 .iter()
                 .map(|&w| crate::verdict::tests::point(w, 1.0, (1.0, 1.0)))
@@ -390,6 +393,7 @@ mod tests {
         let mut g = WorkloadGroup {
             workload: "sum".into(),
             kind: WorkKind::Cpu,
+            role: WorkloadRole::Measured,
             experiment: None,
             params: String::new(),
             tasks: 4,
@@ -423,6 +427,7 @@ mod tests {
         let group = |workload: &str, experiment: Option<&str>| WorkloadGroup {
             workload: workload.into(),
             kind: WorkKind::Io,
+            role: WorkloadRole::Measured,
             experiment: experiment.map(str::to_owned),
             params: String::new(),
             tasks: 1,

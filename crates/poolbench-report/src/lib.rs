@@ -23,9 +23,11 @@ mod verdict;
 
 use std::path::Path;
 
+use poolbench_core::WorkloadRole;
+
 pub use chart::{
-    render, with_model_order, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries,
-    DEFAULT_MODEL_ORDER, SIZE,
+    is_oracle, model_colour, model_style, render, with_model_order, with_models, Figure, ModelBook,
+    Rendered, Trend, TrendChange, TrendPoint, TrendSeries, DEFAULT_MODEL_ORDER, SIZE,
 };
 pub use data::{group, slugify, unique_slug, Input, Machine, Point, Series, WorkloadGroup};
 pub use stats::{cell_ci, overlap};
@@ -84,7 +86,23 @@ pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
 
 /// [`build`] with a choice of picture files.
 pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
-    chart::with_model_order(&model_order(inputs), || build_in_order(inputs, formats))
+    chart::with_models(&model_book(inputs), || build_in_order(inputs, formats))
+}
+
+/// How the report for `inputs` draws its models: in [`model_order`], each in the style and
+/// role the first file describing it records (files from before styles were recorded get
+/// poolbench's legacy ones).
+pub fn model_book(inputs: &[Input]) -> ModelBook {
+    ModelBook::new(&model_order(inputs), |name| {
+        let style = inputs
+            .iter()
+            .find_map(|i| i.results.model(name))
+            .map(|m| m.style);
+        let oracle = inputs
+            .iter()
+            .any(|i| i.results.model_role(name) == poolbench_core::ModelRole::Oracle);
+        (style, oracle)
+    })
 }
 
 /// The models' order for a report of `inputs`: the first file's recorded order (else
@@ -166,7 +184,7 @@ impl Rendered {
 /// no-op tasks, the per-task overhead), and for I/O work the latency distribution and CPU
 /// against wall time.
 fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, ReportError> {
-    if g.worker_counts().is_empty() || g.workload == "fault" {
+    if g.worker_counts().is_empty() || g.role == WorkloadRole::TestingAid {
         return Ok(Vec::new());
     }
     let conditions = conditions.to_owned();
@@ -174,7 +192,7 @@ fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, Repo
         group: g,
         conditions: conditions.clone(),
     })?];
-    if g.workload == "noop" {
+    if g.role == WorkloadRole::OverheadProbe {
         charts.push(render(&chart::Overhead {
             group: g,
             conditions,

@@ -5,9 +5,9 @@
 //! are reported as indistinguishable, not as losers. The reason sentence follows from the kind
 //! of work and where the best W lies relative to the cores.
 
-use poolbench_core::WorkKind;
+use poolbench_core::{WorkKind, WorkloadRole};
 
-use crate::data::{Point, WorkloadGroup};
+use crate::data::{Point, Series, WorkloadGroup};
 use crate::stats::overlap;
 
 /// The finding for one workload.
@@ -29,7 +29,7 @@ pub struct Verdict {
 pub fn verdicts(groups: &[WorkloadGroup]) -> Vec<Verdict> {
     groups
         .iter()
-        .filter(|g| g.workload != "fault")
+        .filter(|g| g.role != WorkloadRole::TestingAid)
         .flat_map(|g| {
             (0..g.machines.len()).filter_map(move |machine| {
                 let one = g.for_machine(machine);
@@ -53,24 +53,23 @@ fn best(points: &[Point]) -> Option<&Point> {
 
 fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
     // On no-op tasks the sequential loop trivially wins (it dispatches nothing): compare pools.
-    let contenders = g
-        .series
-        .iter()
-        .filter(|s| g.workload != "noop" || s.model != "sequential");
-    let bests: Vec<(&str, &Point)> = contenders
-        .filter_map(|s| Some((s.model.as_str(), best(&s.points)?)))
+    let probe = g.role == WorkloadRole::OverheadProbe;
+    let contenders = g.series.iter().filter(|s| !probe || !s.oracle);
+    let bests: Vec<(&Series, &Point)> = contenders
+        .filter_map(|s| Some((s, best(&s.points)?)))
         .collect();
-    let &(fastest, winner) = bests
+    let &(fastest_series, winner) = bests
         .iter()
         .min_by(|a, b| a.1.median.total_cmp(&b.1.median))?;
+    let fastest = fastest_series.model.as_str();
     let indistinguishable = bests
         .iter()
-        .filter(|(model, p)| *model != fastest && overlap(p.ci, winner.ci))
-        .map(|(model, _)| model.to_string())
+        .filter(|(s, p)| s.model != fastest && overlap(p.ci, winner.ci))
+        .map(|(s, _)| s.model.clone())
         .collect();
     let core_word = if cores == 1 { "core" } else { "cores" };
     let reason = match g.kind {
-        _ if fastest == "sequential" => {
+        _ if fastest_series.oracle => {
             "Tasks this small finish before a pool can hand them out: dispatching them costs \
              more than the work, so running them one after another wins."
                 .to_owned()
@@ -81,7 +80,7 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
              (a thread, an async task or a process).",
             winner.workers
         ),
-        WorkKind::Cpu if g.workload == "noop" => {
+        WorkKind::Cpu if probe => {
             "No work at all: this compares the pools' dispatch cost per task (the sequential \
              loop, which dispatches nothing, is left out)."
                 .to_owned()
@@ -151,6 +150,7 @@ pub(crate) mod tests {
         WorkloadGroup {
             workload: "sum".into(),
             kind: WorkKind::Cpu,
+            role: WorkloadRole::Measured,
             experiment: None,
             params: "n=1".into(),
             tasks: 8,
@@ -165,6 +165,7 @@ pub(crate) mod tests {
                     model: m.into(),
                     machine: 0,
                     label: m.into(),
+                    oracle: m == "sequential",
                     points,
                 })
                 .collect(),
@@ -200,6 +201,7 @@ pub(crate) mod tests {
             ("tokio", vec![point(2, 2.0, (1.9, 2.1))]),
         ]);
         g.workload = "noop".into();
+        g.role = WorkloadRole::OverheadProbe;
         assert_eq!(verdicts(&[g])[0].fastest, "rayon");
     }
 

@@ -307,3 +307,77 @@ fn a_model_the_registry_does_not_know_still_charts_in_its_recorded_place() {
         poolbench_report::DEFAULT_MODEL_ORDER.map(String::from)
     );
 }
+
+/// The stroke colours of a chart's lines (`<polyline stroke="#rrggbb">`).
+fn line_colours(svg: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(svg).unwrap();
+    let mut colours: Vec<String> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("polyline"))
+        .filter_map(|n| n.attribute("stroke").map(str::to_owned))
+        .collect();
+    colours.sort();
+    colours.dedup();
+    colours
+}
+
+#[test]
+fn models_no_registry_knows_render_in_distinct_styles() {
+    let mut results = fixture();
+    results.model_order.clear();
+    results.models.clear();
+    let renamed = ["py-a", "py-b", "py-c", "py-d", "py-e", "py-f", "py-g"];
+    // Seven unknown models beside the oracle: each of the fixture's models, and copies.
+    let mut extra = Vec::new();
+    for cell in &results.results {
+        if let Some(i) = MODELS.iter().position(|m| *m == cell.model) {
+            for k in (i..renamed.len()).step_by(MODELS.len()) {
+                let mut copy = cell.clone();
+                copy.model = renamed[k].into();
+                copy.time.median_s = copy.time.median_s.map(|m| m * (1.0 + k as f64 / 10.0));
+                extra.push(copy);
+            }
+        }
+    }
+    results.results.retain(|c| c.model == "sequential");
+    results.results.extend(extra);
+    let book = poolbench_report::model_book(&one(results.clone()));
+    let styles: Vec<_> = renamed
+        .iter()
+        .map(|m| poolbench_report::with_models(&book, || poolbench_report::model_style(m)))
+        .collect();
+    for (i, a) in styles.iter().enumerate() {
+        for b in &styles[i + 1..] {
+            assert_ne!(a.colour, b.colour, "{styles:?}");
+        }
+    }
+    let files = poolbench_report::build(&one(results)).unwrap();
+    let svg = text_of(&files, "charts/time-vs-workers-sum.svg");
+    let colours = line_colours(&svg);
+    assert!(colours.len() >= renamed.len(), "{colours:?}");
+}
+
+#[test]
+fn a_recorded_style_and_role_are_what_the_report_uses() {
+    use poolbench_core::{Language, Marker, ModelRole, ModelStyle};
+    let mut results = fixture();
+    for cell in &mut results.results {
+        if cell.model == "tokio" {
+            cell.model = "py-pool".into();
+        }
+    }
+    results.models = vec![poolbench_results::ModelInfo {
+        name: "py-pool".into(),
+        language: Language::Python,
+        role: ModelRole::Model,
+        style: ModelStyle::new([1, 2, 3], Marker::Diamond),
+        summary: "a Python pool".into(),
+    }];
+    let files = poolbench_report::build(&one(results)).unwrap();
+    let svg = text_of(&files, "charts/time-vs-workers-sum.svg");
+    assert!(
+        line_colours(&svg).contains(&"#010203".to_owned()),
+        "recorded colour"
+    );
+    assert!(svg.contains("#010203"));
+}

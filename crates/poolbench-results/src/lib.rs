@@ -29,7 +29,7 @@ pub use cell::{
 };
 pub use environment::{Environment, PythonSide};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
-pub use results::{staged_file, write_atomic, ResultsFile, SCHEMA};
+pub use results::{staged_file, write_atomic, ModelInfo, ResultsFile, WorkloadRecord, SCHEMA};
 pub use sampling::Sampling;
 pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
 pub use table::{format_duration, in_unit, Table};

@@ -8,6 +8,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use poolbench_core::{Language, ModelRole, ModelStyle, WorkloadRole};
+
 use crate::noise::NoiseReport;
 use crate::{CellResult, Environment, Sampling};
 
@@ -35,6 +37,14 @@ pub struct ResultsFile {
     /// after them (absent in files from before it was recorded).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub model_order: Vec<String>,
+    /// What each model of the run is: language, role, colour and marker (absent in files from
+    /// before it was recorded; [`ResultsFile::model_role`] then falls back on the names of
+    /// that time).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub models: Vec<ModelInfo>,
+    /// What each workload of the run is for, and whether it needs the mock server.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<WorkloadRecord>,
     /// Finished cells, workload by workload.
     pub results: Vec<CellResult>,
 }
@@ -50,7 +60,37 @@ impl ResultsFile {
             sampling: None,
             noise: None,
             model_order: Vec::new(),
+            models: Vec::new(),
+            workloads: Vec::new(),
             results: Vec::new(),
+        }
+    }
+
+    /// What the file says of model `name`, if anything.
+    pub fn model(&self, name: &str) -> Option<&ModelInfo> {
+        self.models.iter().find(|m| m.name == name)
+    }
+
+    /// Model `name`'s role: as recorded, else as poolbench named its oracle before roles were
+    /// recorded (`sequential`).
+    pub fn model_role(&self, name: &str) -> ModelRole {
+        match self.model(name) {
+            Some(info) => info.role,
+            None => crate::upgrade::legacy_model_role(name),
+        }
+    }
+
+    /// Model `name`'s language: as recorded, else Rust (files from before Python models).
+    pub fn model_language(&self, name: &str) -> Language {
+        self.model(name).map_or(Language::Rust, |m| m.language)
+    }
+
+    /// Workload `name`'s role: as recorded, else as the names of the time before roles were
+    /// recorded say (`noop`: overhead probe, `fault`: testing aid).
+    pub fn workload_role(&self, name: &str) -> WorkloadRole {
+        match self.workloads.iter().find(|w| w.name == name) {
+            Some(record) => record.role,
+            None => crate::upgrade::legacy_workload_role(name),
         }
     }
 
@@ -59,6 +99,28 @@ impl ResultsFile {
         let json = serde_json::to_vec_pretty(self).map_err(std::io::Error::other)?;
         write_atomic(path, &json)
     }
+}
+
+/// One model of a run, as reports need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelInfo {
+    pub name: String,
+    pub language: Language,
+    pub role: ModelRole,
+    pub style: ModelStyle,
+    /// One line on what the model is.
+    #[serde(default)]
+    pub summary: String,
+}
+
+/// One workload of a run, as reports and the command line need it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkloadRecord {
+    pub name: String,
+    pub role: WorkloadRole,
+    /// Whether its tasks talk to the mock HTTP server (or a `--url`).
+    #[serde(default)]
+    pub needs_server: bool,
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the new one, never a

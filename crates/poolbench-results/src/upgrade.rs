@@ -6,6 +6,7 @@
 //! old histories, saved baselines and committed reference reports keep working with `compare`,
 //! `export`, `history` and `report`.
 
+use poolbench_core::{ModelRole, WorkloadRole};
 use serde_json::{Map, Value};
 
 /// The previous schema, which [`upgrade_v1`] reads.
@@ -104,6 +105,32 @@ fn group_cell(cell: &mut Map<String, Value>) {
         }
         cell.insert((*group).to_owned(), Value::Object(grouped));
     }
+}
+
+/// The oracle's name before results files recorded each model's role.
+const LEGACY_ORACLE: &str = "sequential";
+
+/// Workloads' roles before results files recorded them, by the names of that time.
+const LEGACY_WORKLOAD_ROLES: &[(&str, WorkloadRole)] = &[
+    ("noop", WorkloadRole::OverheadProbe),
+    ("fault", WorkloadRole::TestingAid),
+];
+
+/// A model's role in a file that does not record it.
+pub(crate) fn legacy_model_role(name: &str) -> ModelRole {
+    if name == LEGACY_ORACLE {
+        ModelRole::Oracle
+    } else {
+        ModelRole::Model
+    }
+}
+
+/// A workload's role in a file that does not record it.
+pub(crate) fn legacy_workload_role(name: &str) -> WorkloadRole {
+    LEGACY_WORKLOAD_ROLES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(WorkloadRole::Measured, |(_, role)| *role)
 }
 
 #[cfg(test)]

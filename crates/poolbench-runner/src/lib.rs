@@ -27,7 +27,8 @@ use poolbench_results::{environment, read, results, sampling, stats, table};
 
 pub use environment::Environment;
 pub use plan::{
-    CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, TASK_TIMEOUT_FACTOR,
+    CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, ORACLE,
+    TASK_TIMEOUT_FACTOR,
 };
 pub use poolbench_results::{CellResult, ContextSwitches, Percentiles};
 pub use presets::{find_preset, preset_names, Preset, PRESETS};

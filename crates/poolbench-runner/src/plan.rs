@@ -186,8 +186,9 @@ impl Plan {
     }
 }
 
-/// The model whose outputs every other model must reproduce.
-pub(crate) const ORACLE: &str = "sequential";
+/// The model whose outputs every other model must reproduce (recorded in results files as
+/// the model with the oracle role).
+pub const ORACLE: &str = "sequential";
 
 #[cfg(test)]
 mod tests {

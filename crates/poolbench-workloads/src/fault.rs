@@ -24,6 +24,8 @@ use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "fault",
     kind: WorkKind::Cpu,
+    role: poolbench_core::WorkloadRole::TestingAid,
+    needs_server: false,
     summary:
         "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
     default_tasks: 8,

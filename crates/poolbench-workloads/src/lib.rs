@@ -31,7 +31,7 @@ mod thumbnail;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use poolbench_core::{WorkKind, Workload, WorkloadError, WorkloadSpec};
+use poolbench_core::{WorkKind, Workload, WorkloadError, WorkloadRole, WorkloadSpec};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -78,6 +78,11 @@ pub struct Footprint {
 pub struct WorkloadInfo {
     pub name: &'static str,
     pub kind: WorkKind,
+    /// What the workload is for: measured work, an overhead probe or a testing aid.
+    pub role: WorkloadRole,
+    /// Whether its tasks talk to an HTTP server (`poolbench run` starts its mock server for
+    /// them, or points them at `--url`).
+    pub needs_server: bool,
     pub summary: &'static str,
     pub default_tasks: usize,
     default_params: fn() -> Map<String, Value>,
@@ -167,14 +172,14 @@ mod tests {
         };
         for info in WORKLOADS {
             let mut spec = WorkloadSpec::new(info.name, 2);
-            if info.name == "http" {
+            if info.needs_server {
                 // The only parameter without a usable default: where the server is.
                 spec = spec.with("url", "http://127.0.0.1:9");
             }
             let workload = build(&spec, &ctx).unwrap();
             assert_eq!(workload.kind(), info.kind);
             let mut params = workload.spec().params.clone();
-            if info.name == "http" {
+            if info.needs_server {
                 params.insert("url".into(), "".into());
             }
             assert_eq!(params, info.default_params(), "{}", info.name);

@@ -16,6 +16,8 @@ use crate::{defaults_of, params_only, BuildContext, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "noop",
     kind: WorkKind::Cpu,
+    role: poolbench_core::WorkloadRole::OverheadProbe,
+    needs_server: false,
     summary: "tasks that do nothing: the model's per-task overhead",
     default_tasks: 10_000,
     default_params: defaults_of::<NoopParams>,

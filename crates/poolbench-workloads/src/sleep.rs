@@ -24,6 +24,8 @@ use crate::{defaults_of, slowdown, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sleep",
     kind: WorkKind::Io,
+    role: poolbench_core::WorkloadRole::Measured,
+    needs_server: false,
     summary: "each task sleeps delay_ms: blocking std::thread::sleep or async tokio sleep (S6)",
     default_tasks: 16,
     default_params: defaults_of::<SleepParams>,

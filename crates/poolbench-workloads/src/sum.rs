@@ -22,6 +22,8 @@ use crate::{defaults_of, slowdown, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum",
     kind: WorkKind::Cpu,
+    role: poolbench_core::WorkloadRole::Measured,
+    needs_server: false,
     summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
     default_tasks: 32,
     default_params: defaults_of::<SumParams>,

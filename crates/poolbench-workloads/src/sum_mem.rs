@@ -22,6 +22,8 @@ use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "sum-mem",
     kind: WorkKind::Cpu,
+    role: poolbench_core::WorkloadRole::Measured,
+    needs_server: false,
     summary: "each task sums its slice of a shared in-memory u64 array (bandwidth-bound)",
     default_tasks: 8,
     default_params: defaults_of::<SumMemParams>,

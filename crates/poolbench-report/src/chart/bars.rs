@@ -52,7 +52,7 @@ impl Figure for BarsAtW<'_> {
         let names: Vec<String> = bars
             .iter()
             .map(|(s, p)| {
-                if s.model == "sequential" || g.is_merged() {
+                if s.oracle || g.is_merged() {
                     format!("{} (W={})", s.label, p.workers)
                 } else {
                     s.label.clone()

@@ -180,7 +180,7 @@ fn draw_side_legend<DB: DrawingBackend>(
         .series
         .iter()
         .map(|s| s.model.as_str())
-        .filter(|m| with_sequential || *m != "sequential")
+        .filter(|m| with_sequential || !super::is_oracle(m))
         .collect();
     models.dedup();
     let row = 24;

@@ -5,14 +5,16 @@ use plotters::element::{Drawable, PointCollection};
 use plotters::prelude::*;
 use plotters_backend::{BackendCoord, DrawingErrorKind};
 
-use super::{model_colour, model_index};
+use poolbench_core::Marker;
 
-/// A model's marker at one point: filled circle, triangle, hollow circle or cross by its
-/// registry position, in its colour.
+use super::{model_colour, model_style};
+
+/// A model's marker at one point, in its colour and of its shape (see
+/// [`poolbench_core::ModelStyle`]): filled circle, triangle, ring, cross, square or diamond.
 #[derive(Debug, Clone)]
 pub struct ModelMarker<Coord> {
     at: Coord,
-    shape: usize,
+    shape: Marker,
     colour: RGBColor,
 }
 
@@ -20,7 +22,7 @@ impl<Coord> ModelMarker<Coord> {
     pub fn new(at: Coord, model: &str) -> Self {
         Self {
             at,
-            shape: model_index(model) % 4,
+            shape: model_style(model).marker,
             colour: model_colour(model),
         }
     }
@@ -44,10 +46,23 @@ impl<Coord, DB: DrawingBackend> Drawable<DB> for ModelMarker<Coord> {
     ) -> Result<(), DrawingErrorKind<DB::ErrorType>> {
         let (filled, outline) = (self.colour.filled(), self.colour.stroke_width(3));
         match self.shape {
-            0 => Circle::new((), 6, filled).draw(points, backend, parent),
-            1 => TriangleMarker::new((), 8, filled).draw(points, backend, parent),
-            2 => Circle::new((), 6, outline).draw(points, backend, parent),
-            _ => Cross::new((), 6, outline).draw(points, backend, parent),
+            Marker::Circle => Circle::new((), 6, filled).draw(points, backend, parent),
+            Marker::Triangle => TriangleMarker::new((), 8, filled).draw(points, backend, parent),
+            Marker::Ring => Circle::new((), 6, outline).draw(points, backend, parent),
+            Marker::Cross => Cross::new((), 6, outline).draw(points, backend, parent),
+            Marker::Square => {
+                for (x, y) in points {
+                    backend.draw_rect((x - 5, y - 5), (x + 5, y + 5), &filled, true)?;
+                }
+                Ok(())
+            }
+            Marker::Diamond => {
+                for (x, y) in points {
+                    let corners = [(x, y - 7), (x + 7, y), (x, y + 7), (x - 7, y)];
+                    backend.fill_polygon(corners, &filled)?;
+                }
+                Ok(())
+            }
         }
     }
 }

@@ -21,6 +21,8 @@ mod trend;
 
 use plotters::prelude::*;
 
+use poolbench_core::{Marker, ModelStyle};
+
 use crate::data::Series;
 
 pub use bars::BarsAtW;
@@ -65,53 +67,140 @@ pub const DEFAULT_MODEL_ORDER: [&str; 11] = [
     "process-spawn",
 ];
 
-thread_local! {
-    /// The order charts on this thread draw models in (see [`with_model_order`]).
-    static MODEL_ORDER: std::cell::RefCell<Option<Vec<String>>> =
-        const { std::cell::RefCell::new(None) };
+/// The colours and markers of [`DEFAULT_MODEL_ORDER`], for results files that do not record
+/// their models' styles (written before styles travelled with the results).
+const LEGACY_PALETTE: [[u8; 3]; 11] = [
+    [80, 80, 80],    // sequential: grey
+    [214, 39, 40],   // thread-per-task: red
+    [31, 119, 180],  // handrolled: blue
+    [255, 127, 14],  // threadpool: orange
+    [44, 160, 44],   // rayon: green
+    [148, 103, 189], // crossbeam: purple
+    [23, 190, 207],  // tokio: cyan
+    [140, 86, 75],   // tokio-blocking: brown
+    [227, 119, 194], // process: pink
+    [188, 189, 34],  // process-fork: olive
+    [0, 0, 128],     // process-spawn: navy
+];
+
+/// How a report draws and treats its models: their order, each one's colour and marker, and
+/// which is the oracle. Built from what the results files record ([`ModelBook::new`]), so a
+/// model this poolbench does not know is drawn as its file says.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelBook {
+    entries: Vec<BookEntry>,
 }
 
-/// Runs `draw` with `order` as the models' order: each model's colour and marker are those of
-/// its place in it, and a model not in it goes after every one that is.
-pub fn with_model_order<R>(order: &[String], draw: impl FnOnce() -> R) -> R {
-    let previous = MODEL_ORDER.with(|o| o.replace(Some(order.to_vec())));
+#[derive(Debug, Clone, PartialEq)]
+struct BookEntry {
+    name: String,
+    style: ModelStyle,
+    oracle: bool,
+}
+
+impl ModelBook {
+    /// Models in `order`, each with the style and role `describe` gives (`None`: the style
+    /// of its place in [`DEFAULT_MODEL_ORDER`] for a model of that list, else a generated
+    /// one distinct from every other; the role poolbench's oracle had before roles were
+    /// recorded).
+    pub fn new(order: &[String], describe: impl Fn(&str) -> (Option<ModelStyle>, bool)) -> Self {
+        let entries = order
+            .iter()
+            .enumerate()
+            .map(|(index, name)| {
+                let (style, oracle) = describe(name);
+                BookEntry {
+                    name: name.clone(),
+                    style: style.unwrap_or_else(|| legacy_style(name, index)),
+                    oracle,
+                }
+            })
+            .collect();
+        Self { entries }
+    }
+
+    /// The book for files that record no styles: `order`, legacy styles, `sequential` the
+    /// oracle.
+    pub fn legacy(order: &[String]) -> Self {
+        Self::new(order, |name| (None, name == DEFAULT_MODEL_ORDER[0]))
+    }
+
+    fn entry(&self, model: &str) -> Option<(usize, &BookEntry)> {
+        self.entries
+            .iter()
+            .enumerate()
+            .find(|(_, e)| e.name == model)
+    }
+}
+
+/// The style a model had by its place in [`DEFAULT_MODEL_ORDER`], else a generated one (by
+/// its place in the report's order, past the legacy palette so as not to repeat it).
+fn legacy_style(name: &str, index: usize) -> ModelStyle {
+    match DEFAULT_MODEL_ORDER.iter().position(|m| *m == name) {
+        Some(i) => ModelStyle::new(LEGACY_PALETTE[i], Marker::ALL[i % 4]),
+        None => ModelStyle::generated(index + LEGACY_PALETTE.len()),
+    }
+}
+
+thread_local! {
+    /// The book charts on this thread draw models by (see [`with_models`]).
+    static BOOK: std::cell::RefCell<Option<ModelBook>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `draw` with `book` in force: each model's colour, marker, place and role are its
+/// entry's, and a model not in it goes after every one that is.
+pub fn with_models<R>(book: &ModelBook, draw: impl FnOnce() -> R) -> R {
+    let previous = BOOK.with(|b| b.replace(Some(book.clone())));
     let result = draw();
-    MODEL_ORDER.with(|o| *o.borrow_mut() = previous);
+    BOOK.with(|b| *b.borrow_mut() = previous);
     result
 }
 
-/// The fixed colour of a model (by its place in the order), so a model looks the same
-/// everywhere.
+/// [`with_models`] for an order alone, with legacy styles.
+pub fn with_model_order<R>(order: &[String], draw: impl FnOnce() -> R) -> R {
+    with_models(&ModelBook::legacy(order), draw)
+}
+
+/// What the book in force (else poolbench's default order) says of `model`: its place, and
+/// its entry if it has one.
+fn look_up<R>(model: &str, read: impl FnOnce(usize, Option<&BookEntry>) -> R) -> R {
+    BOOK.with(|book| match book.borrow().as_ref() {
+        Some(book) => match book.entry(model) {
+            Some((index, entry)) => read(index, Some(entry)),
+            None => read(book.entries.len(), None),
+        },
+        None => {
+            let default = ModelBook::legacy(&DEFAULT_MODEL_ORDER.map(String::from));
+            match default.entry(model) {
+                Some((index, entry)) => read(index, Some(entry)),
+                None => read(default.entries.len(), None),
+            }
+        }
+    })
+}
+
+/// A model's style: its entry's, or for a model in no entry a generated one.
+pub fn model_style(model: &str) -> ModelStyle {
+    look_up(model, |index, entry| {
+        entry.map_or_else(|| legacy_style(model, index), |e| e.style)
+    })
+}
+
+/// The fixed colour of a model, so a model looks the same everywhere.
 pub fn model_colour(model: &str) -> RGBColor {
-    const PALETTE: [RGBColor; 16] = [
-        RGBColor(80, 80, 80),    // sequential: grey
-        RGBColor(214, 39, 40),   // thread-per-task: red
-        RGBColor(31, 119, 180),  // handrolled: blue
-        RGBColor(255, 127, 14),  // threadpool: orange
-        RGBColor(44, 160, 44),   // rayon: green
-        RGBColor(148, 103, 189), // crossbeam: purple
-        RGBColor(23, 190, 207),  // tokio: cyan
-        RGBColor(140, 86, 75),   // tokio-blocking: brown
-        RGBColor(227, 119, 194), // process: pink
-        RGBColor(188, 189, 34),  // process-fork: olive
-        RGBColor(0, 0, 128),     // process-spawn: navy
-        RGBColor(128, 0, 0),     // and for models a newer poolbench adds: maroon,
-        RGBColor(0, 128, 128),   // teal,
-        RGBColor(255, 0, 255),   // magenta,
-        RGBColor(128, 128, 0),   // dark olive,
-        RGBColor(0, 0, 0),       // then black.
-    ];
-    PALETTE[model_index(model).min(PALETTE.len() - 1)]
+    let [r, g, b] = model_style(model).colour;
+    RGBColor(r, g, b)
 }
 
 /// The model's place in the order in force (unknown models go last).
 pub fn model_index(model: &str) -> usize {
-    MODEL_ORDER.with(|order| match order.borrow().as_deref() {
-        Some(order) => order.iter().position(|m| m == model).unwrap_or(order.len()),
-        None => DEFAULT_MODEL_ORDER
-            .iter()
-            .position(|m| *m == model)
-            .unwrap_or(DEFAULT_MODEL_ORDER.len()),
+    look_up(model, |index, _| index)
+}
+
+/// Whether `model` is the run's oracle (the sequential reference).
+pub fn is_oracle(model: &str) -> bool {
+    look_up(model, |_, entry| {
+        entry.map_or(model == DEFAULT_MODEL_ORDER[0], |e| e.oracle)
     })
 }
 

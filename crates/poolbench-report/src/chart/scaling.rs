@@ -85,7 +85,7 @@ impl Figure for TimeVsWorkers<'_> {
                     .map_err(|e| e.to_string())?;
             }
         }
-        for series in g.series.iter().filter(|s| s.model != "sequential") {
+        for series in g.series.iter().filter(|s| !s.oracle) {
             let points = series
                 .points
                 .iter()
@@ -115,7 +115,7 @@ pub(super) fn ideal_points(g: &WorkloadGroup, machine: usize) -> Vec<(f64, f64)>
             let ideal = g
                 .series
                 .iter()
-                .filter(|s| s.model != "sequential" && s.machine == machine)
+                .filter(|s| !s.oracle && s.machine == machine)
                 .flat_map(|s| s.points.iter())
                 .find(|p| p.workers == w)?
                 .ideal?;

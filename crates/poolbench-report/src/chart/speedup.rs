@@ -88,7 +88,7 @@ impl Figure for SpeedupVsWorkers<'_> {
                 .draw_series(LineStyle::IDEAL.series(ideal))
                 .map_err(|e| e.to_string())?;
         }
-        for series in g.series.iter().filter(|s| s.model != "sequential") {
+        for series in g.series.iter().filter(|s| !s.oracle) {
             let points = series
                 .points
                 .iter()

@@ -42,6 +42,8 @@ use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "http",
     kind: WorkKind::Io,
+    role: poolbench_core::WorkloadRole::Measured,
+    needs_server: true,
     summary: "GET /item/i from the mock server (or any url) and verify the body; save=true writes it to a file (S1, S8)",
     default_tasks: 16,
     default_params: defaults_of::<HttpParams>,

@@ -41,6 +41,8 @@ use crate::{defaults_of, BuildContext, Footprint, WorkloadInfo};
 pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     name: "thumbnail",
     kind: WorkKind::Cpu,
+    role: poolbench_core::WorkloadRole::Measured,
+    needs_server: false,
     summary: "read a JPEG, decode (reduced scale, as Pillow, or full), Lanczos3-resize to fit 75x75, encode, write (S2)",
     default_tasks: 16,
     default_params: defaults_of::<ThumbnailParams>,
