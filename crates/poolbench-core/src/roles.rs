@@ -79,7 +79,7 @@ impl ModelStyle {
     /// angle (no two of the first dozens alike), markers in turn.
     pub fn generated(index: usize) -> Self {
         let hue = (index as f64 * 137.507_764) % 360.0;
-        let (s, l) = (0.65, if index % 2 == 0 { 0.38 } else { 0.5 });
+        let (s, l) = (0.65, if index.is_multiple_of(2) { 0.38 } else { 0.5 });
         let c = (1.0 - (2.0 * l - 1.0f64).abs()) * s;
         let h = hue / 60.0;
         let x = c * (1.0 - (h % 2.0 - 1.0).abs());
