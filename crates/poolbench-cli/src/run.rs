@@ -240,9 +240,12 @@ fn model_records(plan: &Plan) -> Vec<ModelInfo> {
                     language: model.language(),
                     role: if model.name() == poolbench_runner::ORACLE {
                         ModelRole::Oracle
+                    } else if model.ignores_workers() {
+                        ModelRole::Baseline
                     } else {
                         ModelRole::Model
                     },
+                    workers: Some(model.worker_kind()),
                     style: poolbench_models::model_style(model),
                     summary: model.summary().to_owned(),
                 });

@@ -38,7 +38,7 @@ pub use item::{item_body, ItemBody};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use phases::{PhaseClock, PhaseTimes, MOST_PHASES};
-pub use roles::{Language, Marker, ModelRole, ModelStyle, WorkloadRole};
+pub use roles::{Language, Marker, ModelRole, ModelStyle, WorkerKind, WorkloadRole};
 pub use slots::OutcomeSlots;
 pub use stop::{request_stop, stop_flag, stop_requested};
 pub use system::{

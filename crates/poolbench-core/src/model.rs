@@ -53,6 +53,15 @@ pub trait Model: Send + Sync + std::fmt::Debug {
         false
     }
 
+    /// What runs the model's tasks: the caller, threads, async tasks or processes.
+    fn worker_kind(&self) -> crate::WorkerKind {
+        if self.uses_processes() {
+            crate::WorkerKind::Processes
+        } else {
+            crate::WorkerKind::Threads
+        }
+    }
+
     /// The language the model's tasks run in.
     fn language(&self) -> crate::Language {
         crate::Language::Rust

@@ -34,9 +34,38 @@ pub enum ModelRole {
     /// The sequential reference: every other model's outputs are checked against its, and
     /// speedups are relative to its time. Runs at W = 1 only.
     Oracle,
+    /// One task at a time in another language (a plain Python loop): that language's own
+    /// sequential time. Runs at W = 1 only.
+    Baseline,
     /// A model being compared.
     #[default]
     Model,
+}
+
+/// What runs a model's tasks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum WorkerKind {
+    /// The calling thread, one task after another.
+    Caller,
+    /// Operating-system threads of one process (in Python: under one GIL).
+    #[default]
+    Threads,
+    /// Async tasks multiplexed on a few threads.
+    AsyncTasks,
+    /// Separate processes, each with its own memory (in Python: its own interpreter and GIL).
+    Processes,
+}
+
+impl std::fmt::Display for WorkerKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            WorkerKind::Caller => "the calling thread",
+            WorkerKind::Threads => "threads",
+            WorkerKind::AsyncTasks => "async tasks",
+            WorkerKind::Processes => "processes",
+        })
+    }
 }
 
 /// The shape a chart marks a model's points with.

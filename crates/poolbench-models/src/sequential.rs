@@ -29,6 +29,14 @@ impl Model for Sequential {
         ModelError::check_workers(workers)?;
         Ok(Box::new(SequentialPool))
     }
+
+    fn ignores_workers(&self) -> bool {
+        true
+    }
+
+    fn worker_kind(&self) -> poolbench_core::WorkerKind {
+        poolbench_core::WorkerKind::Caller
+    }
 }
 
 struct SequentialPool;

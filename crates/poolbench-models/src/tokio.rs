@@ -46,6 +46,10 @@ impl Model for Tokio {
         "async tasks on a multi-thread runtime of min(W, cores) threads, W in flight"
     }
 
+    fn worker_kind(&self) -> poolbench_core::WorkerKind {
+        poolbench_core::WorkerKind::AsyncTasks
+    }
+
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {
         ModelError::check_workers(workers)?;
         let runtime = tokio::runtime::Builder::new_multi_thread()

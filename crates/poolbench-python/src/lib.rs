@@ -21,7 +21,7 @@ mod env;
 mod helper;
 mod pool;
 
-use poolbench_core::{Language, Marker, Model, ModelError, ModelStyle, Pool};
+use poolbench_core::{Language, Marker, Model, ModelError, ModelStyle, Pool, WorkerKind};
 
 pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
 pub use helper::HELPER_SOURCE;
@@ -118,6 +118,14 @@ impl Model for PythonModel {
 
     fn language(&self) -> Language {
         Language::Python
+    }
+
+    fn worker_kind(&self) -> WorkerKind {
+        match (self.pool, self.processes) {
+            ("sequential", _) => WorkerKind::Caller,
+            (_, true) => WorkerKind::Processes,
+            (_, false) => WorkerKind::Threads,
+        }
     }
 
     fn ignores_workers(&self) -> bool {

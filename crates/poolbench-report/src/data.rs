@@ -7,8 +7,8 @@
 //! compares machines as well as models.
 
 use crate::params::params_text;
-use poolbench_core::{ModelRole, WorkKind, WorkloadRole};
-use poolbench_results::{CellResult, Percentiles, ResultsFile};
+use poolbench_core::{Language, ModelRole, WorkKind, WorkerKind, WorkloadRole};
+use poolbench_results::{CellResult, Percentiles, PhaseMean, ResultsFile};
 
 use crate::stats::cell_ci;
 
@@ -85,6 +85,10 @@ pub struct Point {
     pub cpu_user_system: Option<(f64, f64)>,
     /// poolbench's own peak resident set during the cell.
     pub self_peak_rss_bytes: Option<u64>,
+    /// Each phase's mean time per task (thumbnail: read, decode, resize, encode, write).
+    pub phases: Option<Vec<PhaseMean>>,
+    /// Task indices in the order they finished, in one batch (batches of up to 64 tasks).
+    pub completion_order: Option<Vec<usize>>,
 }
 
 /// One model's cells on one machine, by increasing worker count.
@@ -97,6 +101,12 @@ pub struct Series {
     pub label: String,
     /// Whether the model is the run's oracle (the sequential reference, at W = 1 only).
     pub oracle: bool,
+    /// The language the model's tasks run in.
+    pub language: Language,
+    /// Its role (oracle, another language's one-at-a-time baseline, or a model).
+    pub role: ModelRole,
+    /// What runs its tasks, when the results file says.
+    pub worker_kind: Option<WorkerKind>,
     pub points: Vec<Point>,
 }
 
@@ -275,6 +285,9 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                         cell.model.clone()
                     },
                     oracle: input.results.model_role(&cell.model) == ModelRole::Oracle,
+                    language: input.results.model_language(&cell.model),
+                    role: input.results.model_role(&cell.model),
+                    worker_kind: input.results.model_workers(&cell.model),
                     points: vec![point],
                 }),
             }
@@ -368,6 +381,8 @@ fn point(cell: &CellResult) -> Option<Point> {
         peak_rss_bytes: cell.cost.peak_rss_bytes,
         cpu_user_system: cell.cost.cpu_user_s.zip(cell.cost.cpu_system_s),
         self_peak_rss_bytes: cell.cost.self_peak_rss_bytes,
+        phases: cell.per_task.phases.clone(),
+        completion_order: cell.per_task.completion_order.clone(),
     })
 }
 
@@ -381,6 +396,9 @@ mod tests {
             machine: 0,
             label: model.into(),
             oracle: model == "sequential",
+            language: Language::Rust,
+            role: ModelRole::Model,
+            worker_kind: None,
             points: workers
                 .iter()
                 .map(|&w| crate::verdict::tests::point(w, 1.0, (1.0, 1.0)))

@@ -10,6 +10,7 @@
 //! each (model, machine) pair is a series of its own, labelled by machine.
 
 pub mod agreement;
+pub mod articles;
 mod chart;
 pub mod compare;
 mod data;
@@ -142,21 +143,36 @@ fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         });
     }
     let verdicts = verdicts(&groups);
+    let (article_files, article_charts) = articles::pages(inputs, &sections, &conditions)?;
+    let has_articles = !article_files.is_empty();
+    let mut markdown = text::markdown(inputs, &sections, &verdicts, formats);
+    if has_articles {
+        markdown.insert_str(
+            markdown.find("\n\n").map_or(0, |i| i + 2),
+            "**[The articles, re-measured](articles.md)**: each seed experiment with its \
+             article's figure, Python's pools and the Rust models.\n\n",
+        );
+    }
     let mut files = vec![
         ReportFile {
             path: "index.html".into(),
-            bytes: text::html(inputs, &sections, &verdicts).into_bytes(),
+            bytes: text::html(inputs, &sections, &verdicts, has_articles).into_bytes(),
         },
         ReportFile {
             path: "README.md".into(),
-            bytes: text::markdown(inputs, &sections, &verdicts, formats).into_bytes(),
+            bytes: markdown.into_bytes(),
         },
         ReportFile {
             path: "results.csv".into(),
             bytes: text::csv(inputs).into_bytes(),
         },
     ];
-    for chart in sections.into_iter().flat_map(|s| s.charts) {
+    files.extend(article_files);
+    for chart in sections
+        .into_iter()
+        .flat_map(|s| s.charts)
+        .chain(article_charts)
+    {
         files.extend(chart.into_files(formats)?);
     }
     Ok(files)
@@ -192,6 +208,13 @@ fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, Repo
         group: g,
         conditions: conditions.clone(),
     })?];
+    let phases = chart::Phases {
+        group: g,
+        conditions: conditions.clone(),
+    };
+    if phases.has_data() {
+        charts.push(render(&phases)?);
+    }
     if g.role == WorkloadRole::OverheadProbe {
         charts.push(render(&chart::Overhead {
             group: g,

@@ -226,20 +226,34 @@ pub fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// `index.html`: self-contained (charts inline as SVG), readable on a projector.
-pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> String {
+/// The start of an HTML page of the report, up to and including `<body>`: its title and the
+/// report's style (large type, readable on a projector).
+pub(crate) fn page_head(title: &str) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>poolbench report</title>\
+         <title>{}</title>\
          <style>body{{font-family:sans-serif;font-size:20px;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}}\
          table{{border-collapse:collapse;margin:1em 0;font-size:17px}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}\
          td:first-child,th:first-child{{text-align:left}}svg,figure img{{max-width:100%;height:auto}}figure{{margin:1em 0}}code,pre{{background:#f4f4f4}}\
          pre{{overflow-x:auto;font-size:15px}}li{{margin:.5em 0}}summary{{cursor:pointer;margin:.5em 0}}\
-         nav a{{margin-right:1em}}.warning{{background:#fff3cd;border-left:6px solid #c58a00;padding:.5em 1em}}</style></head><body>"
+         nav a{{margin-right:1em}}.warning{{background:#fff3cd;border-left:6px solid #c58a00;padding:.5em 1em}}</style></head><body>",
+        escape(title)
     );
+    h
+}
+
+/// `index.html`: charts shown from `charts/*.svg`, readable on a projector. With
+/// `articles`, a link to the seed experiments' pages.
+pub fn html(
+    inputs: &[Input],
+    sections: &[Section],
+    verdicts: &[Verdict],
+    articles: bool,
+) -> String {
+    let mut h = page_head("poolbench report");
     let _ = write!(
         h,
         "<h1>poolbench report</h1><p>{}</p>",
@@ -261,6 +275,13 @@ pub fn html(inputs: &[Input], sections: &[Section], verdicts: &[Verdict]) -> Str
             "<p>Command{}: <code>{}</code></p>",
             escape(&merged_suffix(inputs, input)),
             escape(&input.results.environment.command_line.join(" "))
+        );
+    }
+    if articles {
+        let _ = write!(
+            h,
+            "<p><b><a href=\"articles/index.html\">The articles, re-measured</a></b>: each seed \
+             experiment with its article's figure, Python's pools and the Rust models.</p>"
         );
     }
     let _ = write!(h, "<nav>");

@@ -115,7 +115,6 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::data::Series;
 
     pub(crate) fn point(workers: usize, median: f64, ci: (f64, f64)) -> Point {
         Point {
@@ -143,6 +142,8 @@ pub(crate) mod tests {
             peak_rss_bytes: None,
             cpu_user_system: None,
             self_peak_rss_bytes: None,
+            phases: None,
+            completion_order: None,
         }
     }
 
@@ -166,6 +167,9 @@ pub(crate) mod tests {
                     machine: 0,
                     label: m.into(),
                     oracle: m == "sequential",
+                    language: poolbench_core::Language::Rust,
+                    role: poolbench_core::ModelRole::Model,
+                    worker_kind: None,
                     points,
                 })
                 .collect(),

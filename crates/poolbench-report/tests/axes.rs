@@ -80,14 +80,17 @@ fn assert_readable(chart: &str, axis: &str, labels: &[String]) {
 
 #[test]
 fn every_numeric_axis_has_three_labels_in_one_precision() {
-    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let mut files = poolbench_report::build(&one(fixture())).unwrap();
+    files.extend(poolbench_report::build(&one(common::seeds_fixture())).unwrap());
     let mut checked = 0;
     for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
         let svg = String::from_utf8(file.bytes.clone()).unwrap();
         let (y, x) = axis_labels(&svg);
         let chart = file.path.as_str();
         // Bar charts have the models on their y axis; every other axis is numeric.
-        let categories = chart.contains("models-at") || chart.contains("overhead-per-task");
+        let categories = chart.contains("models-at")
+            || chart.contains("overhead-per-task")
+            || chart.contains("phases-");
         if !categories {
             assert_readable(chart, "y", &y);
         }
@@ -238,7 +241,8 @@ fn text_box(node: &roxmltree::Node) -> Option<[f64; 4]> {
 
 #[test]
 fn no_two_texts_overlap() {
-    let files = poolbench_report::build(&one(fixture())).unwrap();
+    let mut files = poolbench_report::build(&one(fixture())).unwrap();
+    files.extend(poolbench_report::build(&one(common::seeds_fixture())).unwrap());
     for file in files.iter().filter(|f| f.path.ends_with(".svg")) {
         let svg = String::from_utf8(file.bytes.clone()).unwrap();
         let doc = roxmltree::Document::parse(&svg).unwrap();

@@ -370,6 +370,7 @@ fn a_recorded_style_and_role_are_what_the_report_uses() {
         name: "py-pool".into(),
         language: Language::Python,
         role: ModelRole::Model,
+        workers: None,
         style: ModelStyle::new([1, 2, 3], Marker::Diamond),
         summary: "a Python pool".into(),
     }];

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use poolbench_core::{Language, ModelRole, ModelStyle, WorkloadRole};
+use poolbench_core::{Language, ModelRole, ModelStyle, WorkerKind, WorkloadRole};
 
 use crate::noise::NoiseReport;
 use crate::{CellResult, Environment, Sampling};
@@ -80,6 +80,11 @@ impl ResultsFile {
         }
     }
 
+    /// What runs model `name`'s tasks, when the file says.
+    pub fn model_workers(&self, name: &str) -> Option<WorkerKind> {
+        self.model(name).and_then(|m| m.workers)
+    }
+
     /// Model `name`'s language: as recorded, else Rust (files from before Python models).
     pub fn model_language(&self, name: &str) -> Language {
         self.model(name).map_or(Language::Rust, |m| m.language)
@@ -107,6 +112,9 @@ pub struct ModelInfo {
     pub name: String,
     pub language: Language,
     pub role: ModelRole,
+    /// What runs its tasks (absent in files from before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workers: Option<WorkerKind>,
     pub style: ModelStyle,
     /// One line on what the model is.
     #[serde(default)]

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use poolbench_core::{Model, WorkloadSpec};
+use poolbench_core::{Language, Model, WorkloadSpec};
 
 use crate::Sampling;
 
@@ -13,6 +13,9 @@ pub struct PlanEntry {
     pub workers: Vec<usize>,
     /// Which experiment this entry replicates (e.g. `S6`), shown in reports.
     pub experiment: Option<String>,
+    /// The Python models that replicate the experiment (the pools its article uses), when
+    /// the plan has Python models; `None`: every one that can run the workload.
+    pub python_models: Option<Vec<&'static str>>,
 }
 
 impl PlanEntry {
@@ -22,7 +25,24 @@ impl PlanEntry {
             spec,
             workers: workers.to_vec(),
             experiment: None,
+            python_models: None,
         }
+    }
+
+    /// The same entry run by these Python models only (when the plan has Python models).
+    pub fn python(mut self, models: &[&'static str]) -> Self {
+        self.python_models = Some(models.to_vec());
+        self
+    }
+
+    /// Whether the plan's `model` has a cell on this entry: a Rust model always, a Python one
+    /// if the entry lists it or lists none.
+    pub fn includes(&self, model: &dyn Model) -> bool {
+        model.language() != Language::Python
+            || self
+                .python_models
+                .as_ref()
+                .is_none_or(|list| list.contains(&model.name()))
     }
 
     /// The same entry labelled as replicating `experiment`.
@@ -140,11 +160,12 @@ impl Plan {
     /// run its workload, at every one of the entry's worker counts (at W = 1 only for a
     /// model that ignores W), in registry order.
     pub fn cells_of(&self, entry: usize) -> Vec<CellId> {
-        let workers = &self.entries[entry].workers;
-        let workload = &self.entries[entry].spec.name;
+        let this = &self.entries[entry];
+        let workers = &this.workers;
+        let workload = &this.spec.name;
         self.models
             .iter()
-            .filter(|m| m.name() != ORACLE && m.runs(workload))
+            .filter(|m| m.name() != ORACLE && m.runs(workload) && this.includes(**m))
             .flat_map(|&model| {
                 let counts: &[usize] = if model.ignores_workers() {
                     &[1]

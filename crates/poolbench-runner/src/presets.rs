@@ -60,7 +60,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "seeds",
-        summary: "the seed articles' experiments S1, S2, S4-S7 with their pool sizes, scaled to run in ~4 min on 2 cores",
+        summary: "the seed articles' experiments S1-S8 with their pool sizes, scaled to run in ~4 min on 2 cores; with --with-python, each beside the Python pools its article uses (~6 min)",
         entries: seeds,
         workers: QUICK_WORKERS,
         repeat: 6,
@@ -188,45 +188,85 @@ fn s1() -> Vec<PlanEntry> {
 }
 
 /// The experiments of `../shared/seeds/EXPERIMENTS.md` that have a measurable claim, with the
-/// articles' pool sizes. Times are scaled down so the preset stays short; the label says by
-/// how much. Not here: S3 (completion order, no timing: the process pool's `run_unordered`
-/// tests cover it), S8 (download-then-write has no workload yet) and S9 (exceptions and
+/// articles' pool sizes, each with the Python pools its article uses (they run with
+/// `--with-python`; `py-sequential` is Python's own one-at-a-time baseline). Times are scaled
+/// down so the preset stays short; the label says by how much. Not here: S9 (exceptions and
 /// timeouts: the fault tests cover them, and failing tasks are not a timing experiment).
 fn seeds() -> Vec<PlanEntry> {
+    const THREADS: &[&str] = &["py-thread-executor"];
+    const BOTH_EXECUTORS: &[&str] = &["py-thread-executor", "py-process-executor"];
     vec![
         // S1: 16 URLs, 14.4 s on one thread in the article; 45 ms each makes 0.72 s (20x less).
         PlanEntry::new(
             WorkloadSpec::new("http", 16).with("latency", "45"),
             S1_WORKERS,
         )
-        .experiment("S1 (scaled 20x)"),
-        // S2: 75x75 antialiased thumbnails; 32 synthetic 640x480 photos instead of 6,000.
+        .experiment("S1 (scaled 20x)")
+        .python(&["py-sequential", "py-dummy-pool", "py-thread-executor"]),
+        // S2: 75x75 antialiased thumbnails; 32 synthetic 640x480 photos instead of 6,000,
+        // decoded at reduced scale in both languages (Pillow's thumbnail() does).
         PlanEntry::new(
             WorkloadSpec::new("thumbnail", 32).with("max_side", 75),
             &[1, 2, 4, 8],
         )
-        .experiment("S2 (32 of 6,000 images)"),
+        .experiment("S2 (32 of 6,000 images)")
+        .python(&[
+            "py-sequential",
+            "py-pool",
+            "py-process-executor",
+            "py-dummy-pool",
+        ]),
+        // S3: ThreadPool(5).imap_unordered: results in completion order. Ten waits of
+        // 40 ms ± 80 %, so that tasks finish out of order.
+        PlanEntry::new(
+            WorkloadSpec::new("sleep", 10)
+                .with("delay_ms", 40.0)
+                .with("jitter", 0.8),
+            &[5],
+        )
+        .experiment("S3 (completion order, pool of 5)")
+        .python(&["py-imap-unordered", "py-thread-executor"]),
         // S4: download 3 pages with 3 threads; square 5 numbers with 4 processes.
         PlanEntry::new(WorkloadSpec::new("http", 3).with("latency", "100"), &[1, 3])
-            .experiment("S4 (3 pages, 3 threads)"),
+            .experiment("S4 (3 pages, 3 threads)")
+            .python(THREADS),
         PlanEntry::new(WorkloadSpec::new("sum", 5).with("n", 1_000), &[1, 4])
-            .experiment("S4 (5 tiny tasks, 4 workers)"),
-        // S5: one worker per core for CPU-bound work, more for I/O-bound work.
+            .experiment("S4 (5 tiny tasks, 4 workers)")
+            .python(&["py-pool"]),
+        // S5: one worker per core for CPU-bound work, more for I/O-bound work (Rust only: the
+        // rule is about pools in general, and S7 shows Python's side of it).
         PlanEntry::new(
             WorkloadSpec::new("sum", 16).with("n", 2_000_000),
             &[1, 2, 4, 8, 16],
         )
-        .experiment("S5 (CPU-bound: workers vs cores)"),
+        .experiment("S5 (CPU-bound: workers vs cores)")
+        .python(&[]),
         PlanEntry::new(
             WorkloadSpec::new("sleep", 16).with("delay_ms", 10.0),
             &[1, 2, 4, 8, 16],
         )
-        .experiment("S5 (I/O-bound: workers vs cores)"),
+        .experiment("S5 (I/O-bound: workers vs cores)")
+        .python(&[]),
         // S6: 5 tasks of sleep(2) on 3 workers, ideal 4 s; 200 ms each makes 0.4 s (10x less).
         PlanEntry::new(WorkloadSpec::new("sleep", 5).with("delay_ms", 200.0), &[3])
-            .experiment("S6 (scaled 10x)"),
+            .experiment("S6 (scaled 10x)")
+            .python(BOTH_EXECUTORS),
         // S7: sum(range(1_000_000)) x 3 tasks on 3 workers, as in the article.
-        PlanEntry::new(WorkloadSpec::new("sum", 3).with("n", 1_000_000), &[3]).experiment("S7"),
+        PlanEntry::new(WorkloadSpec::new("sum", 3).with("n", 1_000_000), &[3])
+            .experiment("S7")
+            .python(&["py-sequential", "py-thread-executor", "py-process-executor"]),
+        // S8: download files, then write each to disk; 16 bodies of 64 KiB, 20 ms of server
+        // latency each, at the executors' default sizes on 2 cores (threads: min(32, cores +
+        // 4) = 6; processes: cores = 2).
+        PlanEntry::new(
+            WorkloadSpec::new("http", 16)
+                .with("latency", "20")
+                .with("size", 65_536)
+                .with("save", true),
+            &[2, 6],
+        )
+        .experiment("S8 (download, then write to disk)")
+        .python(BOTH_EXECUTORS),
     ]
 }
 

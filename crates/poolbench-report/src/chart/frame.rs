@@ -33,14 +33,19 @@ pub fn header<DB: DrawingBackend>(
             .map_or(true, |(w, _)| w <= room)
     };
     let lines = wrap_at_separators(conditions, " · ", fits);
-    let (top, rest) = root.split_vertically(104 + 26 * (lines.len().max(1) as u32 - 1));
-    let what = group.label();
+    // What was measured: a long parameter list wraps at its commas.
+    let what = wrap_at_separators(&group.label(), ", ", fits);
+    let extra = (lines.len().max(1) + what.len().max(1)) as u32 - 2;
+    let (top, rest) = root.split_vertically(104 + 26 * extra);
     top.draw_text(title, &title_font, (24, 10))
         .map_err(|e| e.to_string())?;
-    top.draw_text(&what, &label_font, (24, 50))
-        .map_err(|e| e.to_string())?;
+    for (i, line) in what.iter().enumerate() {
+        top.draw_text(line, &label_font, (24, 50 + 26 * i as i32))
+            .map_err(|e| e.to_string())?;
+    }
+    let below = 76 + 26 * (what.len().max(1) as i32 - 1);
     for (i, line) in lines.iter().enumerate() {
-        top.draw_text(line, &grey, (24, 76 + 26 * i as i32))
+        top.draw_text(line, &grey, (24, below + 26 * i as i32))
             .map_err(|e| e.to_string())?;
     }
     Ok(rest)

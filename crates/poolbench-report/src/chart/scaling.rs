@@ -5,9 +5,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels, split_for_legend,
-    worker_ticks, Figure, LineStyle,
+    draw_model_line, fonts, header, log_extent, log_ticks, model_colour, seconds_labels,
+    split_for_legend, worker_ticks, Figure, LineStyle,
 };
+use poolbench_core::ModelRole;
+
 use crate::data::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
@@ -86,11 +88,24 @@ impl Figure for TimeVsWorkers<'_> {
             }
         }
         for series in g.series.iter().filter(|s| !s.oracle) {
-            let points = series
+            let points: Vec<(f64, f64)> = series
                 .points
                 .iter()
                 .map(|p| (p.workers as f64, p.median))
                 .collect();
+            if series.role == ModelRole::Baseline {
+                // Another language's one-at-a-time time: a dotted line in its colour across
+                // every W, as the sequential line is.
+                if let Some(&(_, t)) = points.first() {
+                    let line = LineStyle {
+                        colour: model_colour(&series.model),
+                        ..LineStyle::SEQUENTIAL
+                    };
+                    chart
+                        .draw_series(line.series([(w_lo / 1.25, t), (w_hi * 1.25, t)]))
+                        .map_err(|e| e.to_string())?;
+                }
+            }
             draw_model_line(&mut chart, series, points)?;
         }
         legend.draw(

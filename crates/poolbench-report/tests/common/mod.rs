@@ -110,3 +110,116 @@ pub fn text_of<'a>(files: &'a [ReportFile], path: &str) -> std::borrow::Cow<'a, 
     let file = files.iter().find(|f| f.path == path);
     String::from_utf8_lossy(&file.unwrap_or_else(|| panic!("{path} missing")).bytes)
 }
+
+/// Seed experiments measured in both languages: S2 (thumbnail, with phases) and S3 (sleep, with
+/// completion orders), the Rust oracle and two Rust pools, Python's baseline loop and two
+/// Python pools, each described in the file's `models`.
+pub fn seeds_fixture() -> ResultsFile {
+    use poolbench_core::{Language, Marker, ModelRole, ModelStyle, WorkerKind};
+    use poolbench_results::{ModelInfo, PhaseMean};
+    let mut results = fixture();
+    results.results.clear();
+    let models: [(&str, Language, ModelRole, WorkerKind, f64); 6] = [
+        (
+            "sequential",
+            Language::Rust,
+            ModelRole::Oracle,
+            WorkerKind::Caller,
+            1.0,
+        ),
+        (
+            "rayon",
+            Language::Rust,
+            ModelRole::Model,
+            WorkerKind::Threads,
+            1.02,
+        ),
+        (
+            "process",
+            Language::Rust,
+            ModelRole::Model,
+            WorkerKind::Processes,
+            1.05,
+        ),
+        (
+            "py-sequential",
+            Language::Python,
+            ModelRole::Baseline,
+            WorkerKind::Caller,
+            1.3,
+        ),
+        (
+            "py-dummy-pool",
+            Language::Python,
+            ModelRole::Model,
+            WorkerKind::Threads,
+            1.32,
+        ),
+        (
+            "py-pool",
+            Language::Python,
+            ModelRole::Model,
+            WorkerKind::Processes,
+            1.35,
+        ),
+    ];
+    for (i, (name, language, role, workers, _)) in models.iter().enumerate() {
+        results.models.push(ModelInfo {
+            name: (*name).into(),
+            language: *language,
+            role: *role,
+            workers: Some(*workers),
+            style: ModelStyle::generated(i),
+            summary: String::new(),
+        });
+    }
+    let phases = |scale: f64| {
+        ["read", "decode", "resize", "encode", "write"]
+            .iter()
+            .zip([0.04e-3, 1.3e-3, 0.2e-3, 0.06e-3, 0.17e-3])
+            .map(|(phase, s)| PhaseMean {
+                phase: (*phase).into(),
+                mean_s: s * scale,
+            })
+            .collect::<Vec<_>>()
+    };
+    for (experiment, workload, kind, base) in [
+        ("S2 (32 of 6,000 images)", "thumbnail", WorkKind::Cpu, 0.055),
+        (
+            "S3 (completion order, pool of 5)",
+            "sleep",
+            WorkKind::Io,
+            0.4,
+        ),
+    ] {
+        for (name, language, role, _, factor) in models {
+            let counts: &[usize] = if role == ModelRole::Model {
+                &[1, 2, 4]
+            } else {
+                &[1]
+            };
+            for &w in counts {
+                let t = base * factor / w as f64;
+                let mut c = cell(workload, kind, name, w, &[t, t * 1.01, t * 1.02]);
+                c.experiment = Some(experiment.into());
+                if workload == "thumbnail" && w == 1 {
+                    c.per_task.phases = Some(phases(factor));
+                }
+                if workload == "sleep" {
+                    let mut order: Vec<usize> = (0..8).collect();
+                    if role != ModelRole::Oracle {
+                        order.swap(1, 4);
+                        order.swap(3, 7);
+                    }
+                    c.per_task.completion_order = Some(order);
+                    c.tasks = 8;
+                }
+                if language == Language::Python {
+                    c.per_task.queue_wait_s = None;
+                }
+                results.results.push(c);
+            }
+        }
+    }
+    results
+}

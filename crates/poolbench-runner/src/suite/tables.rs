@@ -126,6 +126,7 @@ pub(super) fn entry(
         spec,
         workers,
         experiment: w.experiment.clone(),
+        python_models: None,
     })
 }
 

@@ -1,0 +1,124 @@
+//! What the seed articles claim, as data: one entry per experiment of
+//! `../shared/seeds/EXPERIMENTS.md`, with how poolbench re-runs it.
+
+/// One experiment of the seed articles.
+#[derive(Debug, Clone, Copy)]
+pub struct Article {
+    /// `S1` … `S9`: the first word of the experiment labels of the cells that replicate it.
+    pub id: &'static str,
+    /// The article's file in `shared/seeds/`.
+    pub source: &'static str,
+    pub experiment: &'static str,
+    /// The article's own figure, as published.
+    pub published: &'static str,
+    /// The Python systems the article uses.
+    pub article_models: &'static str,
+    /// How poolbench re-runs it: scale, inputs, what differs.
+    pub here: &'static str,
+}
+
+/// Every experiment, in the articles' order.
+pub const ARTICLES: &[Article] = &[
+    Article {
+        id: "S1",
+        source: "000_20794797eb2f9f8a.txt",
+        experiment: "fetch a list of URLs with pools of 1, 4, 8 and 13 threads",
+        published: "14.4 s, 3.1 s, 1.4 s, 1.3 s",
+        article_models: "multiprocessing.dummy.Pool (threads) .map",
+        here: "16 GETs from poolbench's own mock HTTP server, 45 ms of server latency each: \
+               0.72 s on one thread, the article's 14.4 s scaled down 20x (no internet here)",
+    },
+    Article {
+        id: "S2",
+        source: "000_20794797eb2f9f8a.txt",
+        experiment: "75x75 antialiased thumbnails of 6,000 JPEG images, saved to thumbs/",
+        published: "27.9 s in one process, 5.6 s with Pool.map",
+        article_models: "multiprocessing.Pool (processes) .map, Pillow's Image.thumbnail",
+        here: "32 generated 640x480 photos (JPEG quality 90, 4:2:0, about 115 KiB each) instead \
+               of 6,000 unknown ones. Both languages decode at reduced scale (1/2 here), as \
+               Pillow's thumbnail() does, then resize with Lanczos, encode and write",
+    },
+    Article {
+        id: "S3",
+        source: "001_c63950b3cbf63e6e.txt",
+        experiment: "imap_unordered over a list with a pool of 5",
+        published: "no figure: results arrive in completion order",
+        article_models: "ThreadPool(5).imap_unordered, ThreadPoolExecutor(max_workers=5)",
+        here: "10 waits of 40 ms ± 80 % (so they finish out of order) on 5 workers; the chart \
+               puts each task's finishing place against its place in the input",
+    },
+    Article {
+        id: "S4",
+        source: "002_33531d49082633f6.txt",
+        experiment: "download 3 pages with 3 threads; square 5 numbers with 4 processes",
+        published: "no figure",
+        article_models: "ThreadPoolExecutor, multiprocessing.Pool",
+        here: "3 GETs of 100 ms latency on 3 workers; 5 tiny sums on 4 workers: tasks this \
+               small measure what a pool costs, not what it saves",
+    },
+    Article {
+        id: "S5",
+        source: "002_33531d49082633f6.txt",
+        experiment: "the optimal number of processes: one per CPU for CPU-bound work, more for \
+                     I/O-bound",
+        published: "a rule of thumb, no figure",
+        article_models: "both pools",
+        here: "sum and sleep at W = 1 to 16 on the Rust models (S7 shows Python's side)",
+    },
+    Article {
+        id: "S6",
+        source: "003_d75a51bf0a2f150e.txt",
+        experiment: "5 tasks of sleep(2) on 3 workers, threads then processes",
+        published: "no figure (ideal: 4 s each)",
+        article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
+        here: "5 waits of 200 ms on 3 workers: ideal 0.4 s, the article's 4 s scaled 10x",
+    },
+    Article {
+        id: "S7",
+        source: "003_d75a51bf0a2f150e.txt",
+        experiment: "CPU-bound sum(range(1_000_000)) x 3 tasks on 3 workers, threads vs processes",
+        published: "\"the process pool usually finishes faster\" (the GIL)",
+        article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
+        here: "as in the article; the Rust loop adds one real addition per number (the \
+               optimiser would otherwise fold it to n(n-1)/2)",
+    },
+    Article {
+        id: "S8",
+        source: "003_d75a51bf0a2f150e.txt",
+        experiment: "download files, then write them to disk, thread pool vs process pool",
+        published: "\"the thread pool often performs better\" for I/O",
+        article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
+        here: "16 bodies of 64 KiB with 20 ms of latency, each written to a file of its own, at \
+               the executors' default sizes on 2 cores (6 threads, 2 processes). The article \
+               starts each executor inside its timing; here a pool's start-up is measured \
+               apart (startup in the report's per-task table)",
+    },
+    Article {
+        id: "S9",
+        source: "003_d75a51bf0a2f150e.txt",
+        experiment: "exceptions inside tasks and per-task timeouts",
+        published: "advice, no figure",
+        article_models: "both executors",
+        here: "not a timing experiment: poolbench's fault tests check that a failing, \
+               panicking, hung or crashing task is reported and never stops the others",
+    },
+];
+
+/// The experiment a cell's label replicates (`S6 (scaled 10x)` -> S6).
+pub fn article_of(experiment: &str) -> Option<&'static Article> {
+    let id = experiment.split_whitespace().next()?;
+    ARTICLES.iter().find(|a| a.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_find_their_article() {
+        assert_eq!(article_of("S6 (scaled 10x)").unwrap().id, "S6");
+        assert_eq!(article_of("S7").unwrap().id, "S7");
+        assert!(article_of("my question").is_none());
+        assert!(article_of("").is_none());
+    }
+}
