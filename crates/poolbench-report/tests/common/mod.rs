@@ -115,7 +115,7 @@ pub fn text_of<'a>(files: &'a [ReportFile], path: &str) -> std::borrow::Cow<'a, 
 /// completion orders), the Rust oracle and two Rust pools, Python's baseline loop and two
 /// Python pools, each described in the file's `models`.
 pub fn seeds_fixture() -> ResultsFile {
-    use poolbench_core::{Language, Marker, ModelRole, ModelStyle, WorkerKind};
+    use poolbench_core::{Language, ModelRole, ModelStyle, WorkerKind};
     use poolbench_results::{ModelInfo, PhaseMean};
     let mut results = fixture();
     results.results.clear();
