@@ -5,6 +5,7 @@
 //! with their causes; bad input exits with code 2, a failed run with code 1.
 
 mod args;
+mod describe;
 mod export;
 mod history;
 mod list;

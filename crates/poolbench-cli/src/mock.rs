@@ -9,6 +9,9 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context};
 
+use poolbench_core::WorkloadSpec;
+use poolbench_runner::Plan;
+
 use crate::UsageError;
 
 /// A running `poolbench serve` child process.
@@ -101,4 +104,48 @@ pub fn check_url(url: &str) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
+}
+
+/// Gives every workload that needs a server (`http`) one: the user's `--url` (checked first),
+/// or a mock server started for this run, unless `--set http.url=…` already chose one.
+pub(crate) fn point_http_at_a_server(
+    plan: &mut Plan,
+    url: Option<&str>,
+    chatty: bool,
+) -> anyhow::Result<Option<MockServer>> {
+    let mut http: Vec<&mut WorkloadSpec> = plan
+        .entries
+        .iter_mut()
+        .map(|e| &mut e.spec)
+        .filter(|s| poolbench_workloads::find_workload(&s.name).is_ok_and(|info| info.needs_server))
+        .collect();
+    if http.is_empty() {
+        if url.is_some() {
+            return Err(UsageError(
+                "--url is for the http workload: add http to --workloads".into(),
+            )
+            .into());
+        }
+        return Ok(None);
+    }
+    let (url, server) = match url {
+        Some(url) => {
+            check_url(url)?;
+            (url.to_owned(), None)
+        }
+        None if http.iter().all(|s| s.params.contains_key("url")) => return Ok(None),
+        None => {
+            let server = MockServer::start()?;
+            if chatty {
+                eprintln!("started the mock HTTP server at {}", server.url);
+            }
+            (server.url.clone(), Some(server))
+        }
+    };
+    for spec in &mut http {
+        spec.params
+            .entry("url")
+            .or_insert_with(|| url.clone().into());
+    }
+    Ok(server)
 }

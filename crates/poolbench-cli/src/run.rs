@@ -7,10 +7,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
-use poolbench_core::ModelRole;
-use poolbench_core::{Model, WorkloadSpec};
+use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
-use poolbench_results::{ModelInfo, PythonSide, WorkloadRecord};
 use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
@@ -19,8 +17,9 @@ use poolbench_runner::{
 use poolbench_workloads::BuildContext;
 
 use crate::args::{OrderArg, RunArgs, Setting};
+use crate::describe::{model_records, python_side, workload_records};
 use crate::live::{Live, Output};
-use crate::mock::{check_url, MockServer};
+use crate::mock::point_http_at_a_server;
 use crate::stop::{save_on_expiry, stop_on_ctrl_c, Finished};
 use crate::UsageError;
 
@@ -65,20 +64,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .map(|m| m.name().to_owned())
         .collect();
     results.models = model_records(&plan);
-    results.workloads = plan
-        .entries
-        .iter()
-        .filter_map(|e| poolbench_workloads::find_workload(&e.spec.name).ok())
-        .fold(Vec::new(), |mut records: Vec<WorkloadRecord>, info| {
-            if !records.iter().any(|r| r.name == info.name) {
-                records.push(WorkloadRecord {
-                    name: info.name.to_owned(),
-                    role: info.role,
-                    needs_server: info.needs_server,
-                });
-            }
-            records
-        });
+    results.workloads = workload_records(&plan);
     if let CellOrder::Shuffled { seed } = plan.order {
         results.order_seed = Some(seed);
     }
@@ -227,70 +213,6 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::FAILURE)
 }
 
-/// What results.json says of each model of the plan (and the oracle, which always runs): its
-/// language, role and how reports draw it.
-fn model_records(plan: &Plan) -> Vec<ModelInfo> {
-    let oracle = poolbench_models::find_model(poolbench_runner::ORACLE).ok();
-    oracle.into_iter().chain(plan.models.iter().copied()).fold(
-        Vec::new(),
-        |mut records: Vec<ModelInfo>, model| {
-            if !records.iter().any(|r| r.name == model.name()) {
-                records.push(ModelInfo {
-                    name: model.name().to_owned(),
-                    language: model.language(),
-                    role: if model.name() == poolbench_runner::ORACLE {
-                        ModelRole::Oracle
-                    } else if model.ignores_workers() {
-                        ModelRole::Baseline
-                    } else {
-                        ModelRole::Model
-                    },
-                    workers: Some(model.worker_kind()),
-                    style: poolbench_models::model_style(model),
-                    summary: model.summary().to_owned(),
-                });
-            }
-            records
-        },
-    )
-}
-
-/// Adds the Python models to the plan (`--with-python`), or takes them out of it with one
-/// line saying why when there is no usable Python; the Python side for results.json.
-fn python_side(plan: &mut Plan, with_python: bool) -> Option<PythonSide> {
-    let is_python = |m: &&dyn poolbench_core::Model| m.name().starts_with("py-");
-    if with_python {
-        for model in poolbench_models::python_models() {
-            if !plan.models.iter().any(|m| m.name() == model.name()) {
-                plan.models.push(model);
-            }
-        }
-    }
-    if !plan.models.iter().any(is_python) {
-        return None;
-    }
-    match poolbench_models::python_env() {
-        Ok(env) => Some(PythonSide {
-            executable: env.executable.clone(),
-            version: env.python.clone(),
-            implementation: env.implementation.clone(),
-            start_method: env.start_method.clone(),
-            pillow: env.pillow.clone(),
-            libjpeg_turbo: env.libjpeg_turbo.clone(),
-            models: poolbench_models::PYTHON_MODELS
-                .iter()
-                .filter(|m| plan.models.iter().any(|p| p.name() == m.name()))
-                .map(|m| (m.name().to_owned(), m.summary().to_owned()))
-                .collect(),
-        }),
-        Err(why) => {
-            eprintln!("python: skipped, {why}; the Rust side runs alone");
-            plan.models.retain(|m| !is_python(m));
-            None
-        }
-    }
-}
-
 /// The preset or suite file, with the command line's overrides applied, and its name for
 /// the results file.
 fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
@@ -435,48 +357,4 @@ fn writable_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).map_err(fail)?;
     tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     Ok(())
-}
-
-/// Gives every workload that needs a server (`http`) one: the user's `--url` (checked first),
-/// or a mock server started for this run, unless `--set http.url=…` already chose one.
-fn point_http_at_a_server(
-    plan: &mut Plan,
-    url: Option<&str>,
-    chatty: bool,
-) -> anyhow::Result<Option<MockServer>> {
-    let mut http: Vec<&mut WorkloadSpec> = plan
-        .entries
-        .iter_mut()
-        .map(|e| &mut e.spec)
-        .filter(|s| poolbench_workloads::find_workload(&s.name).is_ok_and(|info| info.needs_server))
-        .collect();
-    if http.is_empty() {
-        if url.is_some() {
-            return Err(UsageError(
-                "--url is for the http workload: add http to --workloads".into(),
-            )
-            .into());
-        }
-        return Ok(None);
-    }
-    let (url, server) = match url {
-        Some(url) => {
-            check_url(url)?;
-            (url.to_owned(), None)
-        }
-        None if http.iter().all(|s| s.params.contains_key("url")) => return Ok(None),
-        None => {
-            let server = MockServer::start()?;
-            if chatty {
-                eprintln!("started the mock HTTP server at {}", server.url);
-            }
-            (server.url.clone(), Some(server))
-        }
-    };
-    for spec in &mut http {
-        spec.params
-            .entry("url")
-            .or_insert_with(|| url.clone().into());
-    }
-    Ok(server)
 }

@@ -25,7 +25,9 @@ fn without_python_one_line_says_so_and_the_rust_side_runs_alone() {
         "{stderr}"
     );
     let cells = results(&out);
-    assert!(cells.iter().all(|c| !c["model"].as_str().unwrap().starts_with("py-")));
+    assert!(cells
+        .iter()
+        .all(|c| !c["model"].as_str().unwrap().starts_with("py-")));
     assert!(results_file(&out)["environment"].get("python").is_none());
 }
 
@@ -41,11 +43,20 @@ fn python_models_are_verified_against_the_oracle_and_described() {
     }
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    short_run("py-sequential,py-pool,py-thread-executor", "sum,thumbnail", &out)
-        .args(["--set", "sum.n=1000"])
-        .args(["--set", "thumbnail.width=64", "--set", "thumbnail.height=48"])
-        .assert()
-        .success();
+    short_run(
+        "py-sequential,py-pool,py-thread-executor",
+        "sum,thumbnail",
+        &out,
+    )
+    .args(["--set", "sum.n=1000"])
+    .args([
+        "--set",
+        "thumbnail.width=64",
+        "--set",
+        "thumbnail.height=48",
+    ])
+    .assert()
+    .success();
     let file = results_file(&out);
     let cells = results(&out);
     for model in ["py-sequential", "py-pool", "py-thread-executor"] {
@@ -55,8 +66,14 @@ fn python_models_are_verified_against_the_oracle_and_described() {
             assert_eq!(cell["outcome"]["verified"], true, "{cell}");
         }
     }
-    let py_sequential: Vec<_> = cells.iter().filter(|c| c["model"] == "py-sequential").collect();
-    assert!(py_sequential.iter().all(|c| c["workers"] == 1), "a loop runs at W = 1 only");
+    let py_sequential: Vec<_> = cells
+        .iter()
+        .filter(|c| c["model"] == "py-sequential")
+        .collect();
+    assert!(
+        py_sequential.iter().all(|c| c["workers"] == 1),
+        "a loop runs at W = 1 only"
+    );
     let thumbnail = cells
         .iter()
         .find(|c| c["model"] == "py-pool" && c["workload"] == "thumbnail")
@@ -64,14 +81,23 @@ fn python_models_are_verified_against_the_oracle_and_described() {
     let phases = thumbnail["per_task"]["phases"].as_array().expect("phases");
     assert_eq!(phases[1]["phase"], "decode");
     let python = &file["environment"]["python"];
-    assert!(python["version"].as_str().unwrap().starts_with('3'), "{python}");
+    assert!(
+        python["version"].as_str().unwrap().starts_with('3'),
+        "{python}"
+    );
     assert!(python["pillow"].is_string());
     let described = file["models"].as_array().unwrap();
     let py_pool = described.iter().find(|m| m["name"] == "py-pool").unwrap();
     assert_eq!(py_pool["language"], "python");
     assert_eq!(py_pool["workers"], "processes");
-    let loop_ = described.iter().find(|m| m["name"] == "py-sequential").unwrap();
+    let loop_ = described
+        .iter()
+        .find(|m| m["name"] == "py-sequential")
+        .unwrap();
     assert_eq!(loop_["role"], "baseline");
-    let oracle = described.iter().find(|m| m["name"] == "sequential").unwrap();
+    let oracle = described
+        .iter()
+        .find(|m| m["name"] == "sequential")
+        .unwrap();
     assert_eq!(oracle["role"], "oracle");
 }

@@ -14,9 +14,10 @@ use std::fmt::Write;
 use poolbench_results::{CellResult, ResultsFile};
 use serde_json::{json, Map, Value};
 
+use crate::csv::csv_field;
 use crate::identity::{cell_name, references, workload_name};
 use crate::stats::cell_ci;
-use crate::text::{csv_field, escape};
+use crate::text::escape;
 
 /// The formats `poolbench export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -13,10 +13,12 @@ pub mod agreement;
 pub mod articles;
 mod chart;
 pub mod compare;
+mod csv;
 mod data;
 pub mod export;
 pub mod identity;
 mod params;
+mod slug;
 mod stats;
 mod summary;
 mod text;
@@ -30,7 +32,8 @@ pub use chart::{
     is_oracle, model_colour, model_style, render, with_model_order, with_models, Figure, ModelBook,
     Rendered, Trend, TrendChange, TrendPoint, TrendSeries, DEFAULT_MODEL_ORDER, SIZE,
 };
-pub use data::{group, slugify, unique_slug, Input, Machine, Point, Series, WorkloadGroup};
+pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
+pub use slug::{slugify, unique_slug};
 pub use stats::{cell_ci, overlap};
 pub use text::escape as html_escape;
 pub use verdict::{verdicts, Verdict};
@@ -164,7 +167,7 @@ fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         },
         ReportFile {
             path: "results.csv".into(),
-            bytes: text::csv(inputs).into_bytes(),
+            bytes: csv::csv(inputs).into_bytes(),
         },
     ];
     files.extend(article_files);

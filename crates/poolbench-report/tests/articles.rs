@@ -30,7 +30,7 @@ fn seed_experiments_get_their_pages_and_their_charts() {
         "fastest Python ÷ fastest Rust",
         "../charts/phases-s2-thumbnail.svg",
         "Python takes",
-        "threads share one GIL",
+        "GIL",
         "decode of",
     ] {
         assert!(s2.contains(expected), "s2.html lacks {expected:?}");

@@ -280,12 +280,15 @@ mod tests {
             let entries = (preset.entries)();
             assert!(!entries.is_empty(), "{}", preset.name);
             for entry in entries {
-                let info = poolbench_workloads::find_workload(&entry.spec.name).unwrap();
-                let known = info.default_params();
-                for key in entry.spec.params.keys() {
-                    assert!(known.contains_key(key), "{}: {key}", preset.name);
+                // Known names and parameters, valid values (the workload's own check).
+                if let Err(e) = poolbench_workloads::check(&entry.spec) {
+                    panic!("{}: {e}", preset.name);
                 }
                 assert!(!entry.workers.is_empty() && !entry.workers.contains(&0));
+                for model in entry.python_models.iter().flatten() {
+                    let model = poolbench_models::find_model(model).unwrap();
+                    assert!(model.runs(&entry.spec.name), "{}", model.name());
+                }
             }
         }
         assert_eq!(PRESETS[0].name, "quick", "the default preset");

@@ -193,6 +193,7 @@ fn threads_and_processes(series: &[&Series], language: Language) -> Option<Strin
         .find(|s| matches!(s.role, ModelRole::Oracle | ModelRole::Baseline))?;
     let alone_t = at(alone, 1)?;
     let mut parts = Vec::new();
+    let mut threads_ratio = None;
     for kind in [WorkerKind::Threads, WorkerKind::Processes] {
         let Some((s, w, t)) = mine
             .iter()
@@ -209,8 +210,11 @@ fn threads_and_processes(series: &[&Series], language: Language) -> Option<Strin
         else {
             continue;
         };
+        if kind == WorkerKind::Threads {
+            threads_ratio = Some(t / alone_t);
+        }
         parts.push(format!(
-            "{} ({kind}, W = {w}) takes {:.2}x the time of {} one at a time",
+            "{} ({kind}, W = {w}) takes {:.2}x {}'s time",
             s.model,
             t / alone_t,
             alone.model
@@ -219,12 +223,18 @@ fn threads_and_processes(series: &[&Series], language: Language) -> Option<Strin
     if parts.is_empty() {
         return None;
     }
-    let why = match language {
-        Language::Python => {
-            " In Python, threads share one GIL: one thread at a time runs bytecode, so CPU-bound \
-             threads cannot beat the loop; processes each have their own interpreter."
+    let why = match (language, threads_ratio) {
+        (Language::Python, Some(r)) if r >= 0.9 => {
+            " Python's threads share one GIL: while tasks run Python bytecode only one thread \
+             runs, so threads do not beat the loop; processes each have their own interpreter."
         }
-        Language::Rust => " Rust's threads run on every core at once.",
+        (Language::Python, Some(_)) => {
+            " Python's threads did beat the loop here: the work runs mostly in C code that \
+             releases the GIL (as Pillow's decoding and resizing do), so threads overlap; work \
+             in Python bytecode (S7's sum) cannot."
+        }
+        (Language::Python, None) => "",
+        (Language::Rust, _) => " Rust's threads run on every core at once.",
     };
     Some(format!("{language}: {}.{why}", parts.join("; ")))
 }

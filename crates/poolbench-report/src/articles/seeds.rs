@@ -45,7 +45,11 @@ pub const ARTICLES: &[Article] = &[
         published: "no figure: results arrive in completion order",
         article_models: "ThreadPool(5).imap_unordered, ThreadPoolExecutor(max_workers=5)",
         here: "10 waits of 40 ms ± 80 % (so they finish out of order) on 5 workers; the chart \
-               puts each task's finishing place against its place in the input",
+               puts each task's finishing place against its place in the input. imap_unordered \
+               hands results back in that order, map in input order; both run the tasks alike. \
+               Batch times here follow the order pools hand tasks out (first come, first served \
+               in Python's pools and most Rust ones; work stealing in rayon and crossbeam), not \
+               the language: compare pools that hand tasks out alike",
     },
     Article {
         id: "S4",
