@@ -237,7 +237,7 @@ pub(crate) fn page_head(title: &str) -> String {
          <title>{}</title>\
          <style>body{{font-family:sans-serif;font-size:20px;max-width:1200px;margin:2em auto;padding:0 1em;color:#222}}\
          table{{border-collapse:collapse;margin:1em 0;font-size:17px}}td,th{{border:1px solid #ccc;padding:4px 10px;text-align:right}}\
-         td:first-child,th:first-child{{text-align:left}}svg,figure img{{max-width:100%;height:auto}}figure{{margin:1em 0}}code,pre{{background:#f4f4f4}}\
+         td:first-child,th:first-child{{text-align:left}}table.text td{{text-align:left}}svg,figure img{{max-width:100%;height:auto}}figure{{margin:1em 0}}code,pre{{background:#f4f4f4}}\
          pre{{overflow-x:auto;font-size:15px}}li{{margin:.5em 0}}summary{{cursor:pointer;margin:.5em 0}}\
          nav a{{margin-right:1em}}.warning{{background:#fff3cd;border-left:6px solid #c58a00;padding:.5em 1em}}</style></head><body>",
         escape(title)

@@ -31,7 +31,7 @@ fn seed_experiments_get_their_pages_and_their_charts() {
         "../charts/phases-s2-thumbnail.svg",
         "Python takes",
         "GIL",
-        "decode of",
+        "decode, ",
     ] {
         assert!(s2.contains(expected), "s2.html lacks {expected:?}");
     }

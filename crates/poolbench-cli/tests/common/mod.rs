@@ -94,7 +94,11 @@ pub fn steady(json: &mut Value) {
         let samples = time["samples_s"].as_array_mut().unwrap();
         let n = samples.len();
         for (i, x) in samples.iter_mut().enumerate() {
-            let offset = if n > 1 { i as f64 / (n - 1) as f64 - 0.5 } else { 0.0 };
+            let offset = if n > 1 {
+                i as f64 / (n - 1) as f64 - 0.5
+            } else {
+                0.0
+            };
             *x = (median * (1.0 + 0.02 * offset)).into();
         }
         time["min_s"] = (median * 0.99).into();

@@ -255,10 +255,11 @@ fn phase_shares(series: &[&Series]) -> Option<String> {
         };
         if total > 0.0 {
             parts.push(format!(
-                "{} ({}): {} of {} per task, {:.0} % of it",
+                "{} ({}): {}, {} of {} per task ({:.0} %)",
                 s.model,
                 s.language,
                 top.phase,
+                secs(top.mean_s),
                 secs(total),
                 top.mean_s / total * 100.0
             ));

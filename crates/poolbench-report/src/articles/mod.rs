@@ -144,7 +144,7 @@ fn index_html(inputs: &[Input], pages: &[Page]) -> String {
     }
     let _ = write!(
         h,
-        "<table><tr><th>experiment</th><th>the article says</th><th>fastest Python here</th>\
+        "<table class=\"text\"><tr><th>experiment</th><th>the article says</th><th>fastest Python here</th>\
          <th>fastest Rust here</th><th>Python time ÷ Rust time</th></tr>"
     );
     for page in pages {
@@ -172,7 +172,7 @@ fn page_html(inputs: &[Input], page: &Page) -> String {
     let _ = write!(
         h,
         "<h1>{}: {}</h1><p><a href=\"index.html\">All experiments</a> · \
-         <a href=\"../index.html\">Full report</a></p><h2>The article</h2><table>",
+         <a href=\"../index.html\">Full report</a></p><h2>The article</h2><table class=\"text\">",
         a.id,
         escape(a.experiment)
     );
