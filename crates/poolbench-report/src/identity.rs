@@ -7,18 +7,27 @@
 
 use std::collections::HashMap;
 
+use poolbench_core::ModelRole;
 use poolbench_results::{CellResult, ResultsFile};
 use serde_json::{Map, Value};
 
-/// The model every other is verified against, and judged relative to.
+/// The name of the model every other is verified against, as cell names write it (the
+/// history keys its series by these names). In a results file, the oracle is the model with
+/// the oracle role ([`is_oracle`]).
 pub const SEQUENTIAL: &str = "sequential";
 
-/// Every sequential cell of `results`, by [`workload_name`]: the reference of each workload.
+/// Whether `cell` is its file's oracle (by the role the file records; by name in files from
+/// before roles were recorded).
+pub fn is_oracle(results: &ResultsFile, cell: &CellResult) -> bool {
+    results.model_role(&cell.model) == ModelRole::Oracle
+}
+
+/// Every oracle cell of `results`, by [`workload_name`]: the reference of each workload.
 pub fn references(results: &ResultsFile) -> HashMap<String, &CellResult> {
     results
         .results
         .iter()
-        .filter(|c| c.model == SEQUENTIAL)
+        .filter(|c| is_oracle(results, c))
         .map(|c| (workload_name(c), c))
         .collect()
 }

@@ -22,7 +22,7 @@ use std::collections::{HashMap, HashSet};
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
-use crate::identity::{cell_name, references, workload_name, SEQUENTIAL};
+use crate::identity::{cell_name, is_oracle, references, workload_name};
 use crate::stats::cell_ci;
 
 mod render;
@@ -140,7 +140,7 @@ pub fn compare(
     let (base_refs, new_refs) = (references(base), references(new));
     let reference = |cell: &CellResult| {
         let key = workload_name(cell);
-        (relative && cell.model != SEQUENTIAL)
+        (relative && !is_oracle(base, cell))
             .then(|| Some((*base_refs.get(&key)?, *new_refs.get(&key)?)))
             .flatten()
     };
@@ -281,6 +281,7 @@ pub(crate) fn machine_warnings(base: &ResultsFile, new: &ResultsFile) -> Vec<Str
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::SEQUENTIAL;
     use poolbench_core::WorkKind;
 
     fn cell(samples: &[f64]) -> CellResult {

@@ -23,7 +23,7 @@ use super::{
     broken, call, cell_name, cost, machine_warnings, only_in, CellChange, Comparison, Verdict,
     LEAST_THRESHOLD,
 };
-use crate::identity::{references, workload_name, SEQUENTIAL};
+use crate::identity::{is_oracle, references, workload_name};
 
 /// Compares `pairs` of (base, new) runs taken in alternation; `threshold` overrides the one
 /// from the noise; `relative` judges model cells relative to their run's sequential cell.
@@ -51,9 +51,10 @@ pub fn compare_rounds(
     let mut rounds: Vec<CellRounds> = Vec::new();
     for cell in &first_base.results {
         let key = cell_name(cell);
-        let judged_relative = relative && cell.model != SEQUENTIAL;
+        let judged_relative = relative && !is_oracle(first_base, cell);
         let mut r = CellRounds {
             cell,
+            relative: judged_relative,
             ratios: Vec::new(),
             base_medians: Vec::new(),
             new_medians: Vec::new(),
@@ -96,7 +97,7 @@ pub fn compare_rounds(
     let confidence = 1.0 - FAMILY_ERROR / rounds.len().max(1) as f64;
     let cells = rounds
         .iter()
-        .map(|r| judge_rounds(r, threshold, confidence, relative))
+        .map(|r| judge_rounds(r, threshold, confidence))
         .collect();
     Comparison {
         threshold,
@@ -164,13 +165,15 @@ pub fn paired_change(ratios: &[f64], confidence: f64) -> Option<(f64, [f64; 2])>
 /// regressed whatever its times, if it did in any round.
 struct CellRounds<'a> {
     cell: &'a CellResult,
+    /// Whether the cell is judged relative to its run's oracle (it is not the oracle).
+    relative: bool,
     ratios: Vec<f64>,
     base_medians: Vec<f64>,
     new_medians: Vec<f64>,
     broken: Option<String>,
 }
 
-fn judge_rounds(r: &CellRounds, threshold: f64, confidence: f64, relative: bool) -> CellChange {
+fn judge_rounds(r: &CellRounds, threshold: f64, confidence: f64) -> CellChange {
     let judged = paired_change(&r.ratios, confidence);
     let (verdict, why) = match (&r.broken, judged) {
         (Some(why), _) => (Verdict::Regressed, why.clone()),
@@ -201,13 +204,14 @@ fn judge_rounds(r: &CellRounds, threshold: f64, confidence: f64, relative: bool)
         interval: judged.map(|j| j.1),
         verdict,
         why,
-        relative: relative && cell.model != SEQUENTIAL,
+        relative: r.relative,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::identity::SEQUENTIAL;
     use poolbench_core::WorkKind;
     use poolbench_results::Environment;
 
