@@ -7,6 +7,18 @@ pub fn list() -> anyhow::Result<ExitCode> {
     for model in poolbench_models::MODELS {
         println!("  {:<16} {}", model.name(), model.summary());
     }
+    let python = match poolbench_models::python_env() {
+        Ok(env) => format!("ready: {}", env.describe()),
+        Err(why) => format!("not available: {why}"),
+    };
+    println!("\nPython models (--with-python, or by name in --models; {python}):");
+    for model in poolbench_models::python_models() {
+        println!("  {:<20} {}", model.name(), model.summary());
+    }
+    println!(
+        "  (they run {}; each beside the Rust models, verified against the same oracle)",
+        poolbench_models::PYTHON_WORKLOADS.join(", ")
+    );
     println!("\nWorkloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");
     for info in poolbench_workloads::WORKLOADS {
         let params: Vec<String> = info

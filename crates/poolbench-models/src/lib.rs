@@ -45,7 +45,7 @@ pub use crate::tokio_blocking::TokioBlocking;
 
 use poolbench_core::{Marker, Model, ModelStyle};
 pub use poolbench_process::{ProcessModel, StartMethod};
-pub use poolbench_python::{python_env, PythonModel, PYTHON_MODELS};
+pub use poolbench_python::{python_env, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS};
 
 /// Every model, in the order reports list them. The first is the sequential oracle.
 pub static MODELS: &[&dyn Model] = &[

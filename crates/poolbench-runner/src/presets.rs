@@ -60,7 +60,7 @@ pub static PRESETS: &[Preset] = &[
     },
     Preset {
         name: "seeds",
-        summary: "the seed articles' experiments S1-S8 with their pool sizes, scaled to run in ~4 min on 2 cores; with --with-python, each beside the Python pools its article uses (~6 min)",
+        summary: "the seed articles' experiments S1-S8 with their pool sizes, scaled to run in ~4 min on 2 cores; with --with-python, each beside the Python pools its article uses (~5 min)",
         entries: seeds,
         workers: QUICK_WORKERS,
         repeat: 6,

@@ -26,7 +26,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Io,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: false,
-    summary: "each task sleeps delay_ms: blocking std::thread::sleep or async tokio sleep (S6)",
+    summary: "each task sleeps delay_ms (± jitter): blocking std::thread::sleep or async tokio sleep (S3, S6)",
     default_tasks: 16,
     default_params: defaults_of::<SleepParams>,
     check: |spec| parsed(spec).map(|_| Footprint::default()),
