@@ -3,7 +3,7 @@
 # Pillow of python/requirements.txt, from the Python package registry. poolbench finds it
 # there (`poolbench run --with-python`, `--models py-pool,...`) and the tests use it.
 #
-#   scripts/python-setup.sh                 # with the machine's python3 (3.8 or newer)
+#   scripts/python-setup.sh                 # with the machine's python3 (3.9 or newer)
 #   PYTHON=python3.12 scripts/python-setup.sh
 #
 # Running it again is cheap: an environment that already has the pinned Pillow is kept.
@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 python="${PYTHON:-python3}"
 venv=python/.venv
 if ! command -v "$python" >/dev/null 2>&1; then
-    echo "python-setup: no $python on this machine; poolbench's Python side needs CPython 3.8+" >&2
+    echo "python-setup: no $python on this machine; poolbench's Python side needs CPython 3.9+" >&2
     exit 1
 fi
 pinned=$(sed -n 's/^Pillow==//p' python/requirements.txt)
