@@ -331,7 +331,8 @@ def run_batch(pool, tasks):
             counted += 1
     phase_times = None
     if totals is not None:
-        phase_times = {"tasks": counted, "phases": [list(p) for p in zip(Thumbnail.PHASES, totals)]}
+        names = type(WORKLOAD).PHASES
+        phase_times = {"tasks": counted, "phases": [list(p) for p in zip(names, totals)]}
     return {"batch_ns": batch_ns, "outcomes": outcomes, "phases": phase_times}
 
 

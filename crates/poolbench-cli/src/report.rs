@@ -153,11 +153,20 @@ fn write_report_as(inputs: &[Input], dir: &Path, formats: Formats) -> anyhow::Re
 
 #[cfg(test)]
 mod tests {
-    /// The report draws models in the order results files record, and falls back to its own
-    /// copy for old files: that copy must be the registry's.
+    /// The report draws models in the order and styles results files record, and falls back
+    /// to its own copy for old files: that copy must be the registry's.
     #[test]
     fn the_reports_default_model_order_is_the_registrys() {
         let registry: Vec<&str> = poolbench_models::MODELS.iter().map(|m| m.name()).collect();
         assert_eq!(registry, poolbench_report::DEFAULT_MODEL_ORDER);
+        // Files from before styles were recorded are drawn in the registry's styles.
+        for model in poolbench_models::MODELS {
+            assert_eq!(
+                poolbench_report::model_style(model.name()),
+                poolbench_models::model_style(*model),
+                "{}",
+                model.name()
+            );
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::os::fd::AsRawFd;
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -14,8 +15,15 @@ use serde_json::Value;
 /// whatever the working folder.
 pub const HELPER_SOURCE: &str = include_str!("../../../python/poolbench_helper.py");
 
-/// Where the helper's source is written (once per version of it).
+/// Where the helper's source is, written there once per process (and kept between runs while
+/// it is the same version).
 pub(crate) fn helper_path() -> Result<PathBuf, String> {
+    static PATH: OnceLock<Result<PathBuf, String>> = OnceLock::new();
+    PATH.get_or_init(write_helper).clone()
+}
+
+/// Writes the helper's source into the input cache unless the same version is there.
+fn write_helper() -> Result<PathBuf, String> {
     let dir = poolbench_workloads::BuildContext::default()
         .cache_dir
         .join("python");

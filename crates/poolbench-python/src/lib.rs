@@ -33,7 +33,8 @@ pub struct PythonModel {
     /// The helper's name for the pool (`POOLS` in the helper).
     pool: &'static str,
     summary: &'static str,
-    processes: bool,
+    /// What runs its tasks: the helper's main thread, its threads, or worker processes.
+    workers: WorkerKind,
     style: ModelStyle,
 }
 
@@ -46,14 +47,14 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         name: "py-sequential",
         pool: "sequential",
         summary: "Python: a plain for loop (CPython's baseline)",
-        processes: false,
+        workers: WorkerKind::Caller,
         style: ModelStyle::new([0, 0, 0], Marker::Square),
     },
     &PythonModel {
         name: "py-dummy-pool",
         pool: "dummy-pool",
         summary: "Python: multiprocessing.dummy.Pool(W).map, threads (S1); chunksize ceil(N/4W)",
-        processes: false,
+        workers: WorkerKind::Threads,
         style: ModelStyle::new([0, 128, 128], Marker::Diamond),
     },
     &PythonModel {
@@ -61,7 +62,7 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         pool: "pool",
         summary:
             "Python: multiprocessing.Pool(W).map, fork()ed processes (S2, S4); chunksize ceil(N/4W)",
-        processes: true,
+        workers: WorkerKind::Processes,
         style: ModelStyle::new([128, 0, 0], Marker::Square),
     },
     &PythonModel {
@@ -69,21 +70,21 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         pool: "imap-unordered",
         summary:
             "Python: multiprocessing.dummy.Pool(W).imap_unordered, results in completion order (S3)",
-        processes: false,
+        workers: WorkerKind::Threads,
         style: ModelStyle::new([230, 171, 2], Marker::Diamond),
     },
     &PythonModel {
         name: "py-thread-executor",
         pool: "thread-executor",
         summary: "Python: concurrent.futures.ThreadPoolExecutor(W).map (S3, S4, S6-S8)",
-        processes: false,
+        workers: WorkerKind::Threads,
         style: ModelStyle::new([200, 0, 200], Marker::Square),
     },
     &PythonModel {
         name: "py-process-executor",
         pool: "process-executor",
         summary: "Python: concurrent.futures.ProcessPoolExecutor(W).map, chunksize 1 (S6-S8)",
-        processes: true,
+        workers: WorkerKind::Processes,
         style: ModelStyle::new([0, 90, 50], Marker::Diamond),
     },
 ];
@@ -121,15 +122,11 @@ impl Model for PythonModel {
     }
 
     fn worker_kind(&self) -> WorkerKind {
-        match (self.pool, self.processes) {
-            ("sequential", _) => WorkerKind::Caller,
-            (_, true) => WorkerKind::Processes,
-            (_, false) => WorkerKind::Threads,
-        }
+        self.workers
     }
 
     fn ignores_workers(&self) -> bool {
-        self.pool == "sequential"
+        self.workers == WorkerKind::Caller
     }
 }
 
@@ -137,11 +134,6 @@ impl PythonModel {
     /// How reports draw it: squares and diamonds, in colours no Rust model uses.
     pub fn style(&self) -> ModelStyle {
         self.style
-    }
-
-    /// Whether the pool's workers are processes (else threads of the helper, under its GIL).
-    pub fn processes(&self) -> bool {
-        self.processes
     }
 }
 

@@ -29,8 +29,8 @@ use std::path::Path;
 use poolbench_core::WorkloadRole;
 
 pub use chart::{
-    is_oracle, model_colour, model_style, render, with_model_order, with_models, Figure, ModelBook,
-    Rendered, Trend, TrendChange, TrendPoint, TrendSeries, DEFAULT_MODEL_ORDER, SIZE,
+    model_style, render, with_models, Figure, ModelBook, Rendered, Trend, TrendChange, TrendPoint,
+    TrendSeries, DEFAULT_MODEL_ORDER, SIZE,
 };
 pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
 pub use slug::{slugify, unique_slug};

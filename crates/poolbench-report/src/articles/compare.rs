@@ -49,8 +49,9 @@ fn fastest<'a>(series: impl Iterator<Item = &'a Series>) -> Option<(String, usiz
         .min_by(|a, b| a.2.total_cmp(&b.2))
 }
 
-/// Python and Rust side by side for `g` (its first machine).
-pub fn compare(g: &WorkloadGroup) -> Comparison {
+/// Python and Rust side by side for `g` (its first machine); `about_order`: the experiment is
+/// about the order tasks finish in, which the findings then count.
+pub fn compare(g: &WorkloadGroup, about_order: bool) -> Comparison {
     let series: Vec<&Series> = g.series.iter().filter(|s| s.machine == 0).collect();
     let rust = || {
         series
@@ -83,7 +84,7 @@ pub fn compare(g: &WorkloadGroup) -> Comparison {
         best_python: fastest(python()),
         findings: Vec::new(),
     };
-    c.findings = findings(g, &series, &c);
+    c.findings = findings(g, &series, &c, about_order);
     c
 }
 
@@ -142,7 +143,12 @@ impl Comparison {
 /// Sentences: the fastest of each language; on CPU-bound work, what threads and processes do
 /// in each language against its own one-at-a-time time (the GIL, shown); on phases, where the
 /// time goes; on completion order, how far it is from submission order.
-fn findings(g: &WorkloadGroup, series: &[&Series], c: &Comparison) -> Vec<String> {
+fn findings(
+    g: &WorkloadGroup,
+    series: &[&Series],
+    c: &Comparison,
+    about_order: bool,
+) -> Vec<String> {
     let mut lines = Vec::new();
     match (&c.best_rust, &c.best_python) {
         (Some((rm, rw, rt)), Some((pm, pw, pt))) => lines.push(format!(
@@ -168,18 +174,17 @@ fn findings(g: &WorkloadGroup, series: &[&Series], c: &Comparison) -> Vec<String
     if let Some(line) = phase_shares(series) {
         lines.push(line);
     }
-    for s in series.iter().filter(|s| s.language == Language::Python) {
+    let python = series.iter().filter(|s| s.language == Language::Python);
+    for s in python.filter(|_| about_order) {
         let Some(order) = s.points.iter().find_map(|p| p.completion_order.as_ref()) else {
             continue;
         };
-        if g.experiment.as_deref().is_some_and(|e| e.starts_with("S3")) {
-            let out_of_turn = order.iter().enumerate().filter(|(k, t)| k != *t).count();
-            lines.push(format!(
-                "{}: {out_of_turn} of {} tasks finished out of their submission order.",
-                s.model,
-                order.len()
-            ));
-        }
+        let out_of_turn = order.iter().enumerate().filter(|(k, t)| k != *t).count();
+        lines.push(format!(
+            "{}: {out_of_turn} of {} tasks finished out of their submission order.",
+            s.model,
+            order.len()
+        ));
     }
     lines
 }

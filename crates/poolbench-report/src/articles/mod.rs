@@ -14,7 +14,7 @@ use std::fmt::Write;
 
 use crate::chart::{render, CompletionOrder, Rendered};
 use crate::data::{Input, WorkloadGroup};
-use crate::text::escape;
+use crate::text::{escape, page_head};
 use crate::{ReportError, ReportFile, Section};
 
 pub use compare::{compare, Comparison, Row};
@@ -54,14 +54,14 @@ pub(crate) fn pages(
             group: g,
             conditions: conditions.to_owned(),
         };
-        if article.id == "S3" && order.has_data() {
+        if article.about_order && order.has_data() {
             let chart = render(&order)?;
             charts.insert(0, chart.name.clone());
             extra.push(chart);
         }
         let part = Part {
             group: g,
-            comparison: compare(g),
+            comparison: compare(g, article.about_order),
             charts,
         };
         match pages.iter_mut().find(|p| p.article.id == article.id) {
@@ -126,12 +126,8 @@ fn on_this_machine(inputs: &[Input]) -> Vec<String> {
     lines
 }
 
-fn head(title: &str) -> String {
-    crate::text::page_head(title)
-}
-
 fn index_html(inputs: &[Input], pages: &[Page]) -> String {
-    let mut h = head("The articles, re-measured");
+    let mut h = page_head("The articles, re-measured");
     let _ = write!(
         h,
         "<h1>The articles, re-measured</h1><p><a href=\"../index.html\">Full report</a></p>\
@@ -168,7 +164,7 @@ fn index_html(inputs: &[Input], pages: &[Page]) -> String {
 
 fn page_html(inputs: &[Input], page: &Page) -> String {
     let a = page.article;
-    let mut h = head(&format!("{}: {}", a.id, a.experiment));
+    let mut h = page_head(&format!("{}: {}", a.id, a.experiment));
     let _ = write!(
         h,
         "<h1>{}: {}</h1><p><a href=\"index.html\">All experiments</a> · \

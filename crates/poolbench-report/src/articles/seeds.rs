@@ -15,6 +15,9 @@ pub struct Article {
     pub article_models: &'static str,
     /// How poolbench re-runs it: scale, inputs, what differs.
     pub here: &'static str,
+    /// Whether the experiment is about the order tasks finish in (its page charts that order
+    /// and counts the tasks that finish out of turn).
+    pub about_order: bool,
 }
 
 /// Every experiment, in the articles' order.
@@ -27,6 +30,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "multiprocessing.dummy.Pool (threads) .map",
         here: "16 GETs from poolbench's own mock HTTP server, 45 ms of server latency each: \
                0.72 s on one thread, the article's 14.4 s scaled down 20x (no internet here)",
+        about_order: false,
     },
     Article {
         id: "S2",
@@ -37,6 +41,7 @@ pub const ARTICLES: &[Article] = &[
         here: "32 generated 640x480 photos (JPEG quality 90, 4:2:0, about 115 KiB each) instead \
                of 6,000 unknown ones. Both languages decode at reduced scale (1/2 here), as \
                Pillow's thumbnail() does, then resize with Lanczos, encode and write",
+        about_order: false,
     },
     Article {
         id: "S3",
@@ -50,6 +55,7 @@ pub const ARTICLES: &[Article] = &[
                Batch times here follow the order pools hand tasks out (first come, first served \
                in Python's pools and most Rust ones; work stealing in rayon and crossbeam), not \
                the language: compare pools that hand tasks out alike",
+        about_order: true,
     },
     Article {
         id: "S4",
@@ -59,6 +65,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "ThreadPoolExecutor, multiprocessing.Pool",
         here: "3 GETs of 100 ms latency on 3 workers; 5 tiny sums on 4 workers: tasks this \
                small measure what a pool costs, not what it saves",
+        about_order: false,
     },
     Article {
         id: "S5",
@@ -68,6 +75,7 @@ pub const ARTICLES: &[Article] = &[
         published: "a rule of thumb, no figure",
         article_models: "both pools",
         here: "sum and sleep at W = 1 to 16 on the Rust models (S7 shows Python's side)",
+        about_order: false,
     },
     Article {
         id: "S6",
@@ -76,6 +84,7 @@ pub const ARTICLES: &[Article] = &[
         published: "no figure (ideal: 4 s each)",
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
         here: "5 waits of 200 ms on 3 workers: ideal 0.4 s, the article's 4 s scaled 10x",
+        about_order: false,
     },
     Article {
         id: "S7",
@@ -85,6 +94,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
         here: "as in the article; the Rust loop adds one real addition per number (the \
                optimiser would otherwise fold it to n(n-1)/2)",
+        about_order: false,
     },
     Article {
         id: "S8",
@@ -96,6 +106,7 @@ pub const ARTICLES: &[Article] = &[
                the executors' default sizes on 2 cores (6 threads, 2 processes). The article \
                starts each executor inside its timing; here a pool's start-up is measured \
                apart (startup in the report's per-task table)",
+        about_order: false,
     },
     Article {
         id: "S9",
@@ -105,6 +116,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "both executors",
         here: "not a timing experiment: poolbench's fault tests check that a failing, \
                panicking, hung or crashing task is reported and never stops the others",
+        about_order: false,
     },
 ];
 

@@ -5,6 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
+use plotters::coord::types::RangedCoordf64;
 
 use super::{
     fonts, header, linear_ticks, log_extent, model_colour, name_at, plot_px, seconds_label,
@@ -96,6 +97,45 @@ impl Figure for BarsAtW<'_> {
     }
 }
 
+/// A chart with one row per name on its y axis, first on top (names stay readable on a
+/// slide), and `x` across, its mesh drawn: the frame of the one-W bars, the per-task overhead
+/// dots and the phase bars.
+pub(super) fn row_chart<'a, DB, X>(
+    area: &'a DrawingArea<DB, Shift>,
+    x: X,
+    names: &[String],
+    label_area: u32,
+    x_desc: &str,
+    x_label: &dyn Fn(&f64) -> String,
+) -> Result<ChartContext<'a, DB, Cartesian2d<X::CoordDescType, RangedCoordf64>>, String>
+where
+    DB: DrawingBackend,
+    X: AsRangedCoord<Value = f64>,
+    X::CoordDescType: ValueFormatter<f64>,
+{
+    let (_, axis_font, label_font) = fonts();
+    let n = names.len() as f64;
+    let mut chart = ChartBuilder::on(area)
+        .margin(24)
+        .x_label_area_size(60)
+        .y_label_area_size(label_area)
+        .build_cartesian_2d(x, -0.5f64..n - 0.5)
+        .map_err(|e| e.to_string())?;
+    chart
+        .configure_mesh()
+        .disable_y_mesh()
+        .y_labels(names.len().max(1))
+        .y_label_formatter(&|y| name_at(names, *y))
+        .x_desc(x_desc)
+        .x_label_formatter(x_label)
+        .axis_desc_style(axis_font)
+        .label_style(label_font)
+        .light_line_style(RGBColor(235, 235, 235))
+        .draw()
+        .map_err(|e| e.to_string())?;
+    Ok(chart)
+}
+
 /// One bar: a model's median at the compared W, with the interval of the median.
 struct Bar {
     model: String,
@@ -121,33 +161,16 @@ where
     X: AsRangedCoord<Value = f64>,
     X::CoordDescType: ValueFormatter<f64>,
 {
-    let (_, axis_font, label_font) = fonts();
+    let (_, _, label_font) = fonts();
     let names: Vec<String> = bars.iter().map(|b| b.name.clone()).collect();
     let n = bars.len() as f64;
-    let mut chart = ChartBuilder::on(area)
-        .margin(24)
-        .x_label_area_size(60)
-        .y_label_area_size(label_area)
-        .build_cartesian_2d(x, -0.5f64..n - 0.5)
-        .map_err(|e| e.to_string())?;
     // A bar's length is read from zero, which a log axis does not have: there, a dot.
     let x_desc = if log {
         "median batch time (dot) with the 95% interval of the median (whisker), log scale"
     } else {
         "median batch time (bar) with the 95% interval of the median (whisker)"
     };
-    chart
-        .configure_mesh()
-        .disable_y_mesh()
-        .y_labels(bars.len().max(1))
-        .y_label_formatter(&|y| name_at(&names, *y))
-        .x_desc(x_desc)
-        .x_label_formatter(x_label)
-        .axis_desc_style(axis_font)
-        .label_style(label_font.clone())
-        .light_line_style(RGBColor(235, 235, 235))
-        .draw()
-        .map_err(|e| e.to_string())?;
+    let mut chart = row_chart(area, x, &names, label_area, x_desc, x_label)?;
     for (i, bar) in bars.iter().enumerate() {
         let y = n - 1.0 - i as f64;
         if log {

@@ -56,7 +56,7 @@ pub fn plot_px(beside: u32) -> f64 {
 }
 
 /// The models' order when no results file gives one: poolbench's registry as of this version.
-/// A results file records its own (`model_order`), which [`with_model_order`] puts in force.
+/// A results file records its own (`model_order`), which [`with_models`] puts in force.
 pub const DEFAULT_MODEL_ORDER: [&str; 11] = [
     "sequential",
     "thread-per-task",
@@ -158,11 +158,6 @@ pub fn with_models<R>(book: &ModelBook, draw: impl FnOnce() -> R) -> R {
     let result = draw();
     BOOK.with(|b| *b.borrow_mut() = previous);
     result
-}
-
-/// [`with_models`] for an order alone, with legacy styles.
-pub fn with_model_order<R>(order: &[String], draw: impl FnOnce() -> R) -> R {
-    with_models(&ModelBook::legacy(order), draw)
 }
 
 /// What the book in force (else poolbench's default order) says of `model`: its place, and

@@ -3,9 +3,9 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::bars::{at_what, draw_dot};
+use super::bars::{at_what, draw_dot, row_chart};
 use super::{
-    fonts, header, log_extent, name_at, plot_px, seconds_label, seconds_labels, x_log_ticks, Figure,
+    fonts, header, log_extent, plot_px, seconds_label, seconds_labels, x_log_ticks, Figure,
 };
 use crate::data::WorkloadGroup;
 
@@ -45,33 +45,20 @@ impl Figure for Overhead<'_> {
         let (lo, hi) = log_extent(per_task.iter().map(|p| p.1), 1e-9);
         let label_area = if g.is_merged() { 380 } else { 190 };
         let ticks = x_log_ticks(lo, hi, (lo / 3.0, hi * 3.0), plot_px(label_area));
-        let (_, axis_font, label_font) = fonts();
+        let (_, _, label_font) = fonts();
         let names: Vec<String> = per_task.iter().map(|p| p.2.clone()).collect();
-        // Horizontal rows: model names stay readable on a slide.
         let n = per_task.len() as f64;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(24)
-            .x_label_area_size(60)
-            .y_label_area_size(label_area)
-            .build_cartesian_2d(
-                (lo / 3.0..hi * 3.0)
-                    .log_scale()
-                    .with_key_points(ticks.clone()),
-                -0.5f64..n - 0.5,
-            )
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(per_task.len().max(1))
-            .y_label_formatter(&|y| name_at(&names, *y))
-            .x_desc("time per no-op task (dot, log scale)")
-            .x_label_formatter(&seconds_labels(&ticks))
-            .axis_desc_style(axis_font)
-            .label_style(label_font.clone())
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let x = (lo / 3.0..hi * 3.0)
+            .log_scale()
+            .with_key_points(ticks.clone());
+        let mut chart = row_chart(
+            &area,
+            x,
+            &names,
+            label_area,
+            "time per no-op task (dot, log scale)",
+            &seconds_labels(&ticks),
+        )?;
         for (i, (model, per_task_s, _)) in per_task.iter().enumerate() {
             let y = n - 1.0 - i as f64;
             draw_dot(&mut chart, lo / 3.0, *per_task_s, y, model)?;

@@ -7,7 +7,8 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{fonts, header, linear_ticks, name_at, seconds_label, seconds_labels, LinearAt};
+use super::bars::row_chart;
+use super::{fonts, header, linear_ticks, seconds_label, seconds_labels, LinearAt};
 use crate::data::WorkloadGroup;
 
 /// Colours of the phases, in order (a sixth phase and beyond reuse them).
@@ -74,29 +75,16 @@ impl super::Figure for Phases<'_> {
             .fold(0.0f64, f64::max);
         let ticks = linear_ticks(0.0, top);
         let names: Vec<String> = bars.iter().map(|b| b.0.clone()).collect();
-        let (_, axis_font, label_font) = fonts();
+        let (_, _, label_font) = fonts();
         let n = bars.len() as f64;
-        let mut chart = ChartBuilder::on(&area)
-            .margin(24)
-            .x_label_area_size(60)
-            .y_label_area_size(330)
-            .build_cartesian_2d(
-                LinearAt::new(0.0..top * 1.2, ticks.clone()),
-                -0.5f64..n - 0.5,
-            )
-            .map_err(|e| e.to_string())?;
-        chart
-            .configure_mesh()
-            .disable_y_mesh()
-            .y_labels(bars.len().max(1))
-            .y_label_formatter(&|y| name_at(&names, *y))
-            .x_desc("mean time per task, by phase")
-            .x_label_formatter(&seconds_labels(&ticks))
-            .axis_desc_style(axis_font)
-            .label_style(label_font.clone())
-            .light_line_style(RGBColor(235, 235, 235))
-            .draw()
-            .map_err(|e| e.to_string())?;
+        let mut chart = row_chart(
+            &area,
+            LinearAt::new(0.0..top * 1.2, ticks.clone()),
+            &names,
+            330,
+            "mean time per task, by phase",
+            &seconds_labels(&ticks),
+        )?;
         for (i, (_, phases)) in bars.iter().enumerate() {
             let y = n - 1.0 - i as f64;
             let mut start = 0.0;

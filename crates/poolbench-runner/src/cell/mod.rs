@@ -6,13 +6,13 @@
 //! and its first error kept, so a dead worker's 5 µs "batch" can never become a 150,000×
 //! speedup. A cell left with no clean sample has no median, and says why.
 
+mod finish;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use poolbench_core::watch::set_task_timeout;
 use poolbench_core::{stop_requested, without_task_stamps, PhaseTimes, Pool, WorkKind, Workload};
-
-mod finish;
 
 use crate::plan::{CellId, PlanEntry};
 use crate::stats::Summary;

@@ -13,7 +13,7 @@
 //! and Python do the same work; `full` decodes every pixel, as an implementation without
 //! that shortcut would.
 //!
-//! Each task times its phases (read, decode, resize, encode, write; five clock readings
+//! Each task times its phases (read, decode, resize, encode, write; six clock readings
 //! against ~2 ms of work) so a report can show where a thumbnail's time goes.
 //!
 //! The checksum is one both languages compute identically: the CRC-32 of the input file's
