@@ -16,7 +16,13 @@ Pillow and starting the pool stay outside the timed batches (like a Rust pool's 
 
 "batch_ns" is the time of the pool's `map` alone, which poolbench records as the sample:
 writing and reading these JSON lines is poolbench's cost, not the pool's.
+    -> {"op": "check", "workload": "py-task", "form": {...}}
+    <- {"ok": true, "first": "repr of FUNCTION(0)"}   (before a --py-task run: imports, calls
+                                                       the user's function once, pickles it)
     -> {"op": "quit"}            (or end of input)
+
+The replies go to the helper's own copy of its standard output; file descriptor 1 itself is
+pointed at standard error, so a user's function that prints cannot break the protocol.
 
 "form" is the workload as poolbench built it, every value worked out (file names, URLs, the
 delay of each task, the expected sum): see `Workload::foreign_form` in poolbench-core. Each
@@ -29,11 +35,14 @@ CLOCK_MONOTONIC on Linux: one clock for the helper and every worker process it f
 `python poolbench_helper.py probe` prints the versions poolbench records, as JSON.
 """
 
+import hashlib
+import importlib
 import io
 import json
 import multiprocessing
 import multiprocessing.dummy
 import os
+import pickle
 import sys
 import threading
 import time
@@ -189,7 +198,61 @@ class Thumbnail:
         return mix(i, thumbnail_value(source, width, height)), (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4)
 
 
-WORKLOADS = {"noop": Noop, "sum": Sum, "sleep": Sleep, "http": Http, "thumbnail": Thumbnail}
+class PyTask:
+    """The user's own function, FUNCTION(i) (--py-task MODULE:FUNCTION): imported from the
+    module in `path` (default: the folder poolbench was started in) in the helper and in every
+    worker process. Its return value's pickle (protocol 4) is hashed into the checksum, so two
+    pools agree exactly when their outputs pickle alike; poolbench starts the helpers with
+    PYTHONHASHSEED=0, so sets and dicts of strings pickle alike in every process."""
+
+    def __init__(self, form):
+        self.name = f"{form['module']}:{form['function']}"
+        path = form.get("path") or os.getcwd()
+        if path not in sys.path:
+            sys.path.insert(0, path)
+        try:
+            module = importlib.import_module(form["module"])
+        except ModuleNotFoundError as e:
+            if e.name != form["module"] and not form["module"].startswith(f"{e.name}."):
+                raise
+            raise ModuleNotFoundError(f"no module named {form['module']!r} in {path}") from None
+        function = getattr(module, form["function"], None)
+        if function is None:
+            where = getattr(module, "__file__", None) or form["module"]
+            raise AttributeError(f"{where} has no function {form['function']!r}")
+        if not callable(function):
+            raise TypeError(f"{self.name} is a {type(function).__name__}, not a function")
+        self.function = function
+
+    def value(self, i):
+        result = self.function(i)
+        try:
+            return result, pickle.dumps(result, protocol=4)
+        except Exception as e:
+            raise TypeError(
+                f"{self.name}({i}) returned a {type(result).__name__}, which cannot be pickled: {e}"
+            ) from None
+
+    def run(self, i):
+        _, data = self.value(i)
+        digest = hashlib.blake2b(data, digest_size=8).digest()
+        return mix(i, int.from_bytes(digest, "little")), None
+
+    def check(self):
+        """FUNCTION(0), once, before a run: what it returned, shortened."""
+        result, _ = self.value(0)
+        text = repr(result)
+        return text if len(text) <= 120 else text[:117] + "..."
+
+
+WORKLOADS = {
+    "noop": Noop,
+    "sum": Sum,
+    "sleep": Sleep,
+    "http": Http,
+    "thumbnail": Thumbnail,
+    "py-task": PyTask,
+}
 
 # The workload of this process: set in the helper by "prepare", and in each worker process by
 # the pool's initializer (and inherited through fork).
@@ -313,9 +376,22 @@ POOLS = {
 # The protocol loop.
 
 
+# Where replies go: standard output as the helper started, kept aside by `serve`.
+PROTOCOL = sys.stdout
+
+
 def reply(message):
-    sys.stdout.write(json.dumps(message) + "\n")
+    PROTOCOL.write(json.dumps(message) + "\n")
+    PROTOCOL.flush()
+
+
+def keep_protocol_apart():
+    """Keeps a copy of standard output for the replies and points descriptor 1 (and with it
+    `print`, C code and the pool's forked workers) at standard error."""
+    global PROTOCOL
+    PROTOCOL = os.fdopen(os.dup(1), "w")
     sys.stdout.flush()
+    os.dup2(2, 1)
 
 
 def run_batch(pool, tasks):
@@ -337,6 +413,7 @@ def run_batch(pool, tasks):
 
 
 def serve(pool_name, workers):
+    keep_protocol_apart()
     pool, tasks = None, 0
     reply({"ready": True, "pid": os.getpid()})
     for line in sys.stdin:
@@ -353,6 +430,9 @@ def serve(pool_name, workers):
                 reply({"ok": True})
             elif op == "run":
                 reply(run_batch(pool, tasks))
+            elif op == "check":
+                install(request["workload"], request["form"])
+                reply({"ok": True, "first": WORKLOAD.check()})
             elif op == "quit":
                 break
             else:

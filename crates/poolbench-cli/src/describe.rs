@@ -1,22 +1,31 @@
 //! What a run records about itself besides its cells: what each model and workload is
 //! (language, role, style; role, server) and the Python side, when Python models run.
 
-use poolbench_core::{Language, Model, ModelRole};
+use std::sync::Arc;
+
+use poolbench_core::{Language, Model, ModelRole, Workload};
 use poolbench_results::{ModelInfo, PythonSide, WorkloadRecord};
 use poolbench_runner::Plan;
 
 /// What results.json says of each model of the plan (and the oracle, which always runs): its
 /// language, role and how reports draw it.
 pub(crate) fn model_records(plan: &Plan) -> Vec<ModelInfo> {
-    let oracle = poolbench_models::find_model(poolbench_runner::ORACLE).ok();
-    oracle.into_iter().chain(plan.models.iter().copied()).fold(
-        Vec::new(),
-        |mut records: Vec<ModelInfo>, model| {
+    let oracles: Vec<&dyn Model> = plan
+        .entries
+        .iter()
+        .map(poolbench_runner::oracle_for)
+        .collect();
+    let is_oracle = |model: &dyn Model| oracles.iter().any(|o| o.name() == model.name());
+    oracles
+        .iter()
+        .copied()
+        .chain(plan.models.iter().copied())
+        .fold(Vec::new(), |mut records: Vec<ModelInfo>, model| {
             if !records.iter().any(|r| r.name == model.name()) {
                 records.push(ModelInfo {
                     name: model.name().to_owned(),
                     language: model.language(),
-                    role: if model.name() == poolbench_runner::ORACLE {
+                    role: if is_oracle(model) {
                         ModelRole::Oracle
                     } else if model.ignores_workers() {
                         ModelRole::Baseline
@@ -29,8 +38,7 @@ pub(crate) fn model_records(plan: &Plan) -> Vec<ModelInfo> {
                 });
             }
             records
-        },
-    )
+        })
 }
 
 /// Adds the Python models to the plan (`--with-python`), or takes them out of it with one
@@ -48,19 +56,7 @@ pub(crate) fn python_side(plan: &mut Plan, with_python: bool) -> Option<PythonSi
         return None;
     }
     match poolbench_models::python_env() {
-        Ok(env) => Some(PythonSide {
-            executable: env.executable.clone(),
-            version: env.python.clone(),
-            implementation: env.implementation.clone(),
-            start_method: env.start_method.clone(),
-            pillow: env.pillow.clone(),
-            libjpeg_turbo: env.libjpeg_turbo.clone(),
-            models: poolbench_models::PYTHON_MODELS
-                .iter()
-                .filter(|m| plan.models.iter().any(|p| p.name() == m.name()))
-                .map(|m| (m.name().to_owned(), m.summary().to_owned()))
-                .collect(),
-        }),
+        Ok(env) => Some(python_record(plan, env)),
         Err(why) => {
             eprintln!("python: skipped, {why}; the Rust side runs alone");
             plan.models.retain(|m| !is_python(m));
@@ -69,20 +65,44 @@ pub(crate) fn python_side(plan: &mut Plan, with_python: bool) -> Option<PythonSi
     }
 }
 
-/// What results.json says of each workload of the plan: its role and whether it needs the
-/// mock server.
-pub(crate) fn workload_records(plan: &Plan) -> Vec<WorkloadRecord> {
-    plan.entries
-        .iter()
-        .filter_map(|e| poolbench_workloads::find_workload(&e.spec.name).ok())
-        .fold(Vec::new(), |mut records: Vec<WorkloadRecord>, info| {
-            if !records.iter().any(|r| r.name == info.name) {
+/// What results.json says of the Python that runs `plan`'s Python models.
+pub(crate) fn python_record(plan: &Plan, env: &poolbench_models::PythonEnv) -> PythonSide {
+    PythonSide {
+        executable: env.executable.clone(),
+        version: env.python.clone(),
+        implementation: env.implementation.clone(),
+        start_method: env.start_method.clone(),
+        pillow: env.pillow.clone(),
+        libjpeg_turbo: env.libjpeg_turbo.clone(),
+        models: poolbench_models::PYTHON_MODELS
+            .iter()
+            .filter(|m| plan.models.iter().any(|p| p.name() == m.name()))
+            .map(|m| (m.name().to_owned(), m.summary().to_owned()))
+            .collect(),
+    }
+}
+
+/// What results.json says of each workload of the plan (built as `workloads`, one per entry):
+/// its role, whether it needs the mock server, whose it is, whether it has an async form.
+pub(crate) fn workload_records(
+    plan: &Plan,
+    workloads: &[Arc<dyn Workload>],
+) -> Vec<WorkloadRecord> {
+    plan.entries.iter().zip(workloads).fold(
+        Vec::new(),
+        |mut records: Vec<WorkloadRecord>, (entry, built)| {
+            let known = poolbench_workloads::find_workload(&entry.spec.name).ok();
+            if let (Some(info), false) = (known, records.iter().any(|r| r.name == entry.spec.name))
+            {
                 records.push(WorkloadRecord {
                     name: info.name.to_owned(),
                     role: info.role,
                     needs_server: info.needs_server,
+                    origin: info.origin,
+                    async_form: Some(built.has_async_form()),
                 });
             }
             records
-        })
+        },
+    )
 }

@@ -22,11 +22,12 @@ pub struct MockServer {
 }
 
 impl MockServer {
-    /// Starts `poolbench serve` on a free loopback port and waits until `/health` answers.
+    /// Starts this program as the mock server (`poolbench serve`, or a bench binary's hidden
+    /// equivalent) on a free loopback port and waits until `/health` answers.
     pub fn start() -> anyhow::Result<Self> {
-        let program = std::env::current_exe().context("cannot locate the poolbench program")?;
+        let program = std::env::current_exe().context("cannot locate this program")?;
         let mut child = Command::new(program)
-            .args(["serve", "--port", "0", "--exit-with-parent"])
+            .args([crate::SERVE_SUBCOMMAND, "--port", "0", "--exit-with-parent"])
             .stdout(Stdio::piped())
             .spawn()
             .context("cannot start the mock HTTP server")?;

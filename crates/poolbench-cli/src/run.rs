@@ -23,9 +23,25 @@ use crate::mock::point_http_at_a_server;
 use crate::stop::{save_on_expiry, stop_on_ctrl_c, Finished};
 use crate::UsageError;
 
-pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
-    let (mut plan, source) = plan_from(&args)?;
-    let python = python_side(&mut plan, args.with_python);
+/// `poolbench run`, or a bench binary's run when `own` is its workloads' suite (used when
+/// neither `--suite` nor `--preset` is given), named by its source line.
+pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCode> {
+    let (mut plan, source) = plan_from(&args, own)?;
+    let python = if let Some(task) = &args.py_task {
+        let python = crate::own::python_for_task(&mut plan, task)?;
+        if !args.quiet {
+            eprintln!(
+                "--py-task {task}: Python's pools only (the Rust models cannot run Python \
+                 code), verified against py-sequential, Python's plain loop"
+            );
+        }
+        Some(python)
+    } else {
+        python_side(&mut plan, args.with_python)
+    };
+    if !args.quiet {
+        crate::own::say_what_cannot_run(&plan);
+    }
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
     if let Some(dir) = &args.cache_dir {
@@ -64,7 +80,7 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         .map(|m| m.name().to_owned())
         .collect();
     results.models = model_records(&plan);
-    results.workloads = workload_records(&plan);
+    results.workloads = workload_records(&plan, &workloads);
     if let CellOrder::Shuffled { seed } = plan.order {
         results.order_seed = Some(seed);
     }
@@ -180,9 +196,10 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
         );
     } else {
         println!(
-            "\n{} cells in {seconds:.1} s; {} verified against the sequential oracle; results in {}",
+            "\n{} cells in {seconds:.1} s; {} verified against {}; results in {}",
             cells.len(),
             cells.len() - unverified.len(),
+            oracles(&plan),
             results_path.display()
         );
     }
@@ -215,15 +232,18 @@ pub fn run(args: RunArgs) -> anyhow::Result<ExitCode> {
 
 /// The preset or suite file, with the command line's overrides applied, and its name for
 /// the results file.
-fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
-    let (source, suite) = match &args.suite {
-        Some(path) => {
+fn plan_from(args: &RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<(Plan, String)> {
+    let (source, suite) = match (&args.suite, &args.preset, &args.py_task, own) {
+        (Some(path), ..) => {
             let suite = Suite::load(path).map_err(|e| UsageError(e.to_string()))?;
             (format!("suite {}", path.display()), suite)
         }
-        None => {
-            let preset = poolbench_runner::find_preset(&args.preset)
-                .ok_or_else(|| UsageError(format!("unknown preset '{}'", args.preset)))?;
+        (None, None, Some(task), _) => crate::own::py_task_suite(task, args.py_path.as_deref())?,
+        (None, None, None, Some(own)) => own,
+        (None, preset, ..) => {
+            let name = preset.as_deref().unwrap_or("quick");
+            let preset = poolbench_runner::find_preset(name)
+                .ok_or_else(|| UsageError(format!("unknown preset '{name}'")))?;
             (format!("preset {}", preset.name), Suite::from(preset))
         }
     };
@@ -283,6 +303,8 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
         entries,
         models: if !args.models.is_empty() {
             args.models.clone()
+        } else if args.py_task.is_some() {
+            poolbench_models::python_models()
         } else {
             models.unwrap_or_else(|| poolbench_models::MODELS.to_vec())
         },
@@ -310,6 +332,23 @@ fn plan_from(args: &RunArgs) -> anyhow::Result<(Plan, String)> {
             .or(task_timeout),
     };
     Ok((plan, source))
+}
+
+/// What the cells were verified against: "the sequential oracle", or the oracles by name when
+/// a workload has another (Python's plain loop for a `--py-task` function).
+fn oracles(plan: &Plan) -> String {
+    let mut names: Vec<&str> = plan
+        .entries
+        .iter()
+        .map(|e| poolbench_runner::oracle_for(e).name())
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    if names == [poolbench_runner::ORACLE] {
+        "the sequential oracle".to_owned()
+    } else {
+        format!("the oracle ({})", names.join(", "))
+    }
 }
 
 /// A seed for the cell order when the user gave none: different on every run, and recorded.

@@ -30,15 +30,17 @@ mod system;
 pub mod watch;
 mod workload;
 
-pub use checksum::{fnv1a, mix};
+pub use checksum::{checksum_of, fnv1a, mix, StableHasher};
 pub use clock::{without_task_stamps, BatchClock, NoTaskStamps};
 pub use execute::{panic_message, run_task};
-pub use ideal::{cpu_bound_ideal, io_bound_ideal, rounds};
+pub use ideal::{cpu_bound_ideal, ideal_from_serial, io_bound_ideal, rounds};
 pub use item::{item_body, ItemBody};
 pub use model::{ChildUsage, Model, ModelError, Pool};
 pub use outcome::{max_in_flight, TaskError, TaskOutcome, TaskOutput, TaskResult, TaskTiming};
 pub use phases::{PhaseClock, PhaseTimes, MOST_PHASES};
-pub use roles::{Language, Marker, ModelRole, ModelStyle, WorkerKind, WorkloadRole};
+pub use roles::{
+    Language, Marker, ModelRole, ModelStyle, WorkerKind, WorkloadOrigin, WorkloadRole,
+};
 pub use slots::OutcomeSlots;
 pub use stop::{request_stop, stop_flag, stop_requested};
 pub use system::{

@@ -68,6 +68,18 @@ impl std::fmt::Display for WorkerKind {
     }
 }
 
+/// Where a workload is defined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum WorkloadOrigin {
+    /// One of poolbench's own workloads.
+    #[default]
+    BuiltIn,
+    /// The user's own: a workload of their crate (the `poolbench` facade) or a Python
+    /// function (`--py-task`).
+    User,
+}
+
 /// The shape a chart marks a model's points with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

@@ -15,16 +15,18 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// Whether a workload's tasks wait (I/O) or compute (CPU). It decides the ideal-time formula
 /// and how the async models run it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "lowercase")]
 pub enum WorkKind {
     Io,
+    #[default]
     Cpu,
 }
 
 impl std::fmt::Display for WorkKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(match self {
+        // `pad`, so that widths in tables (`{:<4}`) apply.
+        f.pad(match self {
             WorkKind::Io => "io",
             WorkKind::Cpu => "cpu",
         })
@@ -103,6 +105,8 @@ pub enum WorkloadError {
     BadParams { workload: String, message: String },
     #[error("could not prepare inputs for '{workload}': {message}")]
     Prepare { workload: String, message: String },
+    #[error("a workload called '{name}' already exists: give yours another name")]
+    Duplicate { name: String },
 }
 
 /// A named, parameterised batch of N tasks addressed by index `0..N`.
@@ -136,6 +140,13 @@ pub trait Workload: Send + Sync + 'static {
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
         let _ = index;
         None
+    }
+
+    /// Whether [`Workload::run_async`] gives an async form. Reports say beside the async
+    /// models' cells when they ran the blocking form instead. (Asked of the workload rather
+    /// than found by calling `run_async`, which may only be called inside a runtime.)
+    fn has_async_form(&self) -> bool {
+        false
     }
 
     /// The per-phase totals of the tasks run since the last call (resetting them), for a

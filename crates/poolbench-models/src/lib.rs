@@ -45,7 +45,9 @@ pub use crate::tokio_blocking::TokioBlocking;
 
 use poolbench_core::{Marker, Model, ModelStyle};
 pub use poolbench_process::{ProcessModel, StartMethod};
-pub use poolbench_python::{python_env, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS};
+pub use poolbench_python::{
+    check_foreign_task, python_env, PythonEnv, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS,
+};
 
 /// Every model, in the order reports list them. The first is the sequential oracle.
 pub static MODELS: &[&dyn Model] = &[
@@ -106,6 +108,18 @@ pub fn model_style(model: &dyn Model) -> ModelStyle {
 /// Every Python model, as models.
 pub fn python_models() -> Vec<&'static dyn Model> {
     PYTHON_MODELS.iter().map(|&m| m as &dyn Model).collect()
+}
+
+/// The oracle of work in `language`: the model that runs one task after another on the
+/// caller, whose outputs every other model of that language must reproduce (`sequential`,
+/// or Python's plain loop `py-sequential` for a Python function).
+pub fn oracle_of(language: poolbench_core::Language) -> &'static dyn Model {
+    MODELS
+        .iter()
+        .copied()
+        .chain(python_models())
+        .find(|m| m.language() == language && m.worker_kind() == poolbench_core::WorkerKind::Caller)
+        .unwrap_or(&Sequential)
 }
 
 /// Names of all models, Python's included, comma-separated, for error messages and `--help`.
@@ -172,6 +186,13 @@ mod tests {
         for (name, _) in RUST_STYLES {
             assert!(find_model(name).is_ok(), "{name} is a model");
         }
+    }
+
+    #[test]
+    fn each_language_has_its_oracle() {
+        use poolbench_core::Language;
+        assert_eq!(oracle_of(Language::Rust).name(), "sequential");
+        assert_eq!(oracle_of(Language::Python).name(), "py-sequential");
     }
 
     #[test]

@@ -75,6 +75,9 @@ impl Helper {
             .arg("-u")
             .arg(&helper)
             .args(["serve", "--pool", pool, "--workers", &workers.to_string()])
+            // One string hash for every helper and its workers: a set or dict of strings
+            // then pickles alike in every process (`--py-task` checksums hash the pickle).
+            .env("PYTHONHASHSEED", "0")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(child_stderr)

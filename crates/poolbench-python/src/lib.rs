@@ -25,6 +25,7 @@ use poolbench_core::{Language, Marker, Model, ModelError, ModelStyle, Pool, Work
 
 pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
 pub use helper::HELPER_SOURCE;
+pub use pool::check_foreign_task;
 
 /// A Python pool, run by the helper.
 #[derive(Debug)]
@@ -39,7 +40,7 @@ pub struct PythonModel {
 }
 
 /// The workloads the helper implements (`WORKLOADS` in the helper).
-pub const PYTHON_WORKLOADS: &[&str] = &["noop", "sum", "sleep", "http", "thumbnail"];
+pub const PYTHON_WORKLOADS: &[&str] = &["noop", "sum", "sleep", "http", "thumbnail", "py-task"];
 
 /// Every Python model, in the order reports list them.
 pub static PYTHON_MODELS: &[&PythonModel] = &[

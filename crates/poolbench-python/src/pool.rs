@@ -104,6 +104,28 @@ impl PythonPool {
     }
 }
 
+/// Calls a workload's Python form once before a run — for `--py-task`, the user's function on
+/// task 0 — in a helper of its own, within `wait`: the module imports, the function exists and
+/// its result pickles. Returns what task 0 returned (shortened), or one line saying what is
+/// wrong.
+pub fn check_foreign_task(
+    env: &PythonEnv,
+    workload: &dyn Workload,
+    wait: Duration,
+) -> Result<String, String> {
+    let form = workload
+        .foreign_form()
+        .ok_or_else(|| format!("workload '{}' has no Python form", workload.spec().name))?;
+    let mut helper = Helper::start(&env.executable, "sequential", 1, START_WAIT)?;
+    let request = json!({"op": "check", "workload": workload.spec().name, "form": form});
+    let reply = helper.ask(&request, wait)?;
+    Ok(reply
+        .get("first")
+        .and_then(serde_json::Value::as_str)
+        .unwrap_or_default()
+        .to_owned())
+}
+
 impl Pool for PythonPool {
     /// Builds the workload in the helper and starts its pool (worker processes forked and
     /// pinged), outside the timed batches.

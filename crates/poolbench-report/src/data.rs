@@ -117,6 +117,9 @@ pub struct WorkloadGroup {
     pub kind: WorkKind,
     /// What the workload is for (measured work, overhead probe, testing aid).
     pub role: WorkloadRole,
+    /// Whether it has an async form (`None` in files from before it was recorded). Without
+    /// one, the async models ran its blocking form.
+    pub async_form: Option<bool>,
     /// The experiment the cells replicate, e.g. `S6 (scaled 10x)`.
     pub experiment: Option<String>,
     /// `key=value, …` of the parameters, for subtitles and tables.
@@ -132,6 +135,12 @@ impl WorkloadGroup {
     /// Whether the group compares more than one machine.
     pub fn is_merged(&self) -> bool {
         self.machines.len() > 1
+    }
+
+    /// Whether `series` ran this workload's blocking form although it is an async model: the
+    /// workload has no async form, so its tasks ran inline on the runtime's threads.
+    pub fn ran_blocking_form(&self, series: &Series) -> bool {
+        self.async_form == Some(false) && series.worker_kind == Some(WorkerKind::AsyncTasks)
     }
 
     /// The sequential oracle's cell on `machine`, the reference line of the charts.
@@ -260,6 +269,12 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                         workload: cell.workload.clone(),
                         kind: cell.kind,
                         role: input.results.workload_role(&cell.workload),
+                        async_form: input
+                            .results
+                            .workloads
+                            .iter()
+                            .find(|w| w.name == cell.workload)
+                            .and_then(|w| w.async_form),
                         experiment: cell.experiment.clone(),
                         params,
                         tasks: cell.tasks,
@@ -370,6 +385,7 @@ mod tests {
             workload: "sum".into(),
             kind: WorkKind::Cpu,
             role: WorkloadRole::Measured,
+            async_form: None,
             experiment: None,
             params: String::new(),
             tasks: 4,

@@ -57,6 +57,7 @@ mod tests {
             workload: workload.into(),
             kind: WorkKind::Io,
             role: WorkloadRole::Measured,
+            async_form: None,
             experiment: experiment.map(str::to_owned),
             params: String::new(),
             tasks: 1,

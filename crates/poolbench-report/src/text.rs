@@ -25,10 +25,44 @@ fn rows(g: &WorkloadGroup, row: impl Fn(&Series, &Point) -> Vec<String>) -> Vec<
         .collect()
 }
 
+/// A series' name in a table: marked with [`BLOCKING_MARK`] when an async model ran the
+/// workload's blocking form (see [`blocking_note`]).
+fn row_label(g: &WorkloadGroup, s: &Series) -> String {
+    if g.ran_blocking_form(s) {
+        format!("{} {BLOCKING_MARK}", s.label)
+    } else {
+        s.label.clone()
+    }
+}
+
+/// The mark beside an async model that ran the blocking form.
+const BLOCKING_MARK: &str = "†";
+
+/// The note under a table with [`BLOCKING_MARK`]ed rows, if it has any.
+fn blocking_note(g: &WorkloadGroup) -> Option<String> {
+    let marked: Vec<&str> = g
+        .series
+        .iter()
+        .filter(|s| g.ran_blocking_form(s))
+        .map(|s| s.model.as_str())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    (!marked.is_empty()).then(|| {
+        format!(
+            "{BLOCKING_MARK} {} ran the blocking form: {} has no async form, so each task ran \
+             inline on one of the runtime's threads, holding it for the whole task (fine for \
+             computing, wrong for blocking waits).",
+            marked.join(", "),
+            g.workload
+        )
+    })
+}
+
 fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     rows(g, |s, p| {
         vec![
-            s.label.clone(),
+            row_label(g, s),
             p.workers.to_string(),
             secs(p.median),
             ci_text(p),
@@ -76,7 +110,7 @@ fn detail_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
     };
     rows(g, |s, p| {
         vec![
-            s.label.clone(),
+            row_label(g, s),
             p.workers.to_string(),
             format!("{:.0}", p.throughput),
             p.overhead_per_task.map_or_else(dash, signed_secs),
@@ -165,6 +199,9 @@ pub fn markdown(
             let _ = writeln!(md, "![{name}](charts/{name}.{picture})\n");
         }
         markdown_table(&mut md, &HEADINGS, &table_rows(g));
+        if let Some(note) = blocking_note(g) {
+            let _ = writeln!(md, "\n{note}");
+        }
         let _ = writeln!(md, "\nPer task:\n");
         markdown_table(&mut md, &DETAIL_HEADINGS, &detail_rows(g));
     }
@@ -317,6 +354,9 @@ pub fn html(
             );
         }
         html_table(&mut h, &HEADINGS, &table_rows(g));
+        if let Some(note) = blocking_note(g) {
+            let _ = write!(h, "<p>{}</p>", escape(&note));
+        }
         let _ = write!(
             h,
             "<details><summary>Per task: throughput, overhead, waits, resources</summary>"

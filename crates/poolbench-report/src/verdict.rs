@@ -152,6 +152,7 @@ pub(crate) mod tests {
             workload: "sum".into(),
             kind: WorkKind::Cpu,
             role: WorkloadRole::Measured,
+            async_form: None,
             experiment: None,
             params: "n=1".into(),
             tasks: 8,

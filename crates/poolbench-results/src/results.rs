@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use poolbench_core::{Language, ModelRole, ModelStyle, WorkerKind, WorkloadRole};
+use poolbench_core::{Language, ModelRole, ModelStyle, WorkerKind, WorkloadOrigin, WorkloadRole};
 
 use crate::noise::NoiseReport;
 use crate::{CellResult, Environment, Sampling};
@@ -129,6 +129,14 @@ pub struct WorkloadRecord {
     /// Whether its tasks talk to the mock HTTP server (or a `--url`).
     #[serde(default)]
     pub needs_server: bool,
+    /// poolbench's own, or the user's (a workload of their crate, a `--py-task` function).
+    #[serde(default)]
+    pub origin: WorkloadOrigin,
+    /// Whether it has an async form. Without one, the async models (tokio) ran its blocking
+    /// form on their runtime threads, which reports say beside their cells. Absent in files
+    /// from before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub async_form: Option<bool>,
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the new one, never a

@@ -27,11 +27,11 @@ use poolbench_results::{environment, read, results, sampling, stats, table};
 
 pub use environment::Environment;
 pub use plan::{
-    CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT, ORACLE,
-    TASK_TIMEOUT_FACTOR,
+    can_run, oracle_for, CellId, CellOrder, Plan, PlanEntry, PlanError, DEFAULT_TASK_TIMEOUT,
+    ORACLE, TASK_TIMEOUT_FACTOR,
 };
 pub use poolbench_results::{CellResult, ContextSwitches, Percentiles};
-pub use presets::{find_preset, preset_names, Preset, PRESETS};
+pub use presets::{default_workers, find_preset, own_suite, preset_names, Preset, PRESETS};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{staged_file, write_atomic, ResultsFile, SCHEMA};
 pub use run::{prepare, run_plan, BoxError, Observer, RunError, MAX_LIVE_WORKER_PROCESSES};

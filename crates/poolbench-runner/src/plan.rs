@@ -162,10 +162,10 @@ impl Plan {
     pub fn cells_of(&self, entry: usize) -> Vec<CellId> {
         let this = &self.entries[entry];
         let workers = &this.workers;
-        let workload = &this.spec.name;
+        let oracle = oracle_for(this);
         self.models
             .iter()
-            .filter(|m| m.name() != ORACLE && m.runs(workload) && this.includes(**m))
+            .filter(|m| m.name() != oracle.name() && can_run(**m, this))
             .flat_map(|&model| {
                 let counts: &[usize] = if model.ignores_workers() {
                     &[1]
@@ -208,8 +208,29 @@ impl Plan {
 }
 
 /// The model whose outputs every other model must reproduce (recorded in results files as
-/// the model with the oracle role).
+/// the model with the oracle role), for every workload Rust runs.
 pub const ORACLE: &str = "sequential";
+
+/// The language whose models run `entry`'s workload alone, if one does (a Python function).
+fn only_in(entry: &PlanEntry) -> Option<Language> {
+    poolbench_workloads::find_workload(&entry.spec.name)
+        .ok()
+        .and_then(|info| info.only_in)
+}
+
+/// The oracle of `entry`: the one-at-a-time model of the language that runs its workload —
+/// [`ORACLE`] for every workload Rust runs, Python's plain loop for a Python function.
+pub fn oracle_for(entry: &PlanEntry) -> &'static dyn Model {
+    poolbench_models::oracle_of(only_in(entry).unwrap_or(Language::Rust))
+}
+
+/// Whether `model` has cells on `entry`: it can run the workload, in the workload's only
+/// language if it has one, and the entry does not leave it out.
+pub fn can_run(model: &dyn Model, entry: &PlanEntry) -> bool {
+    model.runs(&entry.spec.name)
+        && only_in(entry).is_none_or(|language| model.language() == language)
+        && entry.includes(model)
+}
 
 #[cfg(test)]
 mod tests {

@@ -1,9 +1,10 @@
 //! Named suites: which workloads, with which parameters, at which worker counts.
 
-use poolbench_core::WorkloadSpec;
+use poolbench_core::{WorkKind, WorkloadSpec};
+use poolbench_workloads::WorkloadInfo;
 
 use crate::plan::PlanEntry;
-use crate::Sampling;
+use crate::{Sampling, Suite};
 
 /// A named suite of workloads and worker counts.
 #[derive(Debug, Clone, Copy)]
@@ -106,6 +107,34 @@ fn cpu_workers() -> Vec<usize> {
 }
 const FULL_WORKERS: &[usize] = &[1, 2, 4, 8, 16, 32, 64];
 const S1_WORKERS: &[usize] = &[1, 4, 8, 13];
+
+/// The worker counts the quick preset measures work of `kind` at: CPU work at 1, 2, one per
+/// core and two per core; waiting work at 2, 4 and 8.
+pub fn default_workers(kind: WorkKind) -> Vec<usize> {
+    match kind {
+        WorkKind::Cpu => cpu_workers(),
+        WorkKind::Io => QUICK_IO_WORKERS.to_vec(),
+    }
+}
+
+/// The suite a user's own bench binary runs by default: each of its `workloads` at its
+/// default task count and parameters, at [`default_workers`] for its kind, sampled as the
+/// quick preset samples (6 to 20 samples of at least 25 ms, up to 7 s of rounds a workload).
+pub fn own_suite(workloads: &[&WorkloadInfo]) -> Suite {
+    Suite {
+        entries: workloads
+            .iter()
+            .map(|info| PlanEntry::new(info.default_spec(), &default_workers(info.kind)))
+            .collect(),
+        workers: QUICK_WORKERS.to_vec(),
+        models: None,
+        repeat: 6,
+        warmup: 1,
+        shuffled: true,
+        sampling: QUICK_SAMPLING,
+        task_timeout: None,
+    }
+}
 
 /// The preset called `name`.
 pub fn find_preset(name: &str) -> Option<&'static Preset> {

@@ -21,7 +21,7 @@ use poolbench_core::{stop_requested, BatchClock, Model, Workload, WorkloadError}
 use poolbench_workloads::BuildContext;
 
 use crate::cell::{CellRun, Setup, Stopped};
-use crate::plan::{CellId, CellOrder, PlanEntry, ORACLE};
+use crate::plan::{CellId, CellOrder, PlanEntry};
 use crate::probe::CpuTicks;
 use crate::usage::{settle_threads, thread_count};
 use crate::CellResult;
@@ -97,7 +97,6 @@ pub fn run_plan(
     plan.validate()?;
     // The per-task clock calibrates once per process; not inside a timed batch.
     BatchClock::calibrate();
-    let oracle = poolbench_models::find_model(ORACLE).map_err(|e| RunError::Callback(e.into()))?;
     let idle_threads = thread_count();
     let total = plan.cell_count();
     let mut cells: Vec<CellResult> = Vec::with_capacity(total);
@@ -108,7 +107,7 @@ pub fn run_plan(
             index,
             entry,
             workload: &workloads[index],
-            oracle,
+            oracle: crate::plan::oracle_for(entry),
             idle_threads,
         };
         let outcome = group.run(&mut position, total, observer);

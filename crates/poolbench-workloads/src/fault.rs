@@ -26,12 +26,14 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Cpu,
     role: poolbench_core::WorkloadRole::TestingAid,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary:
         "testing aid: tasks that panic, abort, exit, segfault, get killed or hang at chosen indices",
     default_tasks: 8,
-    default_params: defaults_of::<FaultParams>,
-    check: |spec| parsed(spec).map(|_| Footprint::default()),
-    build,
+    default_params: &defaults_of::<FaultParams>,
+    check: &|spec| parsed(spec).map(|_| Footprint::default()),
+    build: &build,
 };
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -174,8 +176,12 @@ impl Workload for Fault {
         self.finish(index, false)
     }
 
+    fn has_async_form(&self) -> bool {
+        self.params.sleep_ms > 0.0 || self.params.faults_in == FaultsIn::Async
+    }
+
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
-        if self.params.sleep_ms <= 0.0 && self.params.faults_in != FaultsIn::Async {
+        if !self.has_async_form() {
             return None;
         }
         Some(Box::pin(async move {

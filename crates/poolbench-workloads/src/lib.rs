@@ -14,14 +14,18 @@
 //! | `http` | io | S1 | GETs `/item/i` from the mock server (or any URL) and verifies it |
 //! | `noop` | cpu | — | does nothing: the model's own per-task overhead |
 //! | `fault` | cpu/io | S9 | testing aid: panics, aborts, exits, segfaults or hangs on chosen tasks |
+//! | `py-task` | cpu/io | — | calls a user's Python function `f(i)` (`--py-task`); Python models only |
 //!
-//! Adding a workload is one module plus one line in [`WORKLOADS`].
+//! Adding a workload is one module plus one line in [`WORKLOADS`]. A user's own workloads
+//! join the same registry at run time ([`register`], called by the `poolbench` facade's
+//! harness), so plans, `--workloads` and worker processes find them by name alike.
 
 mod fault;
 mod http;
 mod manifest;
 mod noop;
 mod photos;
+mod py_task;
 mod sleep;
 pub mod slowdown;
 mod sum;
@@ -29,9 +33,10 @@ mod sum_mem;
 mod thumbnail;
 
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
-use poolbench_core::{WorkKind, Workload, WorkloadError, WorkloadRole, WorkloadSpec};
+pub use poolbench_core::WorkloadOrigin;
+use poolbench_core::{Language, WorkKind, Workload, WorkloadError, WorkloadRole, WorkloadSpec};
 use serde::Serialize;
 use serde_json::{Map, Value};
 
@@ -57,11 +62,19 @@ impl Default for BuildContext {
     }
 }
 
-/// How a registry entry builds its workload from a spec.
-type Builder = fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>;
+/// How a registry entry builds its workload from a spec. A reference to a function or to a
+/// closure leaked once: built-in entries are constants, entries a user registers
+/// ([`register`]) hold their own code.
+pub type Builder = &'static (dyn Fn(&WorkloadSpec, &BuildContext) -> Result<Arc<dyn Workload>, WorkloadError>
+              + Send
+              + Sync);
 
 /// How a registry entry checks a spec without building it.
-type Checker = fn(&WorkloadSpec) -> Result<Footprint, WorkloadError>;
+pub type Checker =
+    &'static (dyn Fn(&WorkloadSpec) -> Result<Footprint, WorkloadError> + Send + Sync);
+
+/// A registry entry's parameters with their default values.
+pub type Defaults = &'static (dyn Fn() -> Map<String, Value> + Send + Sync);
 
 /// What a workload will hold in memory, known from its spec alone, so that a plan too big for
 /// the machine is refused before anything is built.
@@ -74,7 +87,7 @@ pub struct Footprint {
 }
 
 /// A workload's entry in the registry: what `poolbench list` shows and how to build it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct WorkloadInfo {
     pub name: &'static str,
     pub kind: WorkKind,
@@ -83,11 +96,28 @@ pub struct WorkloadInfo {
     /// Whether its tasks talk to an HTTP server (`poolbench run` starts its mock server for
     /// them, or points them at `--url`).
     pub needs_server: bool,
+    /// The one language whose models can run it, for a workload that is code in that language
+    /// (a Python function: `--py-task`); `None`: Rust's models run it, and Python's too where
+    /// the helper implements it. The run's oracle is that language's one-at-a-time model.
+    pub only_in: Option<Language>,
+    /// Where it comes from: poolbench itself, or the user's own crate.
+    pub origin: WorkloadOrigin,
     pub summary: &'static str,
     pub default_tasks: usize,
-    default_params: fn() -> Map<String, Value>,
-    check: Checker,
-    build: Builder,
+    pub default_params: Defaults,
+    pub check: Checker,
+    pub build: Builder,
+}
+
+impl std::fmt::Debug for WorkloadInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("WorkloadInfo")
+            .field("name", &self.name)
+            .field("kind", &self.kind)
+            .field("role", &self.role)
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
 }
 
 impl WorkloadInfo {
@@ -102,7 +132,7 @@ impl WorkloadInfo {
     }
 }
 
-/// Every workload, in the order reports list them.
+/// poolbench's own workloads, in the order reports list them.
 pub static WORKLOADS: &[WorkloadInfo] = &[
     sleep::INFO,
     sum::INFO,
@@ -111,11 +141,49 @@ pub static WORKLOADS: &[WorkloadInfo] = &[
     http::INFO,
     noop::INFO,
     fault::INFO,
+    py_task::INFO,
 ];
+
+/// The workloads a user's crate registered, in registration order.
+static REGISTERED: RwLock<Vec<&'static WorkloadInfo>> = RwLock::new(Vec::new());
+
+/// Adds a workload to the registry of this process, so that plans, `--workloads` and worker
+/// processes find it by name like a built-in one. Its name must be new. Called by the
+/// `poolbench` facade's harness for the user's workloads, in the bench binary and in every
+/// worker process that binary becomes (each registers the same list first).
+pub fn register(info: WorkloadInfo) -> Result<&'static WorkloadInfo, WorkloadError> {
+    let mut registered = REGISTERED.write().unwrap_or_else(PoisonError::into_inner);
+    let taken = WORKLOADS
+        .iter()
+        .chain(registered.iter().copied())
+        .any(|w| w.name == info.name);
+    if taken {
+        return Err(WorkloadError::Duplicate {
+            name: info.name.to_owned(),
+        });
+    }
+    let info: &'static WorkloadInfo = Box::leak(Box::new(info));
+    registered.push(info);
+    Ok(info)
+}
+
+/// Every workload: poolbench's own, then those registered by the user's crate.
+pub fn all_workloads() -> Vec<&'static WorkloadInfo> {
+    let registered = REGISTERED.read().unwrap_or_else(PoisonError::into_inner);
+    WORKLOADS.iter().chain(registered.iter().copied()).collect()
+}
+
+/// The workloads registered by the user's crate ([`register`]).
+pub fn user_workloads() -> Vec<&'static WorkloadInfo> {
+    REGISTERED
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone()
+}
 
 /// Names of all workloads, comma-separated, for error messages and `--help`.
 pub fn workload_names() -> String {
-    WORKLOADS
+    all_workloads()
         .iter()
         .map(|w| w.name)
         .collect::<Vec<_>>()
@@ -124,8 +192,8 @@ pub fn workload_names() -> String {
 
 /// The registry entry called `name`.
 pub fn find_workload(name: &str) -> Result<&'static WorkloadInfo, WorkloadError> {
-    WORKLOADS
-        .iter()
+    all_workloads()
+        .into_iter()
         .find(|w| w.name == name)
         .ok_or_else(|| WorkloadError::Unknown {
             name: name.to_owned(),
@@ -165,22 +233,77 @@ fn defaults_of<P: Default + Serialize>() -> Map<String, Value> {
 mod tests {
     use super::*;
 
+    /// The parameters a workload has no usable default for, which a run fills in: where the
+    /// server is (`poolbench run` starts one), which Python function (`--py-task`).
+    fn given(info: &WorkloadInfo) -> &'static [&'static str] {
+        if info.needs_server {
+            &["url"]
+        } else if info.only_in == Some(Language::Python) {
+            &["module", "function"]
+        } else {
+            &[]
+        }
+    }
+
+    /// `info`'s default spec with `tasks` tasks and the [`given`] parameters filled in.
+    fn runnable(info: &WorkloadInfo, tasks: usize) -> WorkloadSpec {
+        given(info)
+            .iter()
+            .fold(WorkloadSpec::new(info.name, tasks), |spec, &key| {
+                spec.with(
+                    key,
+                    if key == "url" {
+                        "http://127.0.0.1:9"
+                    } else {
+                        "m"
+                    },
+                )
+            })
+    }
+
+    #[test]
+    fn registered_workloads_are_found_built_and_never_shadow_another() {
+        let built: Builder = Box::leak(Box::new(|spec: &WorkloadSpec, ctx: &BuildContext| {
+            build(&WorkloadSpec::new("noop", spec.tasks), ctx)
+        }));
+        let info = |name: &'static str| WorkloadInfo {
+            name,
+            kind: WorkKind::Cpu,
+            role: WorkloadRole::Measured,
+            needs_server: false,
+            only_in: None,
+            origin: WorkloadOrigin::User,
+            summary: "a test's own",
+            default_tasks: 3,
+            default_params: &Map::new,
+            check: &|_| Ok(Footprint::default()),
+            build: built,
+        };
+        let mine = register(info("registry-test-own")).unwrap();
+        assert_eq!(mine.origin, WorkloadOrigin::User);
+        assert_eq!(find_workload("registry-test-own").unwrap().name, mine.name);
+        assert!(workload_names().contains("registry-test-own"));
+        assert!(user_workloads().iter().any(|w| w.name == mine.name));
+        let ctx = BuildContext::default();
+        let workload = build(&WorkloadSpec::new("registry-test-own", 5), &ctx).unwrap();
+        assert_eq!(workload.tasks(), 5);
+        for taken in ["registry-test-own", "sum"] {
+            let err = register(info(taken)).unwrap_err();
+            assert!(matches!(err, WorkloadError::Duplicate { .. }), "{err}");
+        }
+    }
+
     #[test]
     fn every_workload_builds_from_its_default_params() {
         let ctx = BuildContext {
             cache_dir: tempfile::tempdir().unwrap().keep(),
         };
         for info in WORKLOADS {
-            let mut spec = WorkloadSpec::new(info.name, 2);
-            if info.needs_server {
-                // The only parameter without a usable default: where the server is.
-                spec = spec.with("url", "http://127.0.0.1:9");
-            }
-            let workload = build(&spec, &ctx).unwrap();
+            let workload = build(&runnable(info, 2), &ctx).unwrap();
             assert_eq!(workload.kind(), info.kind);
             let mut params = workload.spec().params.clone();
-            if info.needs_server {
-                params.insert("url".into(), "".into());
+            for &key in given(info) {
+                params.insert(key.into(), info.default_params()[key].clone());
             }
             assert_eq!(params, info.default_params(), "{}", info.name);
         }
@@ -205,8 +328,11 @@ mod tests {
             assert!(!err.to_string().contains('\n'), "one line: {err}");
         }
         for info in WORKLOADS {
-            assert!(check(&info.default_spec()).is_ok(), "{}", info.name);
+            let spec = runnable(info, info.default_tasks);
+            assert!(check(&spec).is_ok(), "{}", info.name);
         }
+        let py = WorkloadSpec::new("py-task", 4);
+        assert!(check(&py).unwrap_err().to_string().contains("--py-task"));
         let big = check(&WorkloadSpec::new("sum-mem", 4)).unwrap();
         assert_eq!(big.inputs_bytes, 4 * (4 << 20) * 8);
         let photo = check(&WorkloadSpec::new("thumbnail", 4)).unwrap();

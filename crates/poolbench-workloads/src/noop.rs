@@ -18,11 +18,13 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Cpu,
     role: poolbench_core::WorkloadRole::OverheadProbe,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "tasks that do nothing: the model's per-task overhead",
     default_tasks: 10_000,
-    default_params: defaults_of::<NoopParams>,
-    check: params_only::<NoopParams>,
-    build,
+    default_params: &defaults_of::<NoopParams>,
+    check: &params_only::<NoopParams>,
+    build: &build,
 };
 
 /// `noop` has no parameters.

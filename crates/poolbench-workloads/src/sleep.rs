@@ -26,11 +26,13 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Io,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "each task sleeps delay_ms (± jitter): blocking std::thread::sleep or async tokio sleep (S3, S6)",
     default_tasks: 16,
-    default_params: defaults_of::<SleepParams>,
-    check: |spec| parsed(spec).map(|_| Footprint::default()),
-    build,
+    default_params: &defaults_of::<SleepParams>,
+    check: &|spec| parsed(spec).map(|_| Footprint::default()),
+    build: &build,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -122,6 +124,10 @@ impl Workload for Sleep {
     fn run_blocking(&self, index: usize) -> TaskResult {
         std::thread::sleep(self.delay_of(index));
         self.output(index)
+    }
+
+    fn has_async_form(&self) -> bool {
+        true
     }
 
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {

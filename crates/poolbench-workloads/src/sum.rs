@@ -24,11 +24,13 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Cpu,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
     default_tasks: 32,
-    default_params: defaults_of::<SumParams>,
-    check,
-    build,
+    default_params: &defaults_of::<SumParams>,
+    check: &check,
+    build: &build,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

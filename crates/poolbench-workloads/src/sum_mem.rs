@@ -24,17 +24,19 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Cpu,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "each task sums its slice of a shared in-memory u64 array (bandwidth-bound)",
     default_tasks: 8,
-    default_params: defaults_of::<SumMemParams>,
-    check: |spec| {
+    default_params: &defaults_of::<SumMemParams>,
+    check: &|spec| {
         let (_, len) = parsed(spec)?;
         Ok(Footprint {
             inputs_bytes: (len as u64).saturating_mul(8),
             task_bytes: 0,
         })
     },
-    build,
+    build: &build,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]

@@ -138,8 +138,9 @@ pub struct ReportArgs {
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// Named suite to start from (see `poolbench list`); the flags below override parts of it.
-    #[arg(long, default_value = "quick", value_parser = parse_preset)]
-    pub preset: String,
+    /// [default: quick; in your own bench binary, your workloads]
+    #[arg(long, value_parser = parse_preset)]
+    pub preset: Option<String>,
 
     /// Your own suite instead of a preset: a TOML file of [[workload]] tables (see
     /// docs/suite-format.md). Mistakes are reported with their line, before anything runs.
@@ -162,6 +163,18 @@ pub struct RunArgs {
     /// says so and the Rust side runs alone.
     #[arg(long)]
     pub with_python: bool,
+
+    /// Your own Python function: run MODULE:FUNCTION(i) for every task index i on each of
+    /// Python's pools, verified against Python's plain loop (py-sequential, the oracle: every
+    /// return value's pickle must be the same). Implies the Python models; the Rust models
+    /// cannot run Python code and are left out. FUNCTION(0) is called once first, to check
+    /// that the module imports and the result pickles. See docs/own-work.md.
+    #[arg(long, value_name = "MODULE:FUNCTION", conflicts_with_all = ["suite", "preset", "workloads"])]
+    pub py_task: Option<String>,
+
+    /// Folder to import --py-task's module from [default: the current folder].
+    #[arg(long, value_name = "DIR", requires = "py_task")]
+    pub py_path: Option<PathBuf>,
 
     /// Worker counts W (most tasks in flight at once), comma-separated, each at least 1.
     #[arg(long, value_delimiter = ',', value_parser = parse_positive, value_name = "W,...")]
@@ -257,6 +270,13 @@ pub struct RunArgs {
 pub enum OrderArg {
     Shuffled,
     Fixed,
+}
+
+/// `serve`'s flags alone, for the hidden subcommand a run starts its mock server with.
+#[derive(Debug, Parser)]
+pub struct ServeOnly {
+    #[command(flatten)]
+    pub args: ServeArgs,
 }
 
 #[derive(Debug, Args)]

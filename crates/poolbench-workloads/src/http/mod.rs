@@ -44,15 +44,17 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Io,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: true,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "GET /item/i from the mock server (or any url) and verify the body; save=true writes it to a file (S1, S8)",
     default_tasks: 16,
-    default_params: defaults_of::<HttpParams>,
+    default_params: &defaults_of::<HttpParams>,
     // Before a run, the url may still be unset: `poolbench run` fills in its mock server's.
-    check: |spec| {
+    check: &|spec| {
         let params: HttpParams = spec.parse_params()?;
         checked(spec, &params, false).map(|_| Footprint::default())
     },
-    build,
+    build: &build,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -329,6 +331,10 @@ impl Workload for Http {
                 e => TaskError::failed(format!("GET {url}: reading the body: {e}")),
             })?;
         self.check(index, status, &body)
+    }
+
+    fn has_async_form(&self) -> bool {
+        true
     }
 
     fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {

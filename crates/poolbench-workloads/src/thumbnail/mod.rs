@@ -43,11 +43,13 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     kind: WorkKind::Cpu,
     role: poolbench_core::WorkloadRole::Measured,
     needs_server: false,
+    only_in: None,
+    origin: crate::WorkloadOrigin::BuiltIn,
     summary: "read a JPEG, decode (reduced scale, as Pillow, or full), Lanczos3-resize to fit 75x75, encode, write (S2)",
     default_tasks: 16,
-    default_params: defaults_of::<ThumbnailParams>,
-    check: |spec| parsed(spec).map(|p| footprint(&p)),
-    build,
+    default_params: &defaults_of::<ThumbnailParams>,
+    check: &|spec| parsed(spec).map(|p| footprint(&p)),
+    build: &build,
 };
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
