@@ -100,6 +100,7 @@ pub(crate) fn workload_records(
                     needs_server: info.needs_server,
                     origin: info.origin,
                     async_form: Some(built.has_async_form()),
+                    defaults: info.default_params(),
                 });
             }
             records

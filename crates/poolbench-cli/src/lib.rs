@@ -16,6 +16,7 @@ mod list;
 mod live;
 mod mock;
 mod own;
+mod plan;
 mod report;
 mod run;
 mod serve;

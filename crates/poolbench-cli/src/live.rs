@@ -11,7 +11,10 @@ use std::path::{Path, PathBuf};
 use std::sync::PoisonError;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-use poolbench_runner::{BoxError, CellId, CellResult, Observer, PlanEntry, ResultsFile, Table};
+use poolbench_results::workload_column;
+use poolbench_runner::{
+    BoxError, CellId, CellResult, Observer, Plan, PlanEntry, ResultsFile, Table,
+};
 use serde_json::json;
 
 use crate::stop::Finished;
@@ -39,6 +42,7 @@ pub struct Live {
     rounds_base: u64,
     /// What the bar says about the current cell.
     cell_label: String,
+    table: Table,
     pub results: ResultsFile,
     path: PathBuf,
     /// A copy of `results` for the watchdog's handler, updated after every cell.
@@ -52,10 +56,17 @@ impl Live {
         output: Output,
         results: ResultsFile,
         path: &Path,
-        cells: usize,
-        units_per_cell: usize,
+        plan: &Plan,
         finished: Finished,
     ) -> Self {
+        let cells = plan.cell_count();
+        let units_per_cell = 1 + plan.repeat;
+        let columns: Vec<String> = plan
+            .entries
+            .iter()
+            .map(|e| workload_column(&e.spec.name, e.experiment.as_deref()))
+            .collect();
+        let table = Table::for_workloads(columns.iter().map(String::as_str));
         let terminal = std::io::stdout().is_terminal() && std::io::stderr().is_terminal();
         let bar = (output == Output::Table && terminal).then(|| {
             let bar = ProgressBar::with_draw_target(
@@ -71,7 +82,7 @@ impl Live {
             bar
         });
         if output == Output::Table && bar.is_none() {
-            println!("{}", Table.header());
+            println!("{}", table.header());
         }
         Self {
             output,
@@ -80,6 +91,7 @@ impl Live {
             position: 0,
             rounds_base: 0,
             cell_label: String::new(),
+            table,
             results,
             path: path.to_owned(),
             finished,
@@ -113,7 +125,7 @@ impl Observer for Live {
         self.position = position as u64;
         if let Some(bar) = &self.bar {
             if position == 0 {
-                bar.suspend(|| println!("{}", Table.header()));
+                bar.suspend(|| println!("{}", self.table.header()));
             }
             self.cell_label = format!(
                 "cell {}/{total}: {} on {} W={}",
@@ -141,8 +153,8 @@ impl Observer for Live {
         if let Some(bar) = &self.bar {
             bar.set_position(self.units_done(1 + done.min(planned) as u64));
             bar.set_message(format!(
-                "{}: round {} · sample {done}/{planned}+",
-                entry.spec.name,
+                "{}: round {} · {done} of at least {planned} samples of its cells",
+                workload_column(&entry.spec.name, entry.experiment.as_deref()),
                 round + 1
             ));
         }
@@ -151,7 +163,7 @@ impl Observer for Live {
     fn cell_finished(&mut self, cell: &CellResult) -> Result<(), BoxError> {
         self.rounds_base += self.units_per_cell.saturating_sub(1);
         match self.output {
-            Output::Table => self.print(&Table.row(cell)),
+            Output::Table => self.print(&self.table.row(cell)),
             Output::Json => println!("{}", json!({ "event": "cell", "cell": cell })),
             Output::Quiet => {}
         }

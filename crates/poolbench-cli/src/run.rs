@@ -7,16 +7,15 @@ use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::Context;
-use poolbench_core::WorkloadSpec;
 use poolbench_report::Input;
 use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
-    prepare, run_plan, CellOrder, Environment, Plan, PlanEntry, ResultsFile, RunError, Suite,
+    prepare, run_plan, CellOrder, Environment, Plan, ResultsFile, RunError, Suite,
 };
 use poolbench_workloads::BuildContext;
 
-use crate::args::{OrderArg, RunArgs, Setting};
+use crate::args::RunArgs;
 use crate::describe::{model_records, python_side, workload_records};
 use crate::live::{Live, Output};
 use crate::mock::point_http_at_a_server;
@@ -26,24 +25,26 @@ use crate::UsageError;
 /// `poolbench run`, or a bench binary's run when `own` is its workloads' suite (used when
 /// neither `--suite` nor `--preset` is given), named by its source line.
 pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCode> {
-    let (mut plan, source) = plan_from(&args, own)?;
+    let (mut plan, source) = crate::plan::plan_from(&args, own)?;
     let python = if let Some(task) = &args.py_task {
-        let python = crate::own::python_for_task(&mut plan, task)?;
-        if !args.quiet {
-            eprintln!(
-                "--py-task {task}: Python's pools only (the Rust models cannot run Python \
-                 code), verified against py-sequential, Python's plain loop"
-            );
-        }
-        Some(python)
+        Some(crate::own::python_for_task(&mut plan, task)?)
     } else {
         python_side(&mut plan, args.with_python)
     };
-    if !args.quiet {
-        crate::own::say_what_cannot_run(&plan);
-    }
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
+    if let (Some(task), false) = (&args.py_task, args.quiet) {
+        eprintln!(
+            "--py-task {task}: Python's pools only (the Rust models cannot run Python code), \
+             verified against py-sequential, Python's plain loop"
+        );
+    }
+    if !args.quiet {
+        crate::own::say_what_cannot_run(&plan);
+        for warning in plan.too_few_tasks() {
+            eprintln!("warning: {warning}");
+        }
+    }
     if let Some(dir) = &args.cache_dir {
         writable_dir(dir, "cannot use --cache-dir")?;
     }
@@ -71,6 +72,7 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
 
     let mut environment = Environment::capture(std::env::args().collect());
     environment.jpeg_decoder = Some(poolbench_jpeg::decoder_description());
+    environment.jpeg_decoder_simd = Some(poolbench_jpeg::simd());
     environment.python = python;
     let mut results = ResultsFile::new(environment, Some(source.clone()));
     results.model_order = poolbench_models::MODELS
@@ -112,30 +114,26 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     let finished: Finished = Arc::new(Mutex::new(results.clone()));
     save_on_expiry(Arc::clone(&finished), results_path.clone());
     let started = Instant::now();
-    let mut live = Live::new(
-        output,
-        results,
-        &results_path,
-        plan.cell_count(),
-        1 + plan.repeat,
-        finished,
-    );
+    let mut live = Live::new(output, results, &results_path, &plan, finished);
     let outcome = run_plan(&plan, &workloads, &mut live);
     live.finish();
     let mut results = live.results;
     if let Some(noise) = results.noise.as_mut() {
         probe::after_run(noise, steal_before, &results.results);
     }
+    let groups = poolbench_report::group(&Input::label_all(vec![results.clone()], &[]));
+    results.verdicts = poolbench_report::decide::decide(&groups);
     if !results.results.is_empty() {
         results
             .save(&results_path)
             .with_context(|| format!("cannot save {}", results_path.display()))?;
     }
-    let warnings = results
+    let mut warnings = results
         .noise
         .as_ref()
         .map(NoiseReport::warnings)
         .unwrap_or_default();
+    warnings.extend(results.jpeg_caveat());
     let out_dir = results_path.parent().unwrap_or(Path::new("."));
     let cells = match outcome {
         Err(RunError::Interrupted { finished }) => {
@@ -161,6 +159,12 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
         other => other.context("run stopped")?,
     };
 
+    if chatty {
+        println!("\nWhat to use (among the cells the run cannot tell apart by time, the cheapest; see the report):");
+        for advice in poolbench_report::advice::what_to_use(&groups, &decided(&results)) {
+            println!("  {}: {}", advice.about, advice.text);
+        }
+    }
     let beat_ideal = cells
         .iter()
         .filter(|c| c.scaling.efficiency.is_some_and(|e| e > 1.05))
@@ -178,6 +182,7 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
              differ; compare with `taskset -c 0` vs `-c 1`)."
         );
     }
+    let verdicts = results.verdicts.clone();
     crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
     let unverified: Vec<_> = cells.iter().filter(|c| !c.outcome.verified).collect();
     let seconds = started.elapsed().as_secs_f64();
@@ -189,6 +194,7 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
                 "cells": cells.len(),
                 "verified": cells.len() - unverified.len(),
                 "warnings": warnings,
+                "verdicts": verdicts,
                 "seconds": seconds,
                 "results": results_path,
                 "report": out_dir.join("index.html"),
@@ -230,108 +236,32 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     Ok(ExitCode::FAILURE)
 }
 
-/// The preset or suite file, with the command line's overrides applied, and its name for
-/// the results file.
-fn plan_from(args: &RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<(Plan, String)> {
-    let (source, suite) = match (&args.suite, &args.preset, &args.py_task, own) {
-        (Some(path), ..) => {
-            let suite = Suite::load(path).map_err(|e| UsageError(e.to_string()))?;
-            (format!("suite {}", path.display()), suite)
-        }
-        (None, None, Some(task), _) => crate::own::py_task_suite(task, args.py_path.as_deref())?,
-        (None, None, None, Some(own)) => own,
-        (None, preset, ..) => {
-            let name = preset.as_deref().unwrap_or("quick");
-            let preset = poolbench_runner::find_preset(name)
-                .ok_or_else(|| UsageError(format!("unknown preset '{name}'")))?;
-            (format!("preset {}", preset.name), Suite::from(preset))
-        }
-    };
-    let Suite {
-        mut entries,
-        workers: default_workers,
-        models,
-        repeat,
-        warmup,
-        shuffled,
-        mut sampling,
-        task_timeout,
-    } = suite;
-    if !args.workloads.is_empty() {
-        entries = args
-            .workloads
-            .iter()
-            .flat_map(|name| {
-                let listed: Vec<PlanEntry> = entries
-                    .iter()
-                    .filter(|e| &e.spec.name == name)
-                    .cloned()
-                    .collect();
-                if listed.is_empty() {
-                    // Validated by the argument parser: the workload exists.
-                    let spec = poolbench_workloads::find_workload(name)
-                        .map(|info| info.default_spec())
-                        .unwrap_or_else(|_| WorkloadSpec::new(name.clone(), 1));
-                    vec![PlanEntry::new(spec, &default_workers)]
-                } else {
-                    listed
-                }
-            })
-            .collect();
-    }
-    for entry in &mut entries {
-        if let Some(tasks) = args.tasks {
-            entry.spec.tasks = tasks;
-        }
-        if !args.workers.is_empty() {
-            entry.workers.clone_from(&args.workers);
-        }
-    }
-    apply_settings(&mut entries, &args.settings)?;
-    let shuffled = match args.order {
-        Some(order) => order == OrderArg::Shuffled,
-        None => shuffled,
-    };
-    let order = if shuffled {
-        CellOrder::Shuffled {
-            seed: args.seed.unwrap_or_else(clock_seed),
-        }
-    } else {
-        CellOrder::Fixed
-    };
-    let plan = Plan {
-        entries,
-        models: if !args.models.is_empty() {
-            args.models.clone()
-        } else if args.py_task.is_some() {
-            poolbench_models::python_models()
-        } else {
-            models.unwrap_or_else(|| poolbench_models::MODELS.to_vec())
-        },
-        repeat: args.repeat.unwrap_or(repeat),
-        warmup: args.warmup.unwrap_or(warmup),
-        order,
-        sampling: {
-            if let Some(n) = args.max_repeat {
-                sampling.max_samples = n;
-            }
-            if let Some(ms) = args.min_sample_ms {
-                sampling.min_sample_s = ms / 1e3;
-            }
-            if let Some(percent) = args.target_precision {
-                sampling.target_half_width = percent / 100.0;
-            }
-            if let Some(seconds) = args.measure_time {
-                sampling.measure_s = seconds;
-            }
-            sampling
-        },
-        task_timeout: args
-            .task_timeout
-            .map(std::time::Duration::from_secs_f64)
-            .or(task_timeout),
-    };
-    Ok((plan, source))
+/// `results`' verdicts, for one machine (the run's).
+fn decided(results: &ResultsFile) -> Vec<poolbench_report::decide::MachineVerdict> {
+    results
+        .verdicts
+        .iter()
+        .map(|verdict| poolbench_report::decide::MachineVerdict {
+            machine: None,
+            verdict: verdict.clone(),
+        })
+        .collect()
+}
+
+/// Creates the output folder and proves it is writable before anything runs, so that a bad
+/// `--out` fails at once and an earlier results.json is left untouched.
+fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
+    writable_dir(out, "cannot write to --out")?;
+    Ok(out.join("results.json"))
+}
+
+/// Creates `dir` if missing and proves it writable (a temporary file, removed at once); a
+/// failure is a usage error starting with `what`.
+fn writable_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
+    let fail = |e: std::io::Error| UsageError(format!("{what} {}: {e}", dir.display()));
+    std::fs::create_dir_all(dir).map_err(fail)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    Ok(())
 }
 
 /// What the cells were verified against: "the sequential oracle", or the oracles by name when
@@ -349,51 +279,4 @@ fn oracles(plan: &Plan) -> String {
     } else {
         format!("the oracle ({})", names.join(", "))
     }
-}
-
-/// A seed for the cell order when the user gave none: different on every run, and recorded.
-fn clock_seed() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_nanos() as u64 % 1_000_000_007)
-}
-
-/// Applies every `--set` to every entry of its workload.
-fn apply_settings(entries: &mut [PlanEntry], settings: &[Setting]) -> anyhow::Result<()> {
-    for setting in settings {
-        let mut targets = entries
-            .iter_mut()
-            .filter(|e| e.spec.name == setting.workload)
-            .peekable();
-        if targets.peek().is_none() {
-            return Err(UsageError(format!(
-                "--set {}.{}: workload '{}' is not selected (add it to --workloads)",
-                setting.workload, setting.key, setting.workload
-            ))
-            .into());
-        }
-        for entry in targets {
-            entry
-                .spec
-                .params
-                .insert(setting.key.clone(), setting.value.clone());
-        }
-    }
-    Ok(())
-}
-
-/// Creates the output folder and proves it is writable before anything runs, so that a bad
-/// `--out` fails at once and an earlier results.json is left untouched.
-fn prepare_out_dir(out: &Path) -> anyhow::Result<PathBuf> {
-    writable_dir(out, "cannot write to --out")?;
-    Ok(out.join("results.json"))
-}
-
-/// Creates `dir` if missing and proves it writable (a temporary file, removed at once); a
-/// failure is a usage error starting with `what`.
-fn writable_dir(dir: &Path, what: &str) -> anyhow::Result<()> {
-    let fail = |e: std::io::Error| UsageError(format!("{what} {}: {e}", dir.display()));
-    std::fs::create_dir_all(dir).map_err(fail)?;
-    tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
-    Ok(())
 }

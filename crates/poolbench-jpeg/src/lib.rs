@@ -133,6 +133,57 @@ pub fn decode_rgb(
     })
 }
 
+/// A JPEG decoder the thumbnail workload can use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Decoder {
+    /// libjpeg-turbo's (Pillow's family), through mozjpeg: scales in the DCT domain (1/2,
+    /// 1/4, 1/8) as Pillow's draft mode does; SIMD only when `nasm` was there at build time.
+    LibjpegTurbo,
+    /// zune-jpeg: pure Rust with SIMD intrinsics (AVX2/SSE, chosen at run time), needing
+    /// nothing outside cargo; decodes every pixel (it has no scaled decode).
+    Zune,
+}
+
+impl std::fmt::Display for Decoder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Decoder::LibjpegTurbo => "libjpeg-turbo",
+            Decoder::Zune => "zune-jpeg",
+        })
+    }
+}
+
+/// Decodes `jpeg` to RGB8 with `decoder`: as [`decode_rgb`] for libjpeg-turbo; zune-jpeg
+/// decodes every pixel whatever `decode` asks.
+pub fn decode_rgb_with(
+    decoder: Decoder,
+    jpeg: &[u8],
+    decode: Decode,
+    target: (u32, u32),
+) -> Result<Rgb, JpegError> {
+    match decoder {
+        Decoder::LibjpegTurbo => decode_rgb(jpeg, decode, target),
+        Decoder::Zune => guarded(|| {
+            let mut d = zune_jpeg::JpegDecoder::new(std::io::Cursor::new(jpeg));
+            let pixels = d
+                .decode()
+                .map_err(|e| std::io::Error::other(e.to_string()))?;
+            let (width, height) = d
+                .dimensions()
+                .map(|(w, h)| (w as u32, h as u32))
+                .ok_or_else(|| std::io::Error::other("no picture size after decoding"))?;
+            Ok(Rgb {
+                pixels,
+                width,
+                height,
+                scale: 1,
+                source: (width, height),
+            })
+        }),
+    }
+}
+
 /// Encodes RGB8 pixels as a baseline JPEG of `quality` (1–100) with the given subsampling.
 pub fn encode_rgb(
     pixels: &[u8],
@@ -164,14 +215,26 @@ pub fn encode_rgb(
 
 /// One line for results files: which decoder the Rust side uses, and whether with SIMD.
 pub fn decoder_description() -> String {
+    let without = if nasm_now() {
+        "without SIMD (nasm is installed now, but was not when mozjpeg-sys was built: run \
+         scripts/jpeg-simd.sh, then build again)"
+    } else {
+        "without SIMD (nasm was missing at build time: slower; see scripts/jpeg-simd.sh)"
+    };
     format!(
         "libjpeg-turbo's decoder as vendored by mozjpeg-sys 2, {}",
-        if simd() {
-            "with SIMD"
-        } else {
-            "without SIMD (nasm was missing at build time: slower)"
-        }
+        if simd() { "with SIMD" } else { without }
     )
+}
+
+/// Whether `nasm` can be run now.
+fn nasm_now() -> bool {
+    std::process::Command::new("nasm")
+        .arg("-v")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Whether the decoder was built with its SIMD code (it needs `nasm` at build time).
@@ -252,6 +315,27 @@ mod tests {
         for (a, b) in f.iter().zip(r) {
             assert!(a.abs_diff(*b) < 12, "{f:?} vs {r:?}");
         }
+    }
+
+    #[test]
+    fn zune_decodes_the_same_picture_in_full() {
+        let jpeg = encode_rgb(&photo(640, 480), 640, 480, 90, Subsampling::S420).unwrap();
+        let zune = decode_rgb_with(Decoder::Zune, &jpeg, Decode::Reduced, (75, 75)).unwrap();
+        assert_eq!((zune.width, zune.height, zune.scale), (640, 480, 1));
+        let turbo = decode_rgb(&jpeg, Decode::Full, (75, 75)).unwrap();
+        let differences: u64 = zune
+            .pixels
+            .iter()
+            .zip(&turbo.pixels)
+            .map(|(a, b)| u64::from(a.abs_diff(*b)))
+            .sum();
+        let mean = differences as f64 / turbo.pixels.len() as f64;
+        assert!(
+            mean < 2.0,
+            "the two decoders differ by {mean} levels on average"
+        );
+        let bad = decode_rgb_with(Decoder::Zune, b"not a jpeg", Decode::Full, (8, 8));
+        assert!(matches!(bad, Err(JpegError::Decode(_))));
     }
 
     #[test]

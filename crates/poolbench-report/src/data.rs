@@ -6,7 +6,7 @@
 //! each (model, machine) pair becomes its own series, labelled `model · machine`, so one chart
 //! compares machines as well as models.
 
-use crate::params::params_text;
+use crate::params::{params_text, params_text_but};
 use poolbench_core::{Language, ModelRole, WorkKind, WorkerKind, WorkloadRole};
 use poolbench_results::{CellResult, Percentiles, PhaseMean, ResultsFile};
 
@@ -124,6 +124,11 @@ pub struct WorkloadGroup {
     pub experiment: Option<String>,
     /// `key=value, …` of the parameters, for subtitles and tables.
     pub params: String,
+    /// The parameters as the cells record them.
+    pub param_values: serde_json::Map<String, serde_json::Value>,
+    /// `key=value, …` of the parameters that differ from the workload's defaults, for
+    /// headings (`None` when the file does not record the defaults: headings then show all).
+    pub changed: Option<String>,
     pub tasks: usize,
     /// Unique among a report's groups; names its chart files.
     pub slug: String,
@@ -201,8 +206,24 @@ impl WorkloadGroup {
     }
 
     /// A short title like `S6 (scaled 10x): sleep · 5 tasks · delay 200 ms`.
+    /// The heading of the group: its experiment, workload, task count and the parameters
+    /// that differ from the defaults (`defaults` when none does).
     pub fn label(&self) -> String {
-        let what = format!("{} · {} tasks · {}", self.workload, self.tasks, self.params);
+        let params = match self.changed.as_deref() {
+            Some("no parameters") => "defaults",
+            Some(changed) => changed,
+            None => &self.params,
+        };
+        self.labelled(params)
+    }
+
+    /// [`WorkloadGroup::label`] with every parameter, for chart subtitles.
+    pub fn full_label(&self) -> String {
+        self.labelled(&self.params)
+    }
+
+    fn labelled(&self, params: &str) -> String {
+        let what = format!("{} · {} tasks · {params}", self.workload, self.tasks);
         match &self.experiment {
             Some(experiment) => format!("{experiment}: {what}"),
             None => what,
@@ -265,17 +286,17 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
             let group = match groups.iter().position(same) {
                 Some(i) => &mut groups[i],
                 None => {
+                    let record = input.results.workload(&cell.workload);
                     groups.push(WorkloadGroup {
                         workload: cell.workload.clone(),
                         kind: cell.kind,
                         role: input.results.workload_role(&cell.workload),
-                        async_form: input
-                            .results
-                            .workloads
-                            .iter()
-                            .find(|w| w.name == cell.workload)
-                            .and_then(|w| w.async_form),
+                        async_form: record.and_then(|w| w.async_form),
                         experiment: cell.experiment.clone(),
+                        changed: record
+                            .filter(|w| !w.defaults.is_empty())
+                            .map(|w| params_text_but(cell, &w.defaults)),
+                        param_values: cell.params.clone(),
                         params,
                         tasks: cell.tasks,
                         slug: String::new(),
@@ -387,6 +408,8 @@ mod tests {
             role: WorkloadRole::Measured,
             async_form: None,
             experiment: None,
+            changed: None,
+            param_values: Default::default(),
             params: String::new(),
             tasks: 4,
             slug: "sum".into(),

@@ -9,12 +9,14 @@
 //! Several results files (e.g. a 2-core laptop and a 16-core server) make one merged report:
 //! each (model, machine) pair is a series of its own, labelled by machine.
 
+pub mod advice;
 pub mod agreement;
 pub mod articles;
 mod chart;
 pub mod compare;
 mod csv;
 mod data;
+pub mod decide;
 pub mod export;
 pub mod identity;
 mod params;
@@ -145,10 +147,11 @@ fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
             charts: charts_for(g, &conditions)?,
         });
     }
-    let verdicts = verdicts(&groups);
+    let decisions = decide::decide_all(&groups);
+    let advice = advice::what_to_use(&groups, &decisions);
     let (article_files, article_charts) = articles::pages(inputs, &sections, &conditions)?;
     let has_articles = !article_files.is_empty();
-    let mut markdown = text::markdown(inputs, &sections, &verdicts, formats);
+    let mut markdown = text::markdown(inputs, &sections, (&advice, &decisions), formats);
     if has_articles {
         markdown.insert_str(
             markdown.find("\n\n").map_or(0, |i| i + 2),
@@ -159,7 +162,7 @@ fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
     let mut files = vec![
         ReportFile {
             path: "index.html".into(),
-            bytes: text::html(inputs, &sections, &verdicts, has_articles).into_bytes(),
+            bytes: text::html(inputs, &sections, (&advice, &decisions), has_articles).into_bytes(),
         },
         ReportFile {
             path: "README.md".into(),

@@ -6,10 +6,28 @@ use poolbench_results::CellResult;
 /// writes them: a parameter in milliseconds or seconds (`delay_ms`, `timeout_ms`, `…_s`) with
 /// its unit (`delay 10 ms`, `timeout 5 s`), a whole number without `.0`.
 pub(crate) fn params_text(cell: &CellResult) -> String {
+    params_text_but(cell, &serde_json::Map::new())
+}
+
+/// [`params_text`] of only the parameters whose values differ from `defaults` (a number
+/// equal as a number counts as the same: `10` and `10.0`); `no parameters` when none do.
+pub(crate) fn params_text_but(
+    cell: &CellResult,
+    defaults: &serde_json::Map<String, serde_json::Value>,
+) -> String {
+    let same = |key: &str, value: &serde_json::Value| {
+        defaults.get(key).is_some_and(|default| {
+            default == value
+                || default
+                    .as_f64()
+                    .zip(value.as_f64())
+                    .is_some_and(|(a, b)| a == b)
+        })
+    };
     let parts: Vec<String> = cell
         .params
         .iter()
-        .filter(|(key, _)| key.as_str() != "url")
+        .filter(|(key, value)| key.as_str() != "url" && !same(key, value))
         .map(|(key, value)| match cell.param_units.get(key) {
             Some(unit) => with_unit(key, value, unit),
             None => param_text(key, value),

@@ -58,6 +58,8 @@ mod tests {
             kind: WorkKind::Io,
             role: WorkloadRole::Measured,
             async_form: None,
+            changed: None,
+            param_values: Default::default(),
             experiment: experiment.map(str::to_owned),
             params: String::new(),
             tasks: 1,

@@ -2,8 +2,6 @@
 //! checked out, how far to trust the intervals, the machine's noise, and the verdict lines.
 
 use crate::data::Input;
-use crate::text::secs;
-use crate::verdict::Verdict;
 use crate::Section;
 
 /// One line with the conditions of every figure: the machine (or machines), build, date and
@@ -161,20 +159,45 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
     lines
 }
 
-/// The machine-noise warnings of every input, each a sentence naming the figure.
+/// The warnings of every input, each a sentence naming the figure: the machine's noise, and
+/// workloads measured at more workers than they have tasks.
 pub(crate) fn warnings(inputs: &[Input]) -> Vec<String> {
     inputs
         .iter()
         .flat_map(|input| {
-            let warnings = input
+            let mut warnings = input
                 .results
                 .noise
                 .as_ref()
                 .map(poolbench_results::noise::NoiseReport::warnings)
                 .unwrap_or_default();
+            warnings.extend(too_few_tasks(&input.results));
+            warnings.extend(input.results.jpeg_caveat());
             warnings
                 .into_iter()
                 .map(move |w| format!("{}{w}.", prefix(inputs, input)))
+        })
+        .collect()
+}
+
+/// One warning per workload (and experiment) with cells at more workers than tasks.
+fn too_few_tasks(results: &poolbench_results::ResultsFile) -> Vec<String> {
+    let mut over: Vec<(String, usize, Vec<usize>)> = Vec::new();
+    for cell in results.results.iter().filter(|c| c.workers > c.tasks) {
+        let name = poolbench_results::workload_column(&cell.workload, cell.experiment.as_deref());
+        match over
+            .iter_mut()
+            .find(|(n, t, _)| *n == name && *t == cell.tasks)
+        {
+            Some((_, _, workers)) if !workers.contains(&cell.workers) => workers.push(cell.workers),
+            Some(_) => {}
+            None => over.push((name, cell.tasks, vec![cell.workers])),
+        }
+    }
+    over.into_iter()
+        .map(|(name, tasks, mut workers)| {
+            workers.sort_unstable();
+            poolbench_results::more_workers_than_tasks(&name, tasks, &workers)
         })
         .collect()
 }
@@ -186,28 +209,4 @@ fn prefix(inputs: &[Input], input: &Input) -> String {
     } else {
         String::new()
     }
-}
-
-pub(crate) fn verdict_line(v: &Verdict) -> String {
-    let ties = if v.indistinguishable.is_empty() {
-        "no other model within its 95% interval".to_owned()
-    } else {
-        format!(
-            "indistinguishable within 95% intervals: {}",
-            v.indistinguishable.join(", ")
-        )
-    };
-    let on = v
-        .machine
-        .as_deref()
-        .map(|m| format!("on {m}: "))
-        .unwrap_or_default();
-    format!(
-        "{on}fastest median: {} at W = {} ({}); {}. {}",
-        v.fastest,
-        v.workers,
-        secs(v.median),
-        ties,
-        v.reason
-    )
 }

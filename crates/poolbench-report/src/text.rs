@@ -4,9 +4,10 @@ use std::fmt::Write;
 
 use poolbench_results::format_duration;
 
+use crate::advice::{headings_at_each_w, rows_at_each_w, Advice};
 use crate::data::{Input, Point, Series, WorkloadGroup};
-use crate::summary::{conditions, summary, verdict_line, warnings};
-use crate::verdict::Verdict;
+use crate::decide::MachineVerdict;
+use crate::summary::{conditions, summary, warnings};
 use crate::Section;
 
 pub(crate) fn secs(s: f64) -> String {
@@ -34,6 +35,15 @@ fn row_label(g: &WorkloadGroup, s: &Series) -> String {
         s.label.clone()
     }
 }
+
+/// How the "What to use" lines decide, under them.
+const WHAT_TO_USE_NOTE: &str = "How these are decided: among the cells whose 95 % intervals \
+     overlap the fastest one's (the one whose interval ends lowest), the one that adds the \
+     fewest OS threads (worker processes \
+     count), then uses the least memory, then the least CPU per task, then (I/O) has the \
+     shortest p99 task time — each within 10 % of the least counting as the least — and if \
+     several are still left, the fastest median of them. results.json records every decision \
+     with its figures (verdicts).";
 
 /// The mark beside an async model that ran the blocking form.
 const BLOCKING_MARK: &str = "†";
@@ -168,12 +178,17 @@ fn chart_names<'a>(section: &'a Section<'_>) -> impl Iterator<Item = &'a str> {
 pub fn markdown(
     inputs: &[Input],
     sections: &[Section],
-    verdicts: &[Verdict],
+    (advice, decisions): (&[Advice], &[MachineVerdict]),
     formats: crate::Formats,
 ) -> String {
     let picture = if formats.png { "png" } else { "svg" };
     let mut md = String::new();
     let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(inputs));
+    let _ = writeln!(md, "## What to use\n");
+    for a in advice {
+        let _ = writeln!(md, "- **{}**: {}", a.about, a.text);
+    }
+    let _ = writeln!(md, "\n{WHAT_TO_USE_NOTE}\n");
     for line in summary(inputs, sections) {
         let _ = writeln!(md, "{line}\n");
     }
@@ -188,19 +203,21 @@ pub fn markdown(
             input.results.environment.command_line.join(" ")
         );
     }
-    let _ = writeln!(md, "## Which model for which work\n");
-    for v in verdicts {
-        let _ = writeln!(md, "- **{}** — {}", v.workload, verdict_line(v));
-    }
     for section in sections {
         let g = section.group;
         let _ = writeln!(md, "\n## {}\n", g.label());
+        let _ = writeln!(md, "Parameters: {}\n", g.params);
         for name in chart_names(section) {
             let _ = writeln!(md, "![{name}](charts/{name}.{picture})\n");
         }
         markdown_table(&mut md, &HEADINGS, &table_rows(g));
         if let Some(note) = blocking_note(g) {
             let _ = writeln!(md, "\n{note}");
+        }
+        let at_each_w = rows_at_each_w(g, decisions);
+        if !at_each_w.is_empty() {
+            let _ = writeln!(md, "\nWhat to use at each W:\n");
+            markdown_table(&mut md, &headings_at_each_w(g), &at_each_w);
         }
         let _ = writeln!(md, "\nPer task:\n");
         markdown_table(&mut md, &DETAIL_HEADINGS, &detail_rows(g));
@@ -287,15 +304,24 @@ pub(crate) fn page_head(title: &str) -> String {
 pub fn html(
     inputs: &[Input],
     sections: &[Section],
-    verdicts: &[Verdict],
+    (advice, decisions): (&[Advice], &[MachineVerdict]),
     articles: bool,
 ) -> String {
     let mut h = page_head("poolbench report");
     let _ = write!(
         h,
-        "<h1>poolbench report</h1><p>{}</p>",
+        "<h1>poolbench report</h1><p>{}</p><h2>What to use</h2><ul>",
         escape(&conditions(inputs))
     );
+    for a in advice {
+        let _ = write!(
+            h,
+            "<li><b>{}</b>: {}</li>",
+            escape(&a.about),
+            escape(&a.text)
+        );
+    }
+    let _ = write!(h, "</ul><p>{}</p>", escape(WHAT_TO_USE_NOTE));
     for line in summary(inputs, sections) {
         let _ = write!(h, "<p>{}</p>", escape(&line));
     }
@@ -330,19 +356,16 @@ pub fn html(
             escape(&section.group.slug)
         );
     }
-    let _ = write!(h, "</nav><h2>Which model for which work</h2><ul>");
-    for v in verdicts {
-        let _ = write!(
-            h,
-            "<li><b>{}</b> — {}</li>",
-            escape(&v.workload),
-            escape(&verdict_line(v))
-        );
-    }
-    let _ = write!(h, "</ul>");
+    let _ = write!(h, "</nav>");
     for section in sections {
         let g = section.group;
-        let _ = write!(h, "<h2 id=\"{}\">{}</h2>", g.slug, escape(&g.label()));
+        let _ = write!(
+            h,
+            "<h2 id=\"{}\">{}</h2><p>Parameters: {}</p>",
+            g.slug,
+            escape(&g.label()),
+            escape(&g.params)
+        );
         for chart in &section.charts {
             // The SVG file, not the SVG inlined: each chart is stored once in the folder.
             let _ = write!(
@@ -356,6 +379,11 @@ pub fn html(
         html_table(&mut h, &HEADINGS, &table_rows(g));
         if let Some(note) = blocking_note(g) {
             let _ = write!(h, "<p>{}</p>", escape(&note));
+        }
+        let at_each_w = rows_at_each_w(g, decisions);
+        if !at_each_w.is_empty() {
+            let _ = write!(h, "<p>What to use at each W:</p>");
+            html_table(&mut h, &headings_at_each_w(g), &at_each_w);
         }
         let _ = write!(
             h,

@@ -1,11 +1,11 @@
-//! "Which model for which work", computed from the data and never claimed inside the noise.
+//! The fastest model of each workload, and those the run cannot tell apart from it: what `repro`
+//! compares between two runs (does the second run's fastest fall among the first's?).
 //!
 //! For each workload: each model's best cell (its fastest verified median over W), the fastest
 //! of those, and every model whose best cell's 95 % interval overlaps the fastest one's — those
-//! are reported as indistinguishable, not as losers. The reason sentence follows from the kind
-//! of work and where the best W lies relative to the cores.
+//! are indistinguishable, not losers. (What to *use* among them is `decide`'s question.)
 
-use poolbench_core::{WorkKind, WorkloadRole};
+use poolbench_core::WorkloadRole;
 
 use crate::data::{Point, Series, WorkloadGroup};
 use crate::stats::overlap;
@@ -21,7 +21,6 @@ pub struct Verdict {
     pub median: f64,
     /// Models whose best cell cannot be told apart from the fastest one.
     pub indistinguishable: Vec<String>,
-    pub reason: String,
 }
 
 /// One verdict per workload and machine that has verified cells (the `fault` testing aid is
@@ -33,8 +32,7 @@ pub fn verdicts(groups: &[WorkloadGroup]) -> Vec<Verdict> {
         .flat_map(|g| {
             (0..g.machines.len()).filter_map(move |machine| {
                 let one = g.for_machine(machine);
-                let cores = one.machines.first().map_or(1, |m| m.cores);
-                let mut v = verdict(&one, cores)?;
+                let mut v = verdict(&one)?;
                 if g.is_merged() {
                     v.machine = Some(one.machines[0].label.clone());
                 }
@@ -51,7 +49,7 @@ fn best(points: &[Point]) -> Option<&Point> {
         .min_by(|a, b| a.median.total_cmp(&b.median))
 }
 
-fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
+fn verdict(g: &WorkloadGroup) -> Option<Verdict> {
     // On no-op tasks the sequential loop trivially wins (it dispatches nothing): compare pools.
     let probe = g.role == WorkloadRole::OverheadProbe;
     let contenders = g.series.iter().filter(|s| !probe || !s.oracle);
@@ -67,40 +65,6 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
         .filter(|(s, p)| s.model != fastest && overlap(p.ci, winner.ci))
         .map(|(s, _)| s.model.clone())
         .collect();
-    let core_word = if cores == 1 { "core" } else { "cores" };
-    let reason = match g.kind {
-        _ if fastest_series.oracle => {
-            "Tasks this small finish before a pool can hand them out: dispatching them costs \
-             more than the work, so running them one after another wins."
-                .to_owned()
-        }
-        WorkKind::Io => format!(
-            "I/O-bound: tasks wait rather than compute, so up to W = {} workers overlap their waits \
-             on {cores} {core_word}; what differs between models is what each waiting task costs \
-             (a thread, an async task or a process).",
-            winner.workers
-        ),
-        WorkKind::Cpu if probe => {
-            "No work at all: this compares the pools' dispatch cost per task (the sequential \
-             loop, which dispatches nothing, is left out)."
-                .to_owned()
-        }
-        WorkKind::Cpu if winner.workers > cores => format!(
-            "CPU-bound: at most {} at once, so workers beyond {cores} only \
-             queue; W = {} came out marginally ahead, compare it with W = {cores}.",
-            if cores == 1 {
-                "1 task computes".to_owned()
-            } else {
-                format!("{cores} tasks compute")
-            },
-            winner.workers
-        ),
-        WorkKind::Cpu => format!(
-            "CPU-bound: the best is at W = {} on {cores} {core_word}; more workers than cores \
-             gives nothing.",
-            winner.workers
-        ),
-    };
     Some(Verdict {
         workload: g.label(),
         machine: None,
@@ -108,7 +72,6 @@ fn verdict(g: &WorkloadGroup, cores: usize) -> Option<Verdict> {
         workers: winner.workers,
         median: winner.median,
         indistinguishable,
-        reason,
     })
 }
 
@@ -150,9 +113,11 @@ pub(crate) mod tests {
     fn group(series: Vec<(&str, Vec<Point>)>) -> WorkloadGroup {
         WorkloadGroup {
             workload: "sum".into(),
-            kind: WorkKind::Cpu,
+            kind: poolbench_core::WorkKind::Cpu,
             role: WorkloadRole::Measured,
             async_form: None,
+            changed: None,
+            param_values: Default::default(),
             experiment: None,
             params: "n=1".into(),
             tasks: 8,
@@ -195,7 +160,6 @@ pub(crate) mod tests {
             ["tokio"],
             "crossbeam is clearly slower"
         );
-        assert!(v.reason.contains("CPU-bound"));
     }
 
     #[test]

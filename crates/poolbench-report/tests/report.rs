@@ -64,7 +64,7 @@ fn report_has_every_file_and_chart_kind() {
     let readme =
         String::from_utf8_lossy(&files.iter().find(|f| f.path == "README.md").unwrap().bytes)
             .to_string();
-    assert!(readme.contains("## Which model for which work"));
+    assert!(readme.contains("## What to use"));
     assert!(readme.contains("![time-vs-workers-sleep](charts/time-vs-workers-sleep.png)"));
 }
 
@@ -92,7 +92,7 @@ fn html_and_markdown_hold_every_section_and_the_per_task_table() {
     assert!(html.starts_with("<!doctype html>") && html.trim_end().ends_with("</html>"));
     assert_eq!(html.matches("<svg").count(), html.matches("</svg>").count());
     for needle in [
-        "Which model for which work",
+        "What to use",
         "tasks/s",
         "queue wait p50 / p99",
         "every cell&#39;s outputs matched",
@@ -117,8 +117,8 @@ fn a_merged_report_labels_every_machine() {
     let inputs = Input::label_all(vec![laptop, server], &["laptop".into(), "server".into()]);
     let files = poolbench_report::build(&inputs).unwrap();
     let md = text_of(&files, "README.md");
-    assert!(md.contains("on laptop: fastest median"), "{md}");
-    assert!(md.contains("on server: fastest median"));
+    assert!(md.contains("on laptop: "), "{md}");
+    assert!(md.contains("on server: "), "{md}");
     assert!(md.contains("| rayon · server |"));
     // Charts name each model and each machine once, in a legend column.
     let svg = text_of(&files, "charts/time-vs-workers-sleep.svg");
@@ -207,12 +207,47 @@ fn recorded_overlapping_intervals_yield_no_winner() {
     assert_eq!(sum.indistinguishable, ["tokio"], "{sum:?}");
     let files = poolbench_report::build(&inputs).unwrap();
     let md = text_of(&files, "README.md");
+    // No cost figures recorded: nothing separates the two, and the reason says so.
     assert!(
-        md.contains("indistinguishable within 95% intervals: tokio"),
+        md.contains("- **sum · 8 tasks · no parameters**: rayon at W = 2 — as fast as 1 other within the 95 % intervals, and no cost"),
         "{md}"
     );
     // The table shows the recorded interval.
     assert!(md.contains("90.0 ms – 120 ms"), "{md}");
+
+    // With costs: tokio adds 2 threads where rayon adds 8, so tokio is the one to use.
+    let mut results = inputs[0].results.clone();
+    for cell in &mut results.results {
+        cell.cost.peak_threads = Some(if cell.model == "tokio" { 2 } else { 8 });
+    }
+    let groups = poolbench_report::group(&one(results.clone()));
+    let decisions = poolbench_report::decide::decide(&groups);
+    let overall = decisions.iter().find(|v| v.workers.is_none()).unwrap();
+    assert_eq!(overall.recommended.model, "tokio");
+    assert_eq!(overall.decided_by, poolbench_results::DecidedBy::Threads);
+    let fastest: Vec<&str> = overall.fastest.iter().map(|p| p.model.as_str()).collect();
+    assert_eq!(fastest, ["rayon", "tokio"]);
+    assert!(
+        overall.why.contains("2 OS threads where 1 of them takes 8"),
+        "{}",
+        overall.why
+    );
+    let costs = &overall.costs[1];
+    assert_eq!((costs.model.as_str(), costs.threads), ("tokio", Some(2)));
+
+    // A single fastest cell is recommended alone.
+    results.results.retain(|c| c.model != "tokio");
+    let groups = poolbench_report::group(&one(results));
+    let overall = poolbench_report::decide::decide(&groups).remove(0);
+    assert_eq!(overall.recommended.model, "rayon");
+    assert_eq!(overall.decided_by, poolbench_results::DecidedBy::Alone);
+    assert!(
+        overall
+            .why
+            .starts_with("the fastest (100 ms): no other cell's 95 % interval overlaps"),
+        "{}",
+        overall.why
+    );
 }
 
 /// A cell with too few samples shows its interval's real level; the machine's noise is a

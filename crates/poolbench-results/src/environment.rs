@@ -29,6 +29,10 @@ pub struct Environment {
     /// The JPEG decoder of the Rust thumbnail workload, and whether it uses SIMD.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub jpeg_decoder: Option<String>,
+    /// Whether that decoder was built with SIMD (`nasm` at build time). Absent in files from
+    /// before it was recorded: [`Environment::jpeg_simd`] reads the description then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jpeg_decoder_simd: Option<bool>,
     /// The Python the `py-…` models ran on, when they ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub python: Option<PythonSide>,
@@ -49,7 +53,34 @@ pub struct PythonSide {
     pub models: Vec<(String, String)>,
 }
 
+/// What to do so that Rust's and Python's JPEG decoding are compared like for like.
+pub const JPEG_CURE: &str = "install nasm (apt-get install nasm), then run scripts/jpeg-simd.sh \
+     (or cargo clean -p mozjpeg-sys) and build again: libjpeg-turbo then compiles its SIMD code";
+
 impl Environment {
+    /// Whether Rust's JPEG decoder was built with SIMD, when the file says.
+    pub fn jpeg_simd(&self) -> Option<bool> {
+        self.jpeg_decoder_simd.or_else(|| {
+            let d = self.jpeg_decoder.as_deref()?;
+            Some(!d.contains("without SIMD"))
+        })
+    }
+
+    /// Why Rust's and Python's JPEG decoding in this run are not like for like, with the
+    /// cure: Python's Pillow decodes with libjpeg-turbo's SIMD code (its wheels are built with
+    /// it), and Rust's libjpeg-turbo was built without it. `None` when they match or Python
+    /// did not run.
+    pub fn jpeg_mismatch(&self) -> Option<String> {
+        let pillow = self.python.as_ref()?.libjpeg_turbo.as_deref()?;
+        if self.jpeg_simd()? {
+            return None;
+        }
+        Some(format!(
+            "not like for like: Rust's JPEG decoder (libjpeg-turbo) was built without SIMD \
+             (nasm was missing), while Pillow's libjpeg-turbo {pillow} uses it; {JPEG_CURE}"
+        ))
+    }
+
     /// Reads this machine's description now; `command_line` is what the user typed.
     pub fn capture(command_line: Vec<String>) -> Self {
         let non_empty = |s: &'static str| (!s.is_empty()).then(|| s.to_owned());
@@ -86,6 +117,7 @@ impl Environment {
             command_line,
             started_at: humantime::format_rfc3339_seconds(SystemTime::now()).to_string(),
             jpeg_decoder: None,
+            jpeg_decoder_simd: None,
             python: None,
         }
     }

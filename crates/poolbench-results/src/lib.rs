@@ -22,14 +22,16 @@ pub mod sampling;
 pub mod stats;
 pub mod table;
 pub mod upgrade;
+pub mod verdict;
 
 pub use cell::{
     CellResult, ContextSwitches, Cost, Outcome, PerTask, Percentiles, PhaseMean, Plan, Scaling,
     Timing,
 };
-pub use environment::{Environment, PythonSide};
+pub use environment::{Environment, PythonSide, JPEG_CURE};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{staged_file, write_atomic, ModelInfo, ResultsFile, WorkloadRecord, SCHEMA};
 pub use sampling::Sampling;
 pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
-pub use table::{format_duration, in_unit, Table};
+pub use table::{format_duration, in_unit, more_workers_than_tasks, workload_column, Table};
+pub use verdict::{CostFigures, DecidedBy, Pick, Verdict};

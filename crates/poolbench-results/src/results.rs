@@ -45,6 +45,11 @@ pub struct ResultsFile {
     /// What each workload of the run is for, and whether it needs the mock server.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub workloads: Vec<WorkloadRecord>,
+    /// What to use: for each workload, across every W and at each W, the recommended model
+    /// among those the run could not tell apart by time, and why (see [`crate::Verdict`]).
+    /// Absent in files from before it was recorded (reports then decide from the cells).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verdicts: Vec<crate::Verdict>,
     /// Finished cells, workload by workload.
     pub results: Vec<CellResult>,
 }
@@ -62,6 +67,7 @@ impl ResultsFile {
             model_order: Vec::new(),
             models: Vec::new(),
             workloads: Vec::new(),
+            verdicts: Vec::new(),
             results: Vec::new(),
         }
     }
@@ -88,6 +94,36 @@ impl ResultsFile {
     /// Model `name`'s language: as recorded, else Rust (files from before Python models).
     pub fn model_language(&self, name: &str) -> Language {
         self.model(name).map_or(Language::Rust, |m| m.language)
+    }
+
+    /// The warning for JPEG work compared across languages with different decoders (see
+    /// [`crate::Environment::jpeg_mismatch`]): the workloads whose Python cells timed a
+    /// `decode` phase, and why their figures are not like for like.
+    pub fn jpeg_caveat(&self) -> Option<String> {
+        let mismatch = self.environment.jpeg_mismatch()?;
+        let mut decoding: Vec<&str> = self
+            .results
+            .iter()
+            .filter(|c| self.model_language(&c.model) == Language::Python)
+            .filter(|c| {
+                c.per_task
+                    .phases
+                    .iter()
+                    .flatten()
+                    .any(|p| p.phase == "decode")
+            })
+            .map(|c| c.workload.as_str())
+            .collect();
+        decoding.dedup();
+        decoding.sort_unstable();
+        decoding.dedup();
+        (!decoding.is_empty())
+            .then(|| format!("{} Python ÷ Rust is {mismatch}", decoding.join(", ")))
+    }
+
+    /// What the file records of workload `name`, if anything.
+    pub fn workload(&self, name: &str) -> Option<&WorkloadRecord> {
+        self.workloads.iter().find(|w| w.name == name)
     }
 
     /// Workload `name`'s role: as recorded, else as the names of the time before roles were
@@ -137,6 +173,10 @@ pub struct WorkloadRecord {
     /// from before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub async_form: Option<bool>,
+    /// Its parameters' default values, so reports can name only the parameters a run
+    /// changed (absent in files from before it was recorded: reports then name them all).
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub defaults: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Writes `bytes` to `path` so that readers see either the old file or the new one, never a

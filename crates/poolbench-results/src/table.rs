@@ -4,15 +4,41 @@ use std::time::Duration;
 
 use crate::CellResult;
 
-/// Column layout of the terminal table.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Table;
+/// Column layout of the terminal table: the workload column is as wide as the widest
+/// workload name of the run (with its experiment's short label, e.g. `http S1`).
+#[derive(Debug, Clone, Copy)]
+pub struct Table {
+    workload_width: usize,
+}
+
+impl Default for Table {
+    fn default() -> Self {
+        Self { workload_width: 10 }
+    }
+}
+
+/// A column of the workload and its experiment's short label (its first word: `S1`, `S4`),
+/// so that rows of one workload in different experiments read apart.
+pub fn workload_column(workload: &str, experiment: Option<&str>) -> String {
+    match experiment.and_then(|e| e.split_whitespace().next()) {
+        Some(label) => format!("{workload} {label}"),
+        None => workload.to_owned(),
+    }
+}
 
 impl Table {
+    /// A table whose workload column fits every one of `columns` (see [`workload_column`]).
+    pub fn for_workloads<'a>(columns: impl IntoIterator<Item = &'a str>) -> Self {
+        let widest = columns.into_iter().map(|c| c.chars().count()).max();
+        Self {
+            workload_width: widest.unwrap_or(0).max(10),
+        }
+    }
+
     /// The header line.
     pub fn header(&self) -> String {
         format!(
-            "{:<10} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
             "workload",
             "model",
             "W",
@@ -23,7 +49,8 @@ impl Table {
             "eff.",
             "threads",
             "failed",
-            "verified"
+            "verified",
+            width = self.workload_width,
         )
     }
 
@@ -51,8 +78,8 @@ impl Table {
             "NO"
         };
         format!(
-            "{:<10} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
-            cell.workload,
+            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            workload_column(&cell.workload, cell.experiment.as_deref()),
             cell.model,
             cell.workers,
             secs(cell.time.median_s).unwrap_or_else(dash),
@@ -69,8 +96,22 @@ impl Table {
                 .unwrap_or_else(dash),
             cell.outcome.failed_tasks + cell.outcome.mismatched_tasks,
             verified,
+            width = self.workload_width,
         )
     }
+}
+
+/// The warning for a workload run with more workers than tasks: those workers have nothing to
+/// do, and the cells measure fewer tasks in flight than their W says.
+pub fn more_workers_than_tasks(workload: &str, tasks: usize, workers: &[usize]) -> String {
+    let list: Vec<String> = workers.iter().map(usize::to_string).collect();
+    let most = workers.iter().copied().max().unwrap_or(tasks);
+    format!(
+        "{workload} has {tasks} tasks, so at W = {} at most {tasks} are ever in flight: add \
+         --tasks {} (or more) to keep every worker busy",
+        list.join(", "),
+        most.max(tasks) * 4
+    )
 }
 
 /// A speedup such as `1.96x`, with enough digits to tell small ratios apart.
@@ -113,6 +154,18 @@ pub fn format_duration(d: Duration) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_workload_column_fits_the_widest_name_and_its_experiment() {
+        assert_eq!(workload_column("http", Some("S1 (scaled 20x)")), "http S1");
+        assert_eq!(workload_column("sum", None), "sum");
+        let table = Table::for_workloads(["http S1", "orders-json-long"]);
+        let header = table.header();
+        assert!(header.starts_with("workload         model"), "{header}");
+        let mut cell = CellResult::new("http", poolbench_core::WorkKind::Io, "rayon", 4, 16);
+        cell.experiment = Some("S4 (3 pages)".into());
+        assert!(table.row(&cell).starts_with("http S4          rayon"));
+    }
 
     #[test]
     fn small_ratios_keep_their_digits() {

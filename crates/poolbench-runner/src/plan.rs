@@ -143,6 +143,31 @@ impl Plan {
         Ok(())
     }
 
+    /// One warning for each entry measured at more workers than it has tasks (see
+    /// [`poolbench_results::more_workers_than_tasks`]): such workers never get a task.
+    pub fn too_few_tasks(&self) -> Vec<String> {
+        let mut warnings: Vec<String> = Vec::new();
+        for entry in &self.entries {
+            let over: Vec<usize> = entry
+                .workers
+                .iter()
+                .copied()
+                .filter(|&w| w > entry.spec.tasks)
+                .collect();
+            if over.is_empty() {
+                continue;
+            }
+            let name =
+                poolbench_results::workload_column(&entry.spec.name, entry.experiment.as_deref());
+            let warning =
+                poolbench_results::more_workers_than_tasks(&name, entry.spec.tasks, &over);
+            if !warnings.contains(&warning) {
+                warnings.push(warning);
+            }
+        }
+        warnings
+    }
+
     /// How many cells the plan measures (the oracle cells included).
     pub fn cell_count(&self) -> usize {
         self.entries.len() + self.measured_cells().len()
@@ -269,6 +294,21 @@ mod tests {
         a.dedup();
         assert_eq!(a.len(), len);
         assert!(a.iter().all(|c| c.1 != ORACLE));
+    }
+
+    #[test]
+    fn more_workers_than_tasks_is_said_once_per_workload() {
+        let mut p = plan(CellOrder::Fixed);
+        assert!(p.too_few_tasks().is_empty());
+        p.entries[0].workers = vec![2, 8, 64];
+        let warnings = p.too_few_tasks();
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert!(
+            warnings[0].starts_with(
+                "noop has 4 tasks, so at W = 8, 64 at most 4 are ever in flight: add --tasks 256"
+            ),
+            "{warnings:?}"
+        );
     }
 
     #[test]

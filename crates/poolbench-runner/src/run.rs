@@ -88,7 +88,8 @@ impl<F: FnMut(&CellResult) -> Result<(), BoxError>> Observer for F {
 
 /// Runs every cell of `plan` on its prepared `workloads` (from [`prepare`], one per entry),
 /// workload by workload: the sequential oracle's pool first, then every other cell's, then
-/// interleaved rounds of samples (see the module docs). Returns all finished cells.
+/// interleaved rounds of samples (see the module docs). Returns all finished cells, workload by
+/// workload, each workload's in the registry's model order and then by W.
 pub fn run_plan(
     plan: &Plan,
     workloads: &[Arc<dyn Workload>],
@@ -124,6 +125,16 @@ pub fn run_plan(
     Ok(cells)
 }
 
+/// Where model `name` stands in the registry (Rust's models, then Python's); unknown last.
+fn model_rank(name: &str) -> usize {
+    poolbench_models::MODELS
+        .iter()
+        .copied()
+        .chain(poolbench_models::python_models())
+        .position(|m| m.name() == name)
+        .unwrap_or(usize::MAX)
+}
+
 /// What one workload's measurement produced.
 struct Outcome {
     cells: Vec<CellResult>,
@@ -143,7 +154,7 @@ struct Group<'a> {
 }
 
 impl Group<'_> {
-    /// Measures every cell of the workload; returns them oracle first, then in start order.
+    /// Measures every cell of the workload; returns them in registry order, then by W.
     fn run(&self, position: &mut usize, total: usize, observer: &mut dyn Observer) -> Outcome {
         let steal_before = CpuTicks::now();
         poolbench_core::reset_own_peak_rss();
@@ -217,7 +228,7 @@ impl Group<'_> {
         let serial = finished.first().and_then(CellRun::median);
         let steal = crate::probe::steal_since(steal_before);
         let self_peak = poolbench_core::peak_rss_bytes("self");
-        let cells = finished
+        let mut cells: Vec<CellResult> = finished
             .into_iter()
             .map(|run| {
                 let mut cell = run.finish(serial);
@@ -230,6 +241,9 @@ impl Group<'_> {
             // than planned (their intervals say so).
             .filter(|cell| !stopped || !cell.time.samples_s.is_empty())
             .collect();
+        // In the registry's model order, then by W: how tables read (the order the pools
+        // started in is each cell's `run_index`).
+        cells.sort_by_key(|cell| (model_rank(&cell.model), cell.workers));
         Outcome { cells, stopped }
     }
 

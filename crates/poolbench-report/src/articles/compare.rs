@@ -10,10 +10,13 @@ use crate::text::secs;
 #[derive(Debug, Clone)]
 pub struct Row {
     pub workers: usize,
-    /// The fastest verified Rust model at this W (the oracle counts at W = 1), and its time.
+    /// The fastest verified Rust pool at this W (a one-at-a-time loop is not a pool), and its
+    /// time.
     pub best_rust: Option<(String, f64)>,
     /// Each Python model's time at this W, in [`Comparison::python_models`] order.
     pub python: Vec<Option<f64>>,
+    /// The fastest Python pool's time at this W.
+    pub best_python: Option<f64>,
 }
 
 /// What one group says about Python and Rust.
@@ -21,11 +24,19 @@ pub struct Row {
 pub struct Comparison {
     pub python_models: Vec<String>,
     pub rows: Vec<Row>,
-    /// Fastest verified cell of each language: (model, W, median).
+    /// Each language's one-at-a-time loop at W = 1: (model, median).
+    pub rust_loop: Option<(String, f64)>,
+    pub python_loop: Option<(String, f64)>,
+    /// Fastest verified pool of each language at any W: (model, W, median).
     pub best_rust: Option<(String, usize, f64)>,
     pub best_python: Option<(String, usize, f64)>,
     /// Sentences on what the numbers show.
     pub findings: Vec<String>,
+    /// The article's claims this group tests, and what the intervals say of each.
+    pub claims: Vec<super::claims::Outcome>,
+    /// Why this group's Python ÷ Rust figures are not like for like, if they are not (its
+    /// tasks decode JPEGs, and the two languages' decoders differ).
+    pub caveat: Option<String>,
 }
 
 /// The median of `series`'s verified cell at W = `w`.
@@ -35,6 +46,12 @@ fn at(series: &Series, w: usize) -> Option<f64> {
         .iter()
         .find(|p| p.workers == w && p.verified)
         .map(|p| p.median)
+}
+
+/// Whether `series` runs one task at a time (a loop: the oracle, or Python's baseline).
+fn is_loop(series: &Series) -> bool {
+    matches!(series.role, ModelRole::Oracle | ModelRole::Baseline)
+        || series.worker_kind == Some(WorkerKind::Caller)
 }
 
 /// The fastest verified cell among `series`: (model, W, median).
@@ -49,42 +66,81 @@ fn fastest<'a>(series: impl Iterator<Item = &'a Series>) -> Option<(String, usiz
         .min_by(|a, b| a.2.total_cmp(&b.2))
 }
 
-/// Python and Rust side by side for `g` (its first machine); `about_order`: the experiment is
-/// about the order tasks finish in, which the findings then count.
-pub fn compare(g: &WorkloadGroup, about_order: bool) -> Comparison {
+/// Python and Rust side by side for `g` (its first machine), like for like: pools against
+/// pools at the same W, each language's loop against the other's; and whether `article`'s
+/// claims held (an experiment about the order tasks finish in counts the tasks out of turn).
+pub fn compare(
+    g: &WorkloadGroup,
+    article: &super::Article,
+    jpeg_mismatch: Option<&str>,
+) -> Comparison {
+    let about_order = article.about_order;
     let series: Vec<&Series> = g.series.iter().filter(|s| s.machine == 0).collect();
-    let rust = || {
+    let of = |language: Language, pools: bool| {
         series
             .iter()
             .copied()
-            .filter(|s| s.language == Language::Rust)
+            .filter(move |s| s.language == language && is_loop(s) != pools)
     };
-    let python = || {
-        series
-            .iter()
-            .copied()
-            .filter(|s| s.language == Language::Python)
-    };
-    let python_models: Vec<String> = python().map(|s| s.model.clone()).collect();
+    let python_models: Vec<String> = series
+        .iter()
+        .filter(|s| s.language == Language::Python)
+        .map(|s| s.model.clone())
+        .collect();
     let rows = g
         .worker_counts_on(0)
         .into_iter()
         .map(|w| Row {
             workers: w,
-            best_rust: rust()
+            best_rust: of(Language::Rust, true)
                 .filter_map(|s| Some((s.model.clone(), at(s, w)?)))
                 .min_by(|a, b| a.1.total_cmp(&b.1)),
-            python: python().map(|s| at(s, w)).collect(),
+            python: series
+                .iter()
+                .filter(|s| s.language == Language::Python)
+                .map(|s| at(s, w))
+                .collect(),
+            best_python: of(Language::Python, true)
+                .filter_map(|s| at(s, w))
+                .reduce(f64::min),
         })
         .collect();
+    let a_loop = |language| {
+        of(language, false)
+            .filter_map(|s| Some((s.model.clone(), at(s, 1)?)))
+            .min_by(|a, b| a.1.total_cmp(&b.1))
+    };
     let mut c = Comparison {
         python_models,
         rows,
-        best_rust: fastest(rust()),
-        best_python: fastest(python()),
+        rust_loop: a_loop(Language::Rust),
+        python_loop: a_loop(Language::Python),
+        best_rust: fastest(of(Language::Rust, true)),
+        best_python: fastest(of(Language::Python, true)),
         findings: Vec::new(),
+        claims: Vec::new(),
+        caveat: None,
     };
+    let decodes = series.iter().any(|s| {
+        s.points
+            .iter()
+            .flat_map(|p| p.phases.iter().flatten())
+            .any(|p| p.phase == "decode")
+    });
+    c.caveat = jpeg_mismatch
+        .filter(|_| decodes && c.best_python.is_some())
+        .map(str::to_owned);
     c.findings = findings(g, &series, &c, about_order);
+    if let Some(caveat) = &c.caveat {
+        c.findings
+            .insert(0, format!("Every Python ÷ Rust figure here is {caveat}."));
+    }
+    for claim in article.claims {
+        if let Some((outcome, sentence)) = super::claims::check(claim, g) {
+            c.claims.push(outcome);
+            c.findings.push(sentence);
+        }
+    }
     c
 }
 
@@ -95,6 +151,16 @@ impl Comparison {
         })
     }
 
+    /// What the article's claims came to here: `held`, `did not hold here`, `no difference
+    /// within the intervals`, or `-` when the group tests none.
+    pub fn claims_text(&self) -> String {
+        if self.claims.is_empty() {
+            return "-".into();
+        }
+        let texts: Vec<&str> = self.claims.iter().map(|c| c.text()).collect();
+        texts.join("; ")
+    }
+
     pub fn best_python_text(&self) -> String {
         self.best_python
             .as_ref()
@@ -103,21 +169,50 @@ impl Comparison {
             })
     }
 
-    /// How many times the fastest Rust time the fastest Python time is.
-    pub fn ratio(&self) -> Option<f64> {
-        Some(self.best_python.as_ref()?.2 / self.best_rust.as_ref()?.2)
-    }
-
+    /// Python pool ÷ Rust pool at each W both ran, and loop ÷ loop: `pools at W = 1: 1.30,
+    /// W = 4: 70.1; loops: 25.3`. Every ratio compares the same kind of model at the same W.
     pub fn ratio_text(&self) -> String {
-        self.ratio().map_or("-".into(), |r| format!("{r:.2}"))
+        let text = self.plain_ratio_text();
+        match &self.caveat {
+            Some(_) if text != "-" => format!("{text} (not like for like: see the page)"),
+            _ => text,
+        }
     }
 
-    /// The table: W, fastest Rust, each Python model, and the ratio of the fastest of each.
+    fn plain_ratio_text(&self) -> String {
+        let mut parts: Vec<String> = self
+            .rows
+            .iter()
+            .filter_map(|row| {
+                let python = row.best_python?;
+                let (_, rust) = row.best_rust.as_ref()?;
+                Some(format!("W = {}: {}", row.workers, ratio(python / rust)))
+            })
+            .collect();
+        if !parts.is_empty() {
+            parts[0] = format!("pools at {}", parts[0]);
+        }
+        if let (Some((_, python)), Some((_, rust))) = (&self.python_loop, &self.rust_loop) {
+            parts.push(format!("loops: {}", ratio(python / rust)));
+        }
+        if parts.is_empty() {
+            "-".into()
+        } else {
+            parts.join("; ")
+        }
+    }
+
+    /// The table: W, fastest Rust pool, each Python model, and fastest Python pool ÷ fastest
+    /// Rust pool at that W; then a row for the loops.
     pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
-        let mut headings = vec!["W".to_owned(), "fastest Rust model".to_owned()];
+        let mut headings = vec!["W".to_owned(), "fastest Rust pool".to_owned()];
         headings.extend(self.python_models.iter().cloned());
-        headings.push("fastest Python ÷ fastest Rust".to_owned());
-        let rows = self
+        headings.push(if self.caveat.is_some() {
+            "fastest Python pool ÷ fastest Rust pool (same W; not like for like)".to_owned()
+        } else {
+            "fastest Python pool ÷ fastest Rust pool (same W)".to_owned()
+        });
+        let mut rows: Vec<Vec<String>> = self
             .rows
             .iter()
             .map(|row| {
@@ -128,15 +223,40 @@ impl Comparison {
                         .map_or("-".into(), |(m, t)| format!("{} ({m})", secs(*t))),
                 ];
                 cells.extend(row.python.iter().map(|t| t.map_or("-".into(), secs)));
-                let best_python = row.python.iter().flatten().copied().reduce(f64::min);
-                cells.push(match (best_python, &row.best_rust) {
-                    (Some(p), Some((_, r))) => format!("{:.2}", p / r),
+                cells.push(match (row.best_python, &row.best_rust) {
+                    (Some(p), Some((_, r))) => ratio(p / r),
                     _ => "-".into(),
                 });
                 cells
             })
             .collect();
+        if let (Some((pm, pt)), Some((rm, rt))) = (&self.python_loop, &self.rust_loop) {
+            let mut cells = vec![
+                "1 (loops)".to_owned(),
+                format!("{} ({rm}, a loop)", secs(*rt)),
+            ];
+            cells.extend(self.python_models.iter().map(|m| {
+                if m == pm {
+                    secs(*pt)
+                } else {
+                    "-".into()
+                }
+            }));
+            cells.push(format!("{} ({pm} ÷ {rm})", ratio(pt / rt)));
+            rows.push(cells);
+        }
         (headings, rows)
+    }
+}
+
+/// A ratio to three significant digits: `0.870`, `1.30`, `70.1`, `652`.
+fn ratio(r: f64) -> String {
+    if r >= 100.0 {
+        format!("{r:.0}")
+    } else if r >= 10.0 {
+        format!("{r:.1}")
+    } else {
+        format!("{r:.2}")
     }
 }
 
@@ -152,11 +272,13 @@ fn findings(
     let mut lines = Vec::new();
     match (&c.best_rust, &c.best_python) {
         (Some((rm, rw, rt)), Some((pm, pw, pt))) => lines.push(format!(
-            "Fastest Rust: {rm} at W = {rw}, {}. Fastest Python: {pm} at W = {pw}, {}. Python \
-             takes {:.2}x Rust's time.",
+            "Fastest Rust pool: {rm} at W = {rw}, {}. Fastest Python pool: {pm} at W = {pw}, \
+             {}. Each at its own best W (Python W = {pw}, Rust W = {rw}), Python takes {}x \
+             Rust's time; pool against pool at the same W: {}.",
             secs(*rt),
             secs(*pt),
-            pt / rt
+            ratio(pt / rt),
+            c.plain_ratio_text()
         )),
         (Some((rm, rw, rt)), None) => lines.push(format!(
             "Fastest Rust: {rm} at W = {rw}, {} (no Python model ran this).",
@@ -185,6 +307,22 @@ fn findings(
             s.model,
             order.len()
         ));
+        if s.model == "py-imap-unordered" {
+            lines.push(format!(
+                "The article's claim — imap_unordered hands results back in completion \
+                 order — {}: {}.",
+                if out_of_turn > 0 {
+                    "held"
+                } else {
+                    "did not hold here"
+                },
+                if out_of_turn > 0 {
+                    "the tasks finished out of turn, and it handed each back as it finished"
+                } else {
+                    "every task finished in submission order, so no order could show it"
+                }
+            ));
+        }
     }
     lines
 }

@@ -7,6 +7,7 @@
 //! charts and add two of their own: where a thumbnail's time goes in each language (S2), and
 //! the order tasks finish in (S3).
 
+mod claims;
 mod compare;
 mod seeds;
 
@@ -59,9 +60,12 @@ pub(crate) fn pages(
             charts.insert(0, chart.name.clone());
             extra.push(chart);
         }
+        let mismatch = inputs
+            .first()
+            .and_then(|i| i.results.environment.jpeg_mismatch());
         let part = Part {
             group: g,
-            comparison: compare(g, article.about_order),
+            comparison: compare(g, article, mismatch.as_deref()),
             charts,
         };
         match pages.iter_mut().find(|p| p.article.id == article.id) {
@@ -140,18 +144,20 @@ fn index_html(inputs: &[Input], pages: &[Page]) -> String {
     }
     let _ = write!(
         h,
-        "<table class=\"text\"><tr><th>experiment</th><th>the article says</th><th>fastest Python here</th>\
-         <th>fastest Rust here</th><th>Python time ÷ Rust time</th></tr>"
+        "<table class=\"text\"><tr><th>experiment</th><th>the article says</th><th>the claim here</th>\
+         <th>fastest Python pool here</th><th>fastest Rust pool here</th>\
+         <th>Python ÷ Rust, like for like</th></tr>"
     );
     for page in pages {
         for part in &page.parts {
             let c = &part.comparison;
             let _ = write!(
                 h,
-                "<tr><td><a href=\"{}.html\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr><td><a href=\"{}.html\">{}</a></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
                 page.article.id.to_lowercase(),
                 escape(&part.group.label()),
                 escape(page.article.published),
+                escape(&c.claims_text()),
                 escape(&c.best_python_text()),
                 escape(&c.best_rust_text()),
                 escape(&c.ratio_text()),
@@ -229,16 +235,17 @@ fn markdown(inputs: &[Input], pages: &[Page]) -> String {
         let _ = writeln!(m, "- {line}");
     }
     m.push_str(
-        "\n| experiment | the article says | fastest Python here | fastest Rust here | Python time ÷ Rust time |\n|---|---|---|---|---|\n",
+        "\n| experiment | the article says | the claim here | fastest Python pool here | fastest Rust pool here | Python ÷ Rust, like for like |\n|---|---|---|---|---|---|\n",
     );
     for page in pages {
         for part in &page.parts {
             let c = &part.comparison;
             let _ = writeln!(
                 m,
-                "| {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} |",
                 part.group.label(),
                 page.article.published,
+                c.claims_text(),
                 c.best_python_text(),
                 c.best_rust_text(),
                 c.ratio_text()

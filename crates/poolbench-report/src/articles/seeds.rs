@@ -1,6 +1,10 @@
 //! What the seed articles claim, as data: one entry per experiment of
 //! `../shared/seeds/EXPERIMENTS.md`, with how poolbench re-runs it.
 
+use poolbench_core::WorkKind;
+
+use super::claims::{At, Claim, Expect, Who};
+
 /// One experiment of the seed articles.
 #[derive(Debug, Clone, Copy)]
 pub struct Article {
@@ -18,6 +22,8 @@ pub struct Article {
     /// Whether the experiment is about the order tasks finish in (its page charts that order
     /// and counts the tasks that finish out of turn).
     pub about_order: bool,
+    /// What the article claims that two cells can test (none: an example, or advice).
+    pub claims: &'static [Claim],
 }
 
 /// Every experiment, in the articles' order.
@@ -31,6 +37,13 @@ pub const ARTICLES: &[Article] = &[
         here: "16 GETs from poolbench's own mock HTTP server, 45 ms of server latency each: \
                0.72 s on one thread, the article's 14.4 s scaled down 20x (no internet here)",
         about_order: false,
+        claims: &[Claim {
+            text: "a pool of threads fetches the list far faster than one thread",
+            kind: None,
+            first: (Who::Model("py-dummy-pool"), At::Most),
+            second: (Who::Model("py-sequential"), At::One),
+            expect: Expect::Faster,
+        }],
     },
     Article {
         id: "S2",
@@ -42,6 +55,13 @@ pub const ARTICLES: &[Article] = &[
                of 6,000 unknown ones. Both languages decode at reduced scale (1/2 here), as \
                Pillow's thumbnail() does, then resize with Lanczos, encode and write",
         about_order: false,
+        claims: &[Claim {
+            text: "Pool.map makes the thumbnails faster than one process",
+            kind: None,
+            first: (Who::Model("py-pool"), At::Cores),
+            second: (Who::Model("py-sequential"), At::One),
+            expect: Expect::Faster,
+        }],
     },
     Article {
         id: "S3",
@@ -56,6 +76,7 @@ pub const ARTICLES: &[Article] = &[
                in Python's pools and most Rust ones; work stealing in rayon and crossbeam), not \
                the language: compare pools that hand tasks out alike",
         about_order: true,
+        claims: &[],
     },
     Article {
         id: "S4",
@@ -66,6 +87,7 @@ pub const ARTICLES: &[Article] = &[
         here: "3 GETs of 100 ms latency on 3 workers; 5 tiny sums on 4 workers: tasks this \
                small measure what a pool costs, not what it saves",
         about_order: false,
+        claims: &[],
     },
     Article {
         id: "S5",
@@ -76,6 +98,22 @@ pub const ARTICLES: &[Article] = &[
         article_models: "both pools",
         here: "sum and sleep at W = 1 to 16 on the Rust models (S7 shows Python's side)",
         about_order: false,
+        claims: &[
+            Claim {
+                text: "for CPU-bound work, workers beyond one per core gain nothing",
+                kind: Some(WorkKind::Cpu),
+                first: (Who::FastestRustPool, At::Cores),
+                second: (Who::FastestRustPool, At::Most),
+                expect: Expect::NoGain,
+            },
+            Claim {
+                text: "for I/O-bound work, more workers than cores help",
+                kind: Some(WorkKind::Io),
+                first: (Who::FastestRustPool, At::Most),
+                second: (Who::FastestRustPool, At::Cores),
+                expect: Expect::Faster,
+            },
+        ],
     },
     Article {
         id: "S6",
@@ -85,6 +123,13 @@ pub const ARTICLES: &[Article] = &[
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
         here: "5 waits of 200 ms on 3 workers: ideal 0.4 s, the article's 4 s scaled 10x",
         about_order: false,
+        claims: &[Claim {
+            text: "threads and processes both take the ideal two rounds, alike",
+            kind: None,
+            first: (Who::Model("py-thread-executor"), At::Most),
+            second: (Who::Model("py-process-executor"), At::Most),
+            expect: Expect::Same,
+        }],
     },
     Article {
         id: "S7",
@@ -95,6 +140,13 @@ pub const ARTICLES: &[Article] = &[
         here: "as in the article; the Rust loop adds one real addition per number (the \
                optimiser would otherwise fold it to n(n-1)/2)",
         about_order: false,
+        claims: &[Claim {
+            text: "the process pool finishes faster than the thread pool (the GIL)",
+            kind: None,
+            first: (Who::Model("py-process-executor"), At::Most),
+            second: (Who::Model("py-thread-executor"), At::Most),
+            expect: Expect::Faster,
+        }],
     },
     Article {
         id: "S8",
@@ -107,6 +159,14 @@ pub const ARTICLES: &[Article] = &[
                starts each executor inside its timing; here a pool's start-up is measured \
                apart (startup in the report's per-task table)",
         about_order: false,
+        claims: &[Claim {
+            text: "the thread pool (6 threads) performs better than the process pool (2 \
+                   processes) for I/O",
+            kind: None,
+            first: (Who::Model("py-thread-executor"), At::Most),
+            second: (Who::Model("py-process-executor"), At::Cores),
+            expect: Expect::Faster,
+        }],
     },
     Article {
         id: "S9",
@@ -117,6 +177,7 @@ pub const ARTICLES: &[Article] = &[
         here: "not a timing experiment: poolbench's fault tests check that a failing, \
                panicking, hung or crashing task is reported and never stops the others",
         about_order: false,
+        claims: &[],
     },
 ];
 

@@ -34,7 +34,7 @@ pub fn header<DB: DrawingBackend>(
     };
     let lines = wrap_at_separators(conditions, " · ", fits);
     // What was measured: a long parameter list wraps at its commas.
-    let what = wrap_at_separators(&group.label(), ", ", fits);
+    let what = wrap_at_separators(&group.full_label(), ", ", fits);
     let extra = (lines.len().max(1) + what.len().max(1)) as u32 - 2;
     let (top, rest) = root.split_vertically(104 + 26 * extra);
     top.draw_text(title, &title_font, (24, 10))
