@@ -688,7 +688,10 @@ fn a_suite_file_runs_with_json_lines_and_a_recorded_shuffled_order() {
         .assert()
         .success();
     let md = std::fs::read_to_string(merged.join("README.md")).unwrap();
-    assert!(md.contains("on first: ") && md.contains("on second: "), "{md}");
+    assert!(
+        md.contains("on first: ") && md.contains("on second: "),
+        "{md}"
+    );
     assert!(md.contains("rayon · second"));
     assert!(merged
         .join("charts/time-vs-workers-s6-like-sleep.svg")
