@@ -102,21 +102,6 @@ fn default_out(name: &str) -> PathBuf {
 
 fn list(name: &str, own: &[&poolbench_workloads::WorkloadInfo]) {
     println!("{name}'s workloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");
-    for info in own {
-        let params: Vec<String> = info
-            .default_params()
-            .iter()
-            .map(|(k, v)| format!("{k}={v}"))
-            .collect();
-        println!("  {:<16} {:<4} {}", info.name, info.kind, info.summary);
-        println!(
-            "  {:<16} {:<4} default tasks={}{}{}",
-            "",
-            "",
-            info.default_tasks,
-            if params.is_empty() { "" } else { ", " },
-            params.join(", ")
-        );
-    }
+    crate::list::print_workloads(own.iter().copied(), 16);
     println!("\nModels (--models): {}", poolbench_models::model_names());
 }

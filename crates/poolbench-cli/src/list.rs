@@ -20,15 +20,29 @@ pub fn list() -> anyhow::Result<ExitCode> {
         poolbench_models::PYTHON_WORKLOADS.join(", ")
     );
     println!("\nWorkloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");
-    for info in poolbench_workloads::WORKLOADS {
+    print_workloads(poolbench_workloads::WORKLOADS.iter(), 10);
+    println!("\nPresets (--preset):");
+    for preset in poolbench_runner::PRESETS {
+        println!("  {:<10} {}", preset.name, preset.summary);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Two lines for each of `workloads`: name, kind and summary; default task count and
+/// parameters. Names get `width` columns.
+pub(crate) fn print_workloads<'a>(
+    workloads: impl Iterator<Item = &'a poolbench_workloads::WorkloadInfo>,
+    width: usize,
+) {
+    for info in workloads {
         let params: Vec<String> = info
             .default_params()
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
             .collect();
-        println!("  {:<10} {:<4} {}", info.name, info.kind, info.summary);
+        println!("  {:<width$} {:<4} {}", info.name, info.kind, info.summary);
         println!(
-            "  {:<10} {:<4} default tasks={}{}{}",
+            "  {:<width$} {:<4} default tasks={}{}{}",
             "",
             "",
             info.default_tasks,
@@ -36,9 +50,4 @@ pub fn list() -> anyhow::Result<ExitCode> {
             params.join(", ")
         );
     }
-    println!("\nPresets (--preset):");
-    for preset in poolbench_runner::PRESETS {
-        println!("  {:<10} {}", preset.name, preset.summary);
-    }
-    Ok(ExitCode::SUCCESS)
 }

@@ -689,7 +689,7 @@ fn a_suite_file_runs_with_json_lines_and_a_recorded_shuffled_order() {
         .success();
     let md = std::fs::read_to_string(merged.join("README.md")).unwrap();
     assert!(
-        md.contains("on first: ") && md.contains("on second: "),
+        md.contains("On first: ") && md.contains("On second: "),
         "{md}"
     );
     assert!(md.contains("rayon · second"));

@@ -47,7 +47,7 @@ pub fn what_to_use(groups: &[WorkloadGroup], decisions: &[MachineVerdict]) -> Ve
                     .iter()
                     .map(|d| {
                         format!(
-                            "on {}: {}",
+                            "On {}: {}",
                             d.machine.as_deref().unwrap_or("?"),
                             line(&d.verdict)
                         )
@@ -55,12 +55,12 @@ pub fn what_to_use(groups: &[WorkloadGroup], decisions: &[MachineVerdict]) -> Ve
                     .collect();
                 if same {
                     format!(
-                        "{} on every machine. {}",
+                        "{} on every machine. {}.",
                         first.verdict.recommended.model,
-                        each.join(" ")
+                        each.join(". ")
                     )
                 } else {
-                    format!("differs by machine. {}", each.join(" "))
+                    format!("it differs by machine. {}.", each.join(". "))
                 }
             };
             advice.push(Advice { about, text });

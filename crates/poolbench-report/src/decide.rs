@@ -287,7 +287,7 @@ fn sieve(costs: &[CostFigures], kind: WorkKind) -> (usize, DecidedBy, Vec<String
         steps.push(format!(
             "{} {} where {} of them {} {theirs}",
             (step.text)(best),
-            step.what,
+            what(step, best),
             dropped.len(),
             if dropped.len() == 1 { "takes" } else { "take" },
         ));
@@ -318,7 +318,7 @@ fn sieve(costs: &[CostFigures], kind: WorkKind) -> (usize, DecidedBy, Vec<String
         steps.push(format!(
             "{} {} where the others take {}",
             (step.text)(mine),
-            step.what,
+            what(step, mine),
             range(&theirs, step.text)
         ));
     }
@@ -372,6 +372,14 @@ pub fn is_for(v: &Verdict, g: &WorkloadGroup) -> bool {
         && v.tasks == g.tasks
         && v.experiment == g.experiment
         && v.params == g.param_values
+}
+
+/// What a step's figure counts, in the number `value` needs (`1 OS thread`, `2 OS threads`).
+fn what(step: &Step, value: f64) -> &'static str {
+    match step.by {
+        DecidedBy::Threads if value == 1.0 => "OS thread",
+        _ => step.what,
+    }
 }
 
 /// `low–high` of `values` as `text` writes them (one value when they print alike).

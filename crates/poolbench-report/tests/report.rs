@@ -117,8 +117,8 @@ fn a_merged_report_labels_every_machine() {
     let inputs = Input::label_all(vec![laptop, server], &["laptop".into(), "server".into()]);
     let files = poolbench_report::build(&inputs).unwrap();
     let md = text_of(&files, "README.md");
-    assert!(md.contains("on laptop: "), "{md}");
-    assert!(md.contains("on server: "), "{md}");
+    assert!(md.contains("On laptop: "), "{md}");
+    assert!(md.contains("On server: "), "{md}");
     assert!(md.contains("| rayon · server |"));
     // Charts name each model and each machine once, in a legend column.
     let svg = text_of(&files, "charts/time-vs-workers-sleep.svg");

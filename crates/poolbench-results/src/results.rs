@@ -86,9 +86,13 @@ impl ResultsFile {
         }
     }
 
-    /// What runs model `name`'s tasks, when the file says.
+    /// What runs model `name`'s tasks: as recorded, else as poolbench's models of the time
+    /// before it was recorded ran them (`None` for a model it cannot know).
     pub fn model_workers(&self, name: &str) -> Option<WorkerKind> {
-        self.model(name).and_then(|m| m.workers)
+        match self.model(name) {
+            Some(info) => info.workers,
+            None => crate::upgrade::legacy_model_workers(name),
+        }
     }
 
     /// Model `name`'s language: as recorded, else Rust (files from before Python models).

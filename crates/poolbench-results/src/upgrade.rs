@@ -6,7 +6,7 @@
 //! old histories, saved baselines and committed reference reports keep working with `compare`,
 //! `export`, `history` and `report`.
 
-use poolbench_core::{ModelRole, WorkloadRole};
+use poolbench_core::{ModelRole, WorkerKind, WorkloadRole};
 use serde_json::{Map, Value};
 
 /// The previous schema, which [`upgrade_v1`] reads.
@@ -123,6 +123,30 @@ pub(crate) fn legacy_model_role(name: &str) -> ModelRole {
     } else {
         ModelRole::Model
     }
+}
+
+/// What ran a model's tasks, in a file that does not record it: the models of that time.
+const LEGACY_WORKERS: &[(&str, WorkerKind)] = &[
+    ("sequential", WorkerKind::Caller),
+    ("thread-per-task", WorkerKind::Threads),
+    ("handrolled", WorkerKind::Threads),
+    ("threadpool", WorkerKind::Threads),
+    ("rayon", WorkerKind::Threads),
+    ("crossbeam", WorkerKind::Threads),
+    ("tokio", WorkerKind::AsyncTasks),
+    ("tokio-blocking", WorkerKind::Threads),
+    ("process", WorkerKind::Processes),
+    ("process-fork", WorkerKind::Processes),
+    ("process-spawn", WorkerKind::Processes),
+];
+
+/// What ran model `name`'s tasks in a file that does not record it (an unknown name is not
+/// guessed).
+pub(crate) fn legacy_model_workers(name: &str) -> Option<WorkerKind> {
+    LEGACY_WORKERS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, kind)| *kind)
 }
 
 /// A workload's role in a file that does not record it.

@@ -141,6 +141,12 @@ pub fn compare(
             c.findings.push(sentence);
         }
     }
+    if about_order {
+        if let Some((outcome, sentence)) = super::claims::completion_order(g) {
+            c.claims.push(outcome);
+            c.findings.push(sentence);
+        }
+    }
     c
 }
 
@@ -307,22 +313,6 @@ fn findings(
             s.model,
             order.len()
         ));
-        if s.model == "py-imap-unordered" {
-            lines.push(format!(
-                "The article's claim — imap_unordered hands results back in completion \
-                 order — {}: {}.",
-                if out_of_turn > 0 {
-                    "held"
-                } else {
-                    "did not hold here"
-                },
-                if out_of_turn > 0 {
-                    "the tasks finished out of turn, and it handed each back as it finished"
-                } else {
-                    "every task finished in submission order, so no order could show it"
-                }
-            ));
-        }
     }
     lines
 }
