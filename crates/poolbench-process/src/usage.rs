@@ -1,13 +1,26 @@
 //! CPU time and peak memory of worker processes, read from `/proc/<pid>`.
 
-/// CPU seconds of process `pid` (also readable while it is a zombie): nanosecond run time from
-/// `/proc/<pid>/schedstat` where the kernel provides it, else user + system clock ticks.
+/// CPU seconds of process `pid`, all its live threads together: nanosecond run time from each
+/// thread's `/proc/<pid>/task/<tid>/schedstat` where the kernel provides it, else (and for a
+/// zombie, whose threads are gone) user + system clock ticks from `/proc/<pid>/stat`.
 pub fn cpu_seconds(pid: i32) -> Option<f64> {
-    let schedstat = std::fs::read_to_string(format!("/proc/{pid}/schedstat")).ok();
-    if let Some(ns) = schedstat.and_then(|s| s.split_whitespace().next()?.parse::<u64>().ok()) {
-        return Some(ns as f64 / 1e9);
+    // `/proc/PID/schedstat` is the main thread's alone: a process with threads of its own (a
+    // Python helper running a thread pool) spends most of its CPU in the others, so every
+    // live thread's is summed.
+    let on_cpu_ns = |path: std::path::PathBuf| -> Option<u64> {
+        let text = std::fs::read_to_string(path).ok()?;
+        text.split_whitespace().next()?.parse::<u64>().ok()
+    };
+    let threads = std::fs::read_dir(format!("/proc/{pid}/task")).ok();
+    let total: Option<u64> = threads.map(|entries| {
+        entries
+            .filter_map(|e| on_cpu_ns(e.ok()?.path().join("schedstat")))
+            .sum()
+    });
+    match total {
+        Some(ns) if ns > 0 => Some(ns as f64 / 1e9),
+        _ => cpu_seconds_from_ticks(pid),
     }
-    cpu_seconds_from_ticks(pid)
 }
 
 /// Voluntary and involuntary context switches of process `pid` so far, from
