@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::data::{group, Input};
 use crate::identity::cell_name;
 use crate::stats::cell_ci;
-use crate::verdict::verdicts;
+use crate::verdict::fastest_groups;
 
 /// The targets a reproducible run should meet (the README's "How far to trust a figure").
 pub const TARGET_INSIDE: f64 = 0.90;
@@ -112,8 +112,8 @@ pub fn agreement(first: &ResultsFile, second: &ResultsFile) -> Agreement {
         label: "second".into(),
         results: second.clone(),
     }]);
-    let verdicts_first = verdicts(&groups_first);
-    let verdicts_second = verdicts(&groups_second);
+    let verdicts_first = fastest_groups(&groups_first);
+    let verdicts_second = fastest_groups(&groups_second);
     let mut matched = 0;
     let mut workloads = Vec::new();
     for g in &groups_first {

@@ -38,7 +38,7 @@ pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
 pub use slug::{slugify, unique_slug};
 pub use stats::{cell_ci, overlap};
 pub use text::escape as html_escape;
-pub use verdict::{verdicts, Verdict};
+pub use verdict::{fastest_groups, Fastest};
 
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -10,9 +10,9 @@ use poolbench_core::WorkloadRole;
 use crate::data::{Point, Series, WorkloadGroup};
 use crate::stats::overlap;
 
-/// The finding for one workload.
+/// The fastest model of one workload, and those the run cannot tell apart from it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Verdict {
+pub struct Fastest {
     pub workload: String,
     /// The machine, in a merged report (each machine gets its own verdict).
     pub machine: Option<String>,
@@ -25,14 +25,14 @@ pub struct Verdict {
 
 /// One verdict per workload and machine that has verified cells (the `fault` testing aid is
 /// left out).
-pub fn verdicts(groups: &[WorkloadGroup]) -> Vec<Verdict> {
+pub fn fastest_groups(groups: &[WorkloadGroup]) -> Vec<Fastest> {
     groups
         .iter()
         .filter(|g| g.role != WorkloadRole::TestingAid)
         .flat_map(|g| {
             (0..g.machines.len()).filter_map(move |machine| {
                 let one = g.for_machine(machine);
-                let mut v = verdict(&one)?;
+                let mut v = fastest_of(&one)?;
                 if g.is_merged() {
                     v.machine = Some(one.machines[0].label.clone());
                 }
@@ -49,7 +49,7 @@ fn best(points: &[Point]) -> Option<&Point> {
         .min_by(|a, b| a.median.total_cmp(&b.median))
 }
 
-fn verdict(g: &WorkloadGroup) -> Option<Verdict> {
+fn fastest_of(g: &WorkloadGroup) -> Option<Fastest> {
     // On no-op tasks the sequential loop trivially wins (it dispatches nothing): compare pools.
     let probe = g.role == WorkloadRole::OverheadProbe;
     let contenders = g.series.iter().filter(|s| !probe || !s.oracle);
@@ -65,7 +65,7 @@ fn verdict(g: &WorkloadGroup) -> Option<Verdict> {
         .filter(|(s, p)| s.model != fastest && overlap(p.ci, winner.ci))
         .map(|(s, _)| s.model.clone())
         .collect();
-    Some(Verdict {
+    Some(Fastest {
         workload: g.label(),
         machine: None,
         fastest: fastest.to_owned(),
@@ -153,7 +153,7 @@ pub(crate) mod tests {
             ("tokio", vec![point(2, 5.1, (5.0, 5.4))]),
             ("crossbeam", vec![point(2, 6.0, (5.9, 6.1))]),
         ]);
-        let v = &verdicts(&[g])[0];
+        let v = &fastest_groups(&[g])[0];
         assert_eq!((v.fastest.as_str(), v.workers), ("rayon", 2));
         assert_eq!(
             v.indistinguishable,
@@ -171,7 +171,7 @@ pub(crate) mod tests {
         ]);
         g.workload = "noop".into();
         g.role = WorkloadRole::OverheadProbe;
-        assert_eq!(verdicts(&[g])[0].fastest, "rayon");
+        assert_eq!(fastest_groups(&[g])[0].fastest, "rayon");
     }
 
     #[test]
@@ -194,7 +194,7 @@ pub(crate) mod tests {
                 })
                 .collect();
             let g = group(series);
-            let v = &verdicts(std::slice::from_ref(&g))[0];
+            let v = &fastest_groups(std::slice::from_ref(&g))[0];
             let best_ci = |model: &str| {
                 let s = g.series.iter().find(|s| s.model == model).unwrap();
                 best(&s.points).unwrap().ci
@@ -220,6 +220,6 @@ pub(crate) mod tests {
             ("rayon", vec![fast]),
             ("tokio", vec![point(2, 5.0, (4.9, 5.1))]),
         ]);
-        assert_eq!(verdicts(&[g])[0].fastest, "tokio");
+        assert_eq!(fastest_groups(&[g])[0].fastest, "tokio");
     }
 }

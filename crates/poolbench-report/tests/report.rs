@@ -201,7 +201,7 @@ fn recorded_overlapping_intervals_yield_no_winner() {
         with_ci("process", 0.150, [0.140, 0.160]),
     ];
     let inputs = one(results);
-    let verdicts = poolbench_report::verdicts(&poolbench_report::group(&inputs));
+    let verdicts = poolbench_report::fastest_groups(&poolbench_report::group(&inputs));
     let sum = &verdicts[0];
     assert_eq!(sum.fastest, "rayon");
     assert_eq!(sum.indistinguishable, ["tokio"], "{sum:?}");

@@ -35,6 +35,10 @@ pub enum Expect {
     NoGain,
     /// Both come within [`NEAR_IDEAL`] of their ideal time (a zero-overhead scheduler's).
     NearIdeal,
+    /// The first hands results back as tasks finish (the second cell is not used): some task
+    /// of its recorded batch finished out of submission order (when every task finishes in
+    /// turn, no order can show it).
+    OutOfTurn,
 }
 
 /// How far above its ideal a cell's interval may start and still count as reaching it (5 %).
@@ -77,6 +81,9 @@ pub fn check(claim: &Claim, g: &WorkloadGroup) -> Option<(Outcome, String)> {
         return None;
     }
     let cores = g.machines.first().map_or(1, |m| m.cores);
+    if claim.expect == Expect::OutOfTurn {
+        return out_of_turn(claim, g, cores);
+    }
     let (a_name, a) = cell(g, claim.first, cores)?;
     let (b_name, b) = cell(g, claim.second, cores)?;
     let a_faster = a.ci.1 < b.ci.0;
@@ -84,7 +91,7 @@ pub fn check(claim: &Claim, g: &WorkloadGroup) -> Option<(Outcome, String)> {
     let near_ideal = |p: &Point| p.ideal.is_some_and(|i| p.ci.0 <= i * (1.0 + NEAR_IDEAL));
     let outcome = match claim.expect {
         Expect::NearIdeal if near_ideal(a) && near_ideal(b) => Outcome::Held,
-        Expect::NearIdeal => Outcome::DidNotHold,
+        Expect::NearIdeal | Expect::OutOfTurn => Outcome::DidNotHold,
         Expect::Faster if a_faster => Outcome::Held,
         Expect::Faster if b_faster => Outcome::DidNotHold,
         Expect::Faster => Outcome::NoDifference,
@@ -157,23 +164,16 @@ fn cell(g: &WorkloadGroup, (who, at): (Who, At), cores: usize) -> Option<(String
     }
 }
 
-/// The completion-order claim (S3: `imap_unordered` hands results back as tasks finish): held
-/// when Python's `imap_unordered` cell saw tasks finish out of their submission order (each
-/// handed back as it finished), not when every task finished in turn (no order could show it).
-pub fn completion_order(g: &WorkloadGroup) -> Option<(Outcome, String)> {
-    let order = g
-        .series
-        .iter()
-        .filter(|s| s.machine == 0 && s.model == "py-imap-unordered")
-        .flat_map(|s| s.points.iter())
-        .find_map(|p| p.completion_order.as_ref())?;
-    let out_of_turn = order.iter().enumerate().filter(|(k, t)| k != *t).count();
-    let (outcome, why) = if out_of_turn > 0 {
+/// [`Expect::OutOfTurn`]: how many of the first cell's tasks finished out of their turn.
+fn out_of_turn(claim: &Claim, g: &WorkloadGroup, cores: usize) -> Option<(Outcome, String)> {
+    let (_, point) = cell(g, claim.first, cores)?;
+    let order = point.completion_order.as_ref()?;
+    let late = order.iter().enumerate().filter(|(k, t)| k != *t).count();
+    let (outcome, why) = if late > 0 {
         (
             Outcome::Held,
             format!(
-                "{out_of_turn} of {} tasks finished out of turn, and it handed each back as \
-                 it finished",
+                "{late} of {} tasks finished out of turn, and it handed each back as it finished",
                 order.len()
             ),
         )
@@ -186,8 +186,8 @@ pub fn completion_order(g: &WorkloadGroup) -> Option<(Outcome, String)> {
     Some((
         outcome,
         format!(
-            "The article's claim — imap_unordered hands results back in completion order — \
-             {}: {why}.",
+            "The article's claim — {} — {}: {why}.",
+            claim.text,
             outcome.text()
         ),
     ))

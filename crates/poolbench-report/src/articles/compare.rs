@@ -141,12 +141,6 @@ pub fn compare(
             c.findings.push(sentence);
         }
     }
-    if about_order {
-        if let Some((outcome, sentence)) = super::claims::completion_order(g) {
-            c.claims.push(outcome);
-            c.findings.push(sentence);
-        }
-    }
     c
 }
 

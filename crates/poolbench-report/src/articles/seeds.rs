@@ -76,7 +76,13 @@ pub const ARTICLES: &[Article] = &[
                in Python's pools and most Rust ones; work stealing in rayon and crossbeam), not \
                the language: compare pools that hand tasks out alike",
         about_order: true,
-        claims: &[],
+        claims: &[Claim {
+            text: "imap_unordered hands results back in completion order",
+            kind: None,
+            first: (Who::Model("py-imap-unordered"), At::Most),
+            second: (Who::Model("py-imap-unordered"), At::Most),
+            expect: Expect::OutOfTurn,
+        }],
     },
     Article {
         id: "S4",
