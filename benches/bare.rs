@@ -63,7 +63,7 @@ fn noop(c: &mut Criterion) -> (Vec<Paired>, Vec<Paired>) {
     let (mut rows, mut stamps) = (Vec::new(), Vec::new());
     // Fork-started models first, while this process is still single-threaded.
     let mut models: Vec<&dyn Model> = MODELS.to_vec();
-    models.sort_by_key(|m| !m.uses_processes());
+    models.sort_by_key(|m| !m.descriptor().copies_inputs());
     for model in models {
         let baselines: Vec<_> = BASELINES
             .iter()
@@ -160,7 +160,7 @@ fn http(c: &mut Criterion) -> Vec<Paired> {
     let mut rows = Vec::new();
     for model in MODELS
         .iter()
-        .filter(|m| !m.uses_processes() && m.name() != "sequential")
+        .filter(|m| m.descriptor().watchdog_sees_tasks() && !m.descriptor().ignores_workers())
     {
         let Some(pool) = start_checked(*model, workers, &workload, &oracle) else {
             continue;

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::process::Command;
 
+include!("src/compared.rs");
+
 fn main() {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
     let version = command_output(Command::new(rustc).arg("--version"));
@@ -17,7 +19,12 @@ fn main() {
     let root = Path::new(&manifest).join("../..");
     // A missing path makes cargo rerun this script on every build: that is what we want
     // until the first commit exists, and it never happens in a normal checkout.
-    for watched in [".git/HEAD", ".git/logs/HEAD", "Cargo.lock"] {
+    for watched in [
+        ".git/HEAD",
+        ".git/logs/HEAD",
+        "Cargo.lock",
+        "crates/poolbench-results/src/compared.rs",
+    ] {
         println!("cargo:rerun-if-changed={}", root.join(watched).display());
     }
     let commit = command_output(
@@ -31,7 +38,7 @@ fn main() {
     );
 
     let lock = std::fs::read_to_string(root.join("Cargo.lock")).unwrap_or_default();
-    let versions: Vec<String> = ["rayon", "crossbeam-channel", "threadpool", "tokio"]
+    let versions: Vec<String> = COMPARED_CRATES
         .iter()
         .filter_map(|name| locked_version(&lock, name).map(|v| format!("{name}={v}")))
         .collect();

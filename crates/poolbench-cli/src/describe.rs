@@ -27,7 +27,7 @@ pub(crate) fn model_records(plan: &Plan) -> Vec<ModelInfo> {
                     language: model.language(),
                     role: if is_oracle(model) {
                         ModelRole::Oracle
-                    } else if model.ignores_workers() {
+                    } else if model.descriptor().ignores_workers() {
                         ModelRole::Baseline
                     } else {
                         ModelRole::Model

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Args;
-use poolbench_report::compare::{self, Verdict};
-use poolbench_report::export::{export, ExportFormat, Regressions};
+use poolbench_compare::compare::{self, Verdict};
+use poolbench_compare::export::{export, ExportFormat, Regressions};
 
 use poolbench_history::check::{check, CheckSettings, DEFAULT_LAST};
 

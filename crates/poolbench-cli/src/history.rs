@@ -1,13 +1,13 @@
 //! `poolbench history`: runs kept in an SQLite file, change points found over them, charts.
 
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use poolbench_history::changepoint::Settings;
-use poolbench_history::chart::{page, trends};
-use poolbench_history::check::{all_changes, check, short, CellCheck, CheckSettings, DEFAULT_LAST};
+use poolbench_history::render::{self, Style};
+use poolbench_history::trend::trends;
+use poolbench_history::check::{check, short, CellCheck, CheckSettings, DEFAULT_LAST};
 use poolbench_history::{CellSeries, History};
 
 use crate::args::parse_percent;
@@ -191,10 +191,10 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", serde_json::to_string_pretty(&checks)?)
                 }
                 crate::args::CompareFormat::Markdown => {
-                    print!("{}", render(&checks, &c.judging, true))
+                    print!("{}", render::text(&checks, &c.judging.settings(), Style::Markdown))
                 }
                 crate::args::CompareFormat::Text => {
-                    print!("{}", render(&checks, &c.judging, false))
+                    print!("{}", render::text(&checks, &c.judging.settings(), Style::Terminal))
                 }
             }
             if checks.iter().any(|c| c.regressed) && !c.no_fail {
@@ -203,7 +203,9 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
         }
         HistoryCommand::Chart(c) => {
             let (series, checks) = load(&path, &c.judging)?;
-            let files = page(&trends(&series, &checks, c.judging.absolute), &checks)?;
+            let intro = render::html(&checks, poolbench_compare::fmt::escape);
+            let trends = trends(&series, &checks, c.judging.absolute);
+            let files = poolbench_report::trend_page(&trends, &intro)?;
             std::fs::create_dir_all(&c.out).map_err(|e| {
                 UsageError(format!("cannot write to --out {}: {e}", c.out.display()))
             })?;
@@ -225,72 +227,4 @@ fn load(path: &Path, judging: &Judging) -> Result<(Vec<CellSeries>, Vec<CellChec
     let series = history.series(Some(judging.last as usize)).map_err(usage)?;
     let checks = check(&series, &judging.settings());
     Ok((series, checks))
-}
-
-/// The check as a terminal table or Markdown: regressions first, then every change point.
-fn render(checks: &[CellCheck], judging: &Judging, markdown: bool) -> String {
-    let mut out = String::new();
-    let changes = all_changes(checks);
-    let regressed: Vec<&CellCheck> = checks.iter().filter(|c| c.regressed).collect();
-    let _ = writeln!(
-        out,
-        "{}{} cell series, {} change points, {} regressed (threshold {:.1} %, p ≤ {}, at least {} runs each side{})",
-        if markdown { "**poolbench history check:** " } else { "" },
-        checks.len(),
-        changes.len(),
-        regressed.len(),
-        judging.threshold * 100.0,
-        judging.significance,
-        judging.min_runs,
-        if judging.absolute { ", raw medians" } else { ", models relative to sequential" }
-    );
-    if !regressed.is_empty() {
-        let _ = writeln!(out, "\n{}regressed:", if markdown { "### " } else { "" });
-        for c in &regressed {
-            let _ = writeln!(
-                out,
-                "{}{} on {}: {}",
-                if markdown { "- " } else { "  " },
-                c.name,
-                c.machine,
-                c.why.as_deref().unwrap_or("")
-            );
-        }
-    }
-    if !changes.is_empty() {
-        let _ = writeln!(
-            out,
-            "\n{}change points:",
-            if markdown { "### " } else { "" }
-        );
-        if markdown {
-            let _ = writeln!(
-                out,
-                "| cell | from commit | change | p | kind |\n|---|---|---|---|---|"
-            );
-        }
-        for (c, change) in changes {
-            let kind = change.direction.label();
-            if markdown {
-                let _ = writeln!(
-                    out,
-                    "| {} | {} | {:+.1} % | {:.3} | {kind} |",
-                    c.name,
-                    short(&change.git_commit),
-                    change.size * 100.0,
-                    change.p_value
-                );
-            } else {
-                let _ = writeln!(
-                    out,
-                    "  {:<60} from {:<10} {:>+7.1} %  p = {:.3}  {kind}",
-                    c.name,
-                    short(&change.git_commit),
-                    change.size * 100.0,
-                    change.p_value
-                );
-            }
-        }
-    }
-    out
 }

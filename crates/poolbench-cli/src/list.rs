@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 pub fn list() -> anyhow::Result<ExitCode> {
     println!("Models (--models):");
-    for model in poolbench_models::MODELS {
+    for model in poolbench_models::models() {
         println!("  {:<16} {}", model.name(), model.summary());
     }
     let python = match poolbench_models::python_env() {

@@ -109,10 +109,8 @@ pub(crate) fn say_what_cannot_run(plan: &Plan) {
 /// "the Rust models" when every model left out is Rust's, else their names.
 fn group(models: &[&dyn Model]) -> String {
     let language = models[0].language();
-    let all_of_language = poolbench_models::MODELS
-        .iter()
-        .copied()
-        .chain(poolbench_models::python_models())
+    let all_of_language = poolbench_models::all_models()
+        .into_iter()
         .filter(|m| m.language() == language)
         .count();
     if models.len() == all_of_language && models.iter().all(|m| m.language() == language) {

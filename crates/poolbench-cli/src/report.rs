@@ -42,7 +42,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// `poolbench compare BASE NEW`: what changed, with an exit status for CI.
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    use poolbench_report::compare::{self, Verdict};
+    use poolbench_compare::compare::{self, Verdict};
     let files = args
         .files
         .iter()
@@ -99,7 +99,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
 pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
     let first = read_results(&args.first)?;
     let second = read_results(&args.second)?;
-    let agreement = poolbench_report::agreement::agreement(&first, &second);
+    let agreement = poolbench_compare::agreement::agreement(&first, &second);
     if agreement.cells == 0 {
         return Err(UsageError(format!(
             "{} and {} share no cell with a median: compare two runs of the same plan",
@@ -111,7 +111,7 @@ pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         println!("{}", serde_json::to_string_pretty(&agreement)?);
     } else {
-        print!("{}", poolbench_report::agreement::render_text(&agreement));
+        print!("{}", poolbench_compare::agreement::render_text(&agreement));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -153,20 +153,21 @@ fn write_report_as(inputs: &[Input], dir: &Path, formats: Formats) -> anyhow::Re
 
 #[cfg(test)]
 mod tests {
-    /// The report draws models in the order and styles results files record, and falls back
-    /// to its own copy for old files: that copy must be the registry's.
+    use poolbench_core::Marker;
+
+    /// Files from before styles were recorded are drawn with the frozen legacy palette: it
+    /// must stay a prefix of the registry, each model in the style its descriptor gives, so
+    /// an old file and a new one draw the same model alike.
     #[test]
-    fn the_reports_default_model_order_is_the_registrys() {
-        let registry: Vec<&str> = poolbench_models::MODELS.iter().map(|m| m.name()).collect();
-        assert_eq!(registry, poolbench_report::DEFAULT_MODEL_ORDER);
-        // Files from before styles were recorded are drawn in the registry's styles.
-        for model in poolbench_models::MODELS {
-            assert_eq!(
-                poolbench_report::model_style(model.name()),
-                poolbench_models::model_style(*model),
-                "{}",
-                model.name()
-            );
+    fn the_legacy_palette_is_a_prefix_of_the_registry() {
+        let registry = poolbench_models::models();
+        assert!(registry.len() >= poolbench_compare::LEGACY_MODELS.len());
+        for (place, (name, colour)) in poolbench_compare::LEGACY_MODELS.iter().enumerate() {
+            let model = registry[place];
+            assert_eq!(model.name(), *name);
+            let style = poolbench_models::model_style(model);
+            assert_eq!(style.colour, *colour, "{name}");
+            assert_eq!(style.marker, Marker::ALL[place % 4], "{name}");
         }
     }
 }

@@ -75,10 +75,8 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     environment.jpeg_decoder_simd = Some(poolbench_jpeg::simd());
     environment.python = python;
     let mut results = ResultsFile::new(environment, Some(source.clone()));
-    results.model_order = poolbench_models::MODELS
-        .iter()
-        .copied()
-        .chain(poolbench_models::python_models())
+    results.model_order = poolbench_models::all_models()
+        .into_iter()
         .map(|m| m.name().to_owned())
         .collect();
     results.models = model_records(&plan);

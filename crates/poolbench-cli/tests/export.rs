@@ -146,7 +146,7 @@ fn csv_has_one_row_per_cell_under_its_header() {
     let text = std::fs::read_to_string(out).unwrap();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines.len(), 3, "{text}");
-    assert_eq!(lines[0], poolbench_report::export::CSV_HEADER);
+    assert_eq!(lines[0], poolbench_compare::export::CSV_HEADER);
     let columns = lines[0].split(',').count();
     for (line, name) in lines[1..].iter().zip(NAMES) {
         assert!(line.starts_with(&format!("{name},sum,")), "{line}");

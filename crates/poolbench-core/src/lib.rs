@@ -17,6 +17,7 @@
 
 mod checksum;
 mod clock;
+mod descriptor;
 mod execute;
 mod ideal;
 mod item;
@@ -32,6 +33,7 @@ mod workload;
 
 pub use checksum::{checksum_of, fnv1a, mix, StableHasher};
 pub use clock::{without_task_stamps, BatchClock, NoTaskStamps};
+pub use descriptor::{Descriptor, StartNeeds, TaskPlace};
 pub use execute::{panic_message, run_task};
 pub use ideal::{cpu_bound_ideal, ideal_from_serial, io_bound_ideal, rounds};
 pub use item::{item_body, ItemBody};

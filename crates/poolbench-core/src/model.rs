@@ -37,35 +37,12 @@ impl ModelError {
 /// A concurrency model. Implementations are stateless descriptions; [`Model::start`] builds the
 /// resources (threads, runtimes) so that their cost stays out of the timed batches.
 pub trait Model: Send + Sync + std::fmt::Debug {
-    /// Short name used on the command line and in results (`rayon`, `tokio-blocking`…).
-    fn name(&self) -> &'static str;
-
-    /// One line for `poolbench list`.
-    fn summary(&self) -> &'static str;
+    /// What the model is: name, summary, language, role, workers, where its tasks run,
+    /// what starting it needs and its style, said once.
+    fn descriptor(&self) -> crate::Descriptor;
 
     /// Builds a pool that runs at most `workers` tasks at once.
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError>;
-
-    /// Whether the model's workers are separate processes: each counts against the process
-    /// limit and may hold its own copy of the workload's inputs, so the runner keeps fewer of
-    /// them alive at once.
-    fn uses_processes(&self) -> bool {
-        false
-    }
-
-    /// What runs the model's tasks: the caller, threads, async tasks or processes.
-    fn worker_kind(&self) -> crate::WorkerKind {
-        if self.uses_processes() {
-            crate::WorkerKind::Processes
-        } else {
-            crate::WorkerKind::Threads
-        }
-    }
-
-    /// The language the model's tasks run in.
-    fn language(&self) -> crate::Language {
-        crate::Language::Rust
-    }
 
     /// Whether the model can run the workload called `workload` (a model in another
     /// language implements only some); plans leave out the cells it cannot run.
@@ -74,16 +51,24 @@ pub trait Model: Send + Sync + std::fmt::Debug {
         true
     }
 
-    /// Whether the model runs one task at a time whatever W (a plain loop): plans measure
-    /// it once, at W = 1, like the sequential oracle.
-    fn ignores_workers(&self) -> bool {
-        false
+    /// Its name ([`crate::Descriptor::name`]).
+    fn name(&self) -> &'static str {
+        self.descriptor().name
     }
 
-    /// Whether starting a pool needs a caller with no other threads (`fork()` copies only the
-    /// calling thread): the runner starts such pools before any threaded one.
-    fn needs_single_threaded_start(&self) -> bool {
-        false
+    /// Its one-line summary ([`crate::Descriptor::summary`]).
+    fn summary(&self) -> &'static str {
+        self.descriptor().summary
+    }
+
+    /// The language its tasks run in ([`crate::Descriptor::language`]).
+    fn language(&self) -> crate::Language {
+        self.descriptor().language
+    }
+
+    /// What runs its tasks ([`crate::Descriptor::workers`]).
+    fn worker_kind(&self) -> crate::WorkerKind {
+        self.descriptor().workers
     }
 }
 

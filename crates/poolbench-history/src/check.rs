@@ -8,7 +8,7 @@
 //! is significant (the t-test of [`crate::changepoint`], at [`Settings::significance`]) and larger than the
 //! threshold. A cell whose newest run did not verify is a regression whatever its times.
 
-use poolbench_report::identity::SEQUENTIAL;
+use poolbench_compare::identity::SEQUENTIAL;
 use serde::Serialize;
 
 use crate::changepoint::{change_points, Settings};

@@ -8,9 +8,10 @@
 //! newest one a regression when it made the cell slower by more than the threshold.
 
 pub mod changepoint;
-pub mod chart;
 pub mod check;
 mod db;
+pub mod render;
+pub mod trend;
 
 pub use db::{
     machine, Added, CellSeries, History, HistoryError, Point, Run, SCHEMA_SQL, SCHEMA_VERSION,

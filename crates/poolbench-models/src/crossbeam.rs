@@ -30,6 +30,7 @@
 //! Pick a work-stealing pool (in practice rayon's) for CPU-bound work of uneven sizes; build
 //! one like this to see why it is fast. A task is "enqueued" just before its job is pushed.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::iter;
 use std::sync::atomic::{fence, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -46,12 +47,12 @@ use poolbench_core::{
 pub struct Crossbeam;
 
 impl Model for Crossbeam {
-    fn name(&self) -> &'static str {
-        "crossbeam"
-    }
-
-    fn summary(&self) -> &'static str {
-        "W threads work-stealing through crossbeam-deque: an Injector, a deque each, Stealers"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "crossbeam",
+            "W threads work-stealing through crossbeam-deque: an Injector, a deque each, Stealers",
+        )
+        .style(ModelStyle::new([148, 103, 189], Marker::Triangle))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

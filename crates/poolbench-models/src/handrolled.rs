@@ -20,6 +20,7 @@
 //! Pick something like it when you want to understand pools, or need one with no dependencies.
 //! A task is "enqueued" just before it is pushed onto the queue.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::collections::VecDeque;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -33,12 +34,12 @@ use poolbench_core::{
 pub struct Handrolled;
 
 impl Model for Handrolled {
-    fn name(&self) -> &'static str {
-        "handrolled"
-    }
-
-    fn summary(&self) -> &'static str {
-        "W std threads sharing a Mutex<VecDeque> + Condvar queue, written to be read"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "handrolled",
+            "W std threads sharing a Mutex<VecDeque> + Condvar queue, written to be read",
+        )
+        .style(ModelStyle::new([31, 119, 180], Marker::Ring))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

@@ -5,25 +5,16 @@
 //! tasks that can be running at once. Each module's docs say how the model schedules work,
 //! what a worker is, what it costs and when to pick it.
 //!
-//! | model | worker | in-flight limit |
-//! |---|---|---|
-//! | `sequential` | the caller | 1 (ignores W) |
-//! | `thread-per-task` | a fresh OS thread per task | at most W threads alive |
-//! | `handrolled` | W threads on a Mutex + Condvar queue | W threads |
-//! | `threadpool` | W threads of the `threadpool` crate | W threads |
-//! | `rayon` | a dedicated `rayon::ThreadPool` of W threads | W threads |
-//! | `crossbeam` | W threads work-stealing through crossbeam-deque | W threads |
-//! | `tokio` | async tasks on a multi-thread runtime | W started; each finished task spawns the next |
-//! | `tokio-blocking` | `spawn_blocking` threads | `max_blocking_threads(W)` |
-//! | `process` | W worker processes forked by a fork server | W processes |
-//! | `process-fork` | W worker processes forked from the caller | W processes |
-//! | `process-spawn` | W exec'd worker processes | W processes |
+//! `poolbench list` prints every model with the one-line summary its descriptor gives; each
+//! module's docs are the lesson.
 //!
 //! The process models live in `poolbench-process`; they are registered here with the rest.
 //! Python's own pools (`py-…`, in `poolbench-python`) are found by name too, but are not in
 //! [`MODELS`]: they run only when asked for (`--with-python` or `--models py-pool,…`).
 //!
-//! Adding a model is one module plus one line in [`MODELS`].
+//! Adding a model is one module (whose `Model::descriptor` says everything about it) plus
+//! one line in [`MODELS`]; `docs/extending.md` walks through it. A model defined elsewhere (a
+//! user's, a test's) joins at run time through [`register`].
 
 mod crossbeam;
 mod handrolled;
@@ -43,7 +34,7 @@ pub use crate::threadpool::ThreadPoolCrate;
 pub use crate::tokio::Tokio;
 pub use crate::tokio_blocking::TokioBlocking;
 
-use poolbench_core::{Marker, Model, ModelStyle};
+use poolbench_core::{Model, ModelStyle};
 pub use poolbench_process::{ProcessModel, StartMethod};
 pub use poolbench_python::{
     check_foreign_task, python_env, PythonEnv, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS,
@@ -64,45 +55,62 @@ pub static MODELS: &[&dyn Model] = &[
     &ProcessModel::SPAWN,
 ];
 
-/// How reports draw each Rust model: a colour (Tableau's palette, then navy) and a marker.
-/// Recorded in every results file, so a report draws a model as the run that measured it
-/// did, even one the report's poolbench does not know. Python's models carry theirs
-/// ([`PythonModel::style`]): squares and diamonds, in colours none of these use.
-pub static RUST_STYLES: &[(&str, ModelStyle)] = &[
-    ("sequential", ModelStyle::new([80, 80, 80], Marker::Circle)),
-    (
-        "thread-per-task",
-        ModelStyle::new([214, 39, 40], Marker::Triangle),
-    ),
-    ("handrolled", ModelStyle::new([31, 119, 180], Marker::Ring)),
-    ("threadpool", ModelStyle::new([255, 127, 14], Marker::Cross)),
-    ("rayon", ModelStyle::new([44, 160, 44], Marker::Circle)),
-    (
-        "crossbeam",
-        ModelStyle::new([148, 103, 189], Marker::Triangle),
-    ),
-    ("tokio", ModelStyle::new([23, 190, 207], Marker::Ring)),
-    (
-        "tokio-blocking",
-        ModelStyle::new([140, 86, 75], Marker::Cross),
-    ),
-    ("process", ModelStyle::new([227, 119, 194], Marker::Circle)),
-    (
-        "process-fork",
-        ModelStyle::new([188, 189, 34], Marker::Triangle),
-    ),
-    ("process-spawn", ModelStyle::new([0, 0, 128], Marker::Ring)),
-];
+/// Models added at run time ([`register`]): a user's own, or a test's.
+static REGISTERED: std::sync::Mutex<Vec<&'static dyn Model>> = std::sync::Mutex::new(Vec::new());
 
-/// How reports draw `model` (a Rust or Python model; a generated style for any other).
-pub fn model_style(model: &dyn Model) -> ModelStyle {
-    if let Some(python) = poolbench_python::find_python_model(model.name()) {
-        return python.style();
-    }
-    RUST_STYLES
+/// Adds `model` to the registry, after [`MODELS`]: plans, `--models`, reports and the
+/// conformance suite then treat it as one of poolbench's own. Registering the same model
+/// again does nothing; another model under a taken name is refused.
+pub fn register(model: &'static dyn Model) -> Result<(), TakenName> {
+    let mut registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    let name = model.name();
+    let same = |m: &&dyn Model| m.descriptor() == model.descriptor();
+    if let Some(taken) = MODELS
         .iter()
-        .find(|(name, _)| *name == model.name())
-        .map_or_else(|| ModelStyle::generated(RUST_STYLES.len()), |(_, s)| *s)
+        .chain(registered.iter())
+        .copied()
+        .chain(python_models())
+        .find(|m| m.name() == name)
+    {
+        return if same(&taken) {
+            Ok(())
+        } else {
+            Err(TakenName(name))
+        };
+    }
+    registered.push(model);
+    Ok(())
+}
+
+/// A model registered under a name another model has.
+#[derive(Debug, thiserror::Error)]
+#[error("a model called '{0}' is already registered")]
+pub struct TakenName(pub &'static str);
+
+/// The Rust models a plan runs by default: [`MODELS`], then those [`register`]ed, in order.
+pub fn models() -> Vec<&'static dyn Model> {
+    let registered = REGISTERED.lock().unwrap_or_else(|e| e.into_inner());
+    MODELS.iter().chain(registered.iter()).copied().collect()
+}
+
+/// Every model: [`models`], then Python's.
+pub fn all_models() -> Vec<&'static dyn Model> {
+    let mut all = models();
+    all.extend(python_models());
+    all
+}
+
+/// How reports draw `model`: the style its descriptor gives, else one generated from its
+/// place in the registry (past every given style's place, so none repeats).
+pub fn model_style(model: &dyn Model) -> ModelStyle {
+    model.descriptor().style.unwrap_or_else(|| {
+        let all = all_models();
+        let place = all
+            .iter()
+            .position(|m| m.name() == model.name())
+            .unwrap_or(all.len());
+        ModelStyle::generated(place)
+    })
 }
 
 /// Every Python model, as models.
@@ -114,20 +122,19 @@ pub fn python_models() -> Vec<&'static dyn Model> {
 /// caller, whose outputs every other model of that language must reproduce (`sequential`,
 /// or Python's plain loop `py-sequential` for a Python function).
 pub fn oracle_of(language: poolbench_core::Language) -> &'static dyn Model {
-    MODELS
-        .iter()
-        .copied()
-        .chain(python_models())
-        .find(|m| m.language() == language && m.worker_kind() == poolbench_core::WorkerKind::Caller)
+    all_models()
+        .into_iter()
+        .find(|m| {
+            let d = m.descriptor();
+            d.language == language && d.role != poolbench_core::ModelRole::Model
+        })
         .unwrap_or(&Sequential)
 }
 
 /// Names of all models, Python's included, comma-separated, for error messages and `--help`.
 pub fn model_names() -> String {
-    MODELS
-        .iter()
-        .copied()
-        .chain(python_models())
+    all_models()
+        .into_iter()
         .map(|m| m.name())
         .collect::<Vec<_>>()
         .join(", ")
@@ -135,10 +142,8 @@ pub fn model_names() -> String {
 
 /// The model called `name` (a Rust model or a Python one).
 pub fn find_model(name: &str) -> Result<&'static dyn Model, UnknownModel> {
-    MODELS
-        .iter()
-        .copied()
-        .chain(python_models())
+    all_models()
+        .into_iter()
         .find(|m| m.name() == name)
         .ok_or_else(|| UnknownModel {
             name: name.to_owned(),
@@ -160,15 +165,10 @@ mod tests {
 
     #[test]
     fn names_are_unique_and_findable() {
-        for model in MODELS.iter().copied().chain(python_models()) {
+        for model in all_models() {
             assert_eq!(find_model(model.name()).unwrap().name(), model.name());
         }
-        let mut names: Vec<_> = MODELS
-            .iter()
-            .copied()
-            .chain(python_models())
-            .map(|m| m.name())
-            .collect();
+        let mut names: Vec<_> = all_models().into_iter().map(|m| m.name()).collect();
         let all = names.len();
         names.sort_unstable();
         names.dedup();
@@ -177,15 +177,12 @@ mod tests {
 
     #[test]
     fn every_model_has_a_style_of_its_own() {
-        let all: Vec<&dyn Model> = MODELS.iter().copied().chain(python_models()).collect();
+        let all = all_models();
         let styles: Vec<_> = all.iter().map(|m| model_style(*m)).collect();
         let mut colours: Vec<_> = styles.iter().map(|s| s.colour).collect();
         colours.sort_unstable();
         colours.dedup();
         assert_eq!(colours.len(), all.len(), "one colour each");
-        for (name, _) in RUST_STYLES {
-            assert!(find_model(name).is_ok(), "{name} is a model");
-        }
     }
 
     #[test]

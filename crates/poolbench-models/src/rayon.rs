@@ -10,6 +10,7 @@
 //! should never block on I/O, since a blocked thread is a lost core.
 //! A task is "enqueued" just before `spawn` is called.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::sync::Arc;
 
 use poolbench_core::{
@@ -21,12 +22,12 @@ use poolbench_core::{
 pub struct Rayon;
 
 impl Model for Rayon {
-    fn name(&self) -> &'static str {
-        "rayon"
-    }
-
-    fn summary(&self) -> &'static str {
-        "a dedicated rayon::ThreadPool of W work-stealing threads, one scope.spawn per task"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "rayon",
+            "a dedicated rayon::ThreadPool of W work-stealing threads, one scope.spawn per task",
+        )
+        .style(ModelStyle::new([44, 160, 44], Marker::Circle))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

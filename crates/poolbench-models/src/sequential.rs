@@ -8,6 +8,7 @@
 //! are few and short, or when you need the simplest thing that is obviously correct.
 //! A task is "enqueued" the moment the loop reaches it, so its queue wait is zero.
 
+use poolbench_core::{Descriptor, Marker, ModelRole, ModelStyle, WorkerKind};
 use std::sync::Arc;
 
 use poolbench_core::{run_task, BatchClock, Model, ModelError, Pool, TaskOutcome, Workload};
@@ -17,25 +18,19 @@ use poolbench_core::{run_task, BatchClock, Model, ModelError, Pool, TaskOutcome,
 pub struct Sequential;
 
 impl Model for Sequential {
-    fn name(&self) -> &'static str {
-        "sequential"
-    }
-
-    fn summary(&self) -> &'static str {
-        "one task after another on the calling thread; the baseline and oracle (ignores W)"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "sequential",
+            "one task after another on the calling thread; the baseline and oracle (ignores W)",
+        )
+        .role(ModelRole::Oracle)
+        .workers(WorkerKind::Caller)
+        .style(ModelStyle::new([80, 80, 80], Marker::Circle))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {
         ModelError::check_workers(workers)?;
         Ok(Box::new(SequentialPool))
-    }
-
-    fn ignores_workers(&self) -> bool {
-        true
-    }
-
-    fn worker_kind(&self) -> poolbench_core::WorkerKind {
-        poolbench_core::WorkerKind::Caller
     }
 }
 

@@ -8,6 +8,7 @@
 //! 1 µs computation. Pick it only for a handful of long tasks; prefer a pool otherwise.
 //! A task is "enqueued" just before its thread is spawned, so its queue wait is the spawn time.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::sync::{mpsc, Arc};
 
 use poolbench_core::{
@@ -19,12 +20,12 @@ use poolbench_core::{
 pub struct ThreadPerTask;
 
 impl Model for ThreadPerTask {
-    fn name(&self) -> &'static str {
-        "thread-per-task"
-    }
-
-    fn summary(&self) -> &'static str {
-        "std::thread::spawn for every task, at most W alive: the naive way"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "thread-per-task",
+            "std::thread::spawn for every task, at most W alive: the naive way",
+        )
+        .style(ModelStyle::new([214, 39, 40], Marker::Triangle))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

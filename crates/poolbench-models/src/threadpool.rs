@@ -8,6 +8,7 @@
 //! simple, dependency-light pool of blocking work when you do not already use rayon or tokio.
 //! A task is "enqueued" just before `execute` is called.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::sync::{mpsc, Arc};
 
 use poolbench_core::{
@@ -19,12 +20,12 @@ use poolbench_core::{
 pub struct ThreadPoolCrate;
 
 impl Model for ThreadPoolCrate {
-    fn name(&self) -> &'static str {
-        "threadpool"
-    }
-
-    fn summary(&self) -> &'static str {
-        "the threadpool crate: W threads fed from one shared channel"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "threadpool",
+            "the threadpool crate: W threads fed from one shared channel",
+        )
+        .style(ModelStyle::new([255, 127, 14], Marker::Cross))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

@@ -20,6 +20,7 @@
 //! Pick tokio for many concurrent waits (network services, fan-out requests).
 //! A task is "enqueued" just before its `tokio::spawn`.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle, WorkerKind};
 use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -38,16 +39,13 @@ use tokio::sync::Notify;
 pub struct Tokio;
 
 impl Model for Tokio {
-    fn name(&self) -> &'static str {
-        "tokio"
-    }
-
-    fn summary(&self) -> &'static str {
-        "async tasks on a multi-thread runtime of min(W, cores) threads, W in flight"
-    }
-
-    fn worker_kind(&self) -> poolbench_core::WorkerKind {
-        poolbench_core::WorkerKind::AsyncTasks
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "tokio",
+            "async tasks on a multi-thread runtime of min(W, cores) threads, W in flight",
+        )
+        .workers(WorkerKind::AsyncTasks)
+        .style(ModelStyle::new([23, 190, 207], Marker::Ring))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

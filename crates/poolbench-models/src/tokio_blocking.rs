@@ -10,6 +10,7 @@
 //! Pick it to call blocking code (file I/O, a sync library) from an async program.
 //! A task is "enqueued" just before `spawn_blocking` is called.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle};
 use std::sync::Arc;
 
 use poolbench_core::{
@@ -21,12 +22,12 @@ use poolbench_core::{
 pub struct TokioBlocking;
 
 impl Model for TokioBlocking {
-    fn name(&self) -> &'static str {
-        "tokio-blocking"
-    }
-
-    fn summary(&self) -> &'static str {
-        "every task via tokio::task::spawn_blocking on max_blocking_threads(W)"
+    fn descriptor(&self) -> Descriptor {
+        Descriptor::new(
+            "tokio-blocking",
+            "every task via tokio::task::spawn_blocking on max_blocking_threads(W)",
+        )
+        .style(ModelStyle::new([140, 86, 75], Marker::Cross))
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {

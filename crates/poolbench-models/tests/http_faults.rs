@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use common::{build, use_test_worker, MockServer};
 use poolbench_core::{TaskError, WorkloadSpec};
-use poolbench_models::MODELS;
 use poolbench_server::StatsSnapshot;
 
 fn stats(server: &MockServer) -> StatsSnapshot {
@@ -17,12 +16,12 @@ fn stats(server: &MockServer) -> StatsSnapshot {
     serde_json::from_slice(&response.body_mut().read_to_vec().unwrap()).expect("stats json")
 }
 
-/// Every model but `process-fork`, which cannot fork inside this multi-threaded harness.
+/// Every model but those that must fork a single-threaded caller (`process-fork`), which
+/// cannot start inside this multi-threaded harness.
 fn models() -> impl Iterator<Item = &'static dyn poolbench_core::Model> {
-    MODELS
-        .iter()
-        .copied()
-        .filter(|m| m.name() != "process-fork")
+    poolbench_models::models()
+        .into_iter()
+        .filter(|m| m.descriptor().start == poolbench_core::StartNeeds::Nothing)
 }
 
 #[test]

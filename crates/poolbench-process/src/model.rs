@@ -1,5 +1,6 @@
 //! The three process-pool models, one per start method.
 
+use poolbench_core::{Descriptor, Marker, ModelStyle, StartNeeds, WorkerKind};
 use std::time::Duration;
 
 use poolbench_core::{Model, ModelError, Pool};
@@ -65,31 +66,31 @@ impl ProcessModel {
 }
 
 impl Model for ProcessModel {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn summary(&self) -> &'static str {
-        match self.method {
-            StartMethod::Forkserver => {
-                "W worker processes forked by a single-threaded fork server (multiprocessing.Pool)"
-            }
-            StartMethod::Fork => {
-                "W worker processes forked from the caller (needs a single-threaded caller)"
-            }
-            StartMethod::Spawn => "W freshly exec'd worker processes",
-        }
+    fn descriptor(&self) -> Descriptor {
+        let (summary, style, start) = match self.method {
+            StartMethod::Forkserver => (
+                "W worker processes forked by a single-threaded fork server (multiprocessing.Pool)",
+                ModelStyle::new([227, 119, 194], Marker::Circle),
+                StartNeeds::Nothing,
+            ),
+            StartMethod::Fork => (
+                "W worker processes forked from the caller (needs a single-threaded caller)",
+                ModelStyle::new([188, 189, 34], Marker::Triangle),
+                StartNeeds::SingleThreadedCaller,
+            ),
+            StartMethod::Spawn => (
+                "W freshly exec'd worker processes",
+                ModelStyle::new([0, 0, 128], Marker::Ring),
+                StartNeeds::Nothing,
+            ),
+        };
+        Descriptor::new(self.name, summary)
+            .workers(WorkerKind::Processes)
+            .start(start)
+            .style(style)
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {
         Ok(Box::new(self.start_pool(workers)?))
-    }
-
-    fn uses_processes(&self) -> bool {
-        true
-    }
-
-    fn needs_single_threaded_start(&self) -> bool {
-        self.method == StartMethod::Fork
     }
 }

@@ -21,7 +21,10 @@ mod env;
 mod helper;
 mod pool;
 
-use poolbench_core::{Language, Marker, Model, ModelError, ModelStyle, Pool, WorkerKind};
+use poolbench_core::{
+    Descriptor, Language, Marker, Model, ModelError, ModelRole, ModelStyle, Pool, TaskPlace,
+    WorkerKind,
+};
 
 pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
 pub use helper::HELPER_SOURCE;
@@ -30,13 +33,37 @@ pub use pool::check_foreign_task;
 /// A Python pool, run by the helper.
 #[derive(Debug)]
 pub struct PythonModel {
-    name: &'static str,
     /// The helper's name for the pool (`POOLS` in the helper).
     pool: &'static str,
-    summary: &'static str,
-    /// What runs its tasks: the helper's main thread, its threads, or worker processes.
-    workers: WorkerKind,
-    style: ModelStyle,
+    /// Name, summary, what runs its tasks (the helper's main thread, its threads, or worker
+    /// processes) and style.
+    descriptor: Descriptor,
+}
+
+impl PythonModel {
+    /// A Python pool: its tasks run in the helper, another process, whatever runs them
+    /// there; the plain loop is its language's baseline.
+    const fn new(
+        name: &'static str,
+        pool: &'static str,
+        summary: &'static str,
+        workers: WorkerKind,
+        style: ModelStyle,
+    ) -> Self {
+        let role = match workers {
+            WorkerKind::Caller => ModelRole::Baseline,
+            _ => ModelRole::Model,
+        };
+        Self {
+            pool,
+            descriptor: Descriptor::new(name, summary)
+                .language(Language::Python)
+                .role(role)
+                .place(TaskPlace::OtherProcesses)
+                .workers(workers)
+                .style(style),
+        }
+    }
 }
 
 /// The workloads the helper implements (`WORKLOADS` in the helper).
@@ -44,103 +71,74 @@ pub const PYTHON_WORKLOADS: &[&str] = &["noop", "sum", "sleep", "http", "thumbna
 
 /// Every Python model, in the order reports list them.
 pub static PYTHON_MODELS: &[&PythonModel] = &[
-    &PythonModel {
-        name: "py-sequential",
-        pool: "sequential",
-        summary: "Python: a plain for loop (CPython's baseline)",
-        workers: WorkerKind::Caller,
-        style: ModelStyle::new([0, 0, 0], Marker::Square),
-    },
-    &PythonModel {
-        name: "py-dummy-pool",
-        pool: "dummy-pool",
-        summary: "Python: multiprocessing.dummy.Pool(W).map, threads (S1); chunksize ceil(N/4W)",
-        workers: WorkerKind::Threads,
-        style: ModelStyle::new([0, 128, 128], Marker::Diamond),
-    },
-    &PythonModel {
-        name: "py-pool",
-        pool: "pool",
-        summary:
-            "Python: multiprocessing.Pool(W).map, fork()ed processes (S2, S4); chunksize ceil(N/4W)",
-        workers: WorkerKind::Processes,
-        style: ModelStyle::new([128, 0, 0], Marker::Square),
-    },
-    &PythonModel {
-        name: "py-imap-unordered",
-        pool: "imap-unordered",
-        summary:
-            "Python: multiprocessing.dummy.Pool(W).imap_unordered, results in completion order (S3)",
-        workers: WorkerKind::Threads,
-        style: ModelStyle::new([230, 171, 2], Marker::Diamond),
-    },
-    &PythonModel {
-        name: "py-thread-executor",
-        pool: "thread-executor",
-        summary: "Python: concurrent.futures.ThreadPoolExecutor(W).map (S3, S4, S6-S8)",
-        workers: WorkerKind::Threads,
-        style: ModelStyle::new([200, 0, 200], Marker::Square),
-    },
-    &PythonModel {
-        name: "py-process-executor",
-        pool: "process-executor",
-        summary: "Python: concurrent.futures.ProcessPoolExecutor(W).map, chunksize 1 (S6-S8)",
-        workers: WorkerKind::Processes,
-        style: ModelStyle::new([0, 90, 50], Marker::Diamond),
-    },
+    &PythonModel::new(
+        "py-sequential",
+        "sequential",
+        "Python: a plain for loop (CPython's baseline)",
+        WorkerKind::Caller,
+        ModelStyle::new([0, 0, 0], Marker::Square),
+    ),
+    &PythonModel::new(
+        "py-dummy-pool",
+        "dummy-pool",
+        "Python: multiprocessing.dummy.Pool(W).map, threads (S1); chunksize ceil(N/4W)",
+        WorkerKind::Threads,
+        ModelStyle::new([0, 128, 128], Marker::Diamond),
+    ),
+    &PythonModel::new(
+        "py-pool",
+        "pool",
+        "Python: multiprocessing.Pool(W).map, fork()ed processes (S2, S4); chunksize ceil(N/4W)",
+        WorkerKind::Processes,
+        ModelStyle::new([128, 0, 0], Marker::Square),
+    ),
+    &PythonModel::new(
+        "py-imap-unordered",
+        "imap-unordered",
+        "Python: multiprocessing.dummy.Pool(W).imap_unordered, results in completion order (S3)",
+        WorkerKind::Threads,
+        ModelStyle::new([230, 171, 2], Marker::Diamond),
+    ),
+    &PythonModel::new(
+        "py-thread-executor",
+        "thread-executor",
+        "Python: concurrent.futures.ThreadPoolExecutor(W).map (S3, S4, S6-S8)",
+        WorkerKind::Threads,
+        ModelStyle::new([200, 0, 200], Marker::Square),
+    ),
+    &PythonModel::new(
+        "py-process-executor",
+        "process-executor",
+        "Python: concurrent.futures.ProcessPoolExecutor(W).map, chunksize 1 (S6-S8)",
+        WorkerKind::Processes,
+        ModelStyle::new([0, 90, 50], Marker::Diamond),
+    ),
 ];
 
 impl Model for PythonModel {
-    fn name(&self) -> &'static str {
-        self.name
-    }
-
-    fn summary(&self) -> &'static str {
-        self.summary
+    /// The tasks run in the helper (and its workers), outside this process: the runner's
+    /// in-process watchdog cannot see them, so the pool enforces the time limit itself.
+    fn descriptor(&self) -> Descriptor {
+        self.descriptor
     }
 
     fn start(&self, workers: usize) -> Result<Box<dyn Pool>, ModelError> {
         ModelError::check_workers(workers)?;
         let env = python_env().map_err(|message| ModelError::Start {
-            model: self.name,
+            model: self.descriptor.name,
             message,
         })?;
         Ok(Box::new(pool::PythonPool::start(self, env, workers)?))
     }
 
-    /// The tasks run in the helper (and its workers), outside this process: the runner's
-    /// in-process watchdog cannot see them, so the pool enforces the time limit itself.
-    fn uses_processes(&self) -> bool {
-        true
-    }
-
     fn runs(&self, workload: &str) -> bool {
         PYTHON_WORKLOADS.contains(&workload)
-    }
-
-    fn language(&self) -> Language {
-        Language::Python
-    }
-
-    fn worker_kind(&self) -> WorkerKind {
-        self.workers
-    }
-
-    fn ignores_workers(&self) -> bool {
-        self.workers == WorkerKind::Caller
-    }
-}
-
-impl PythonModel {
-    /// How reports draw it: squares and diamonds, in colours no Rust model uses.
-    pub fn style(&self) -> ModelStyle {
-        self.style
     }
 }
 
 /// The Python model called `name`.
 pub fn find_python_model(name: &str) -> Option<&'static PythonModel> {
-    PYTHON_MODELS.iter().copied().find(|m| m.name == name)
+    PYTHON_MODELS.iter().copied().find(|m| m.name() == name)
 }
 
 #[cfg(test)]
@@ -157,7 +155,7 @@ mod tests {
                 "pool {} missing from POOLS",
                 model.pool
             );
-            assert!(model.name.starts_with("py-"));
+            assert!(model.name().starts_with("py-"));
         }
         for workload in PYTHON_WORKLOADS {
             assert!(source.contains(&format!("\"{workload}\": ")), "{workload}");

@@ -53,12 +53,12 @@ impl PythonPool {
         let helper =
             Helper::start(&env.executable, model.pool, workers, START_WAIT).map_err(|message| {
                 ModelError::Start {
-                    model: model.name,
+                    model: poolbench_core::Model::name(model),
                     message,
                 }
             })?;
         Ok(Self {
-            model: model.name,
+            model: poolbench_core::Model::name(model),
             workers,
             state: Mutex::new(State {
                 helper,

@@ -4,7 +4,7 @@
 use poolbench_core::Language;
 use poolbench_results::Verdict;
 
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 use crate::decide::{is_for, line, MachineVerdict};
 
 /// One "What to use" entry: what it is about (the workload, and the language when it is not

@@ -25,9 +25,9 @@
 use poolbench_core::{Language, WorkKind, WorkerKind, WorkloadRole};
 use poolbench_results::{CostFigures, DecidedBy, Pick, Verdict};
 
-use crate::data::{Point, Series, WorkloadGroup};
-use crate::stats::overlap;
-use crate::text::secs;
+use poolbench_compare::{Point, Series, WorkloadGroup};
+use poolbench_compare::overlap;
+use poolbench_compare::fmt::secs;
 
 /// How close to the least a figure may be and still count as the least (10 %).
 pub const COST_TOLERANCE: f64 = 0.10;

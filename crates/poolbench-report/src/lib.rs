@@ -10,35 +10,20 @@
 //! each (model, machine) pair is a series of its own, labelled by machine.
 
 pub mod advice;
-pub mod agreement;
 pub mod articles;
 mod chart;
-pub mod compare;
-mod csv;
-mod data;
+mod history;
 pub mod decide;
-pub mod export;
-pub mod identity;
-mod params;
-mod slug;
-mod stats;
 mod summary;
 mod text;
-mod verdict;
 
 use std::path::Path;
 
 use poolbench_core::WorkloadRole;
 
-pub use chart::{
-    model_style, render, with_models, Figure, ModelBook, Rendered, Trend, TrendChange, TrendPoint,
-    TrendSeries, DEFAULT_MODEL_ORDER, SIZE,
-};
-pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
-pub use slug::{slugify, unique_slug};
-pub use stats::{cell_ci, overlap};
-pub use text::escape as html_escape;
-pub use verdict::{fastest_groups, Fastest};
+pub use chart::{render, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries, SIZE};
+pub use history::trend_page;
+pub use poolbench_compare::{group, Input, Machine, ModelBook, Point, Series, WorkloadGroup};
 
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +68,7 @@ impl Default for Formats {
 }
 
 /// Renders every file of the report for `inputs` (one results file, or several to merge),
-/// drawing the models in the order the files record ([`model_order`]): `index.html` (which
+/// drawing the models in the order and styles the files record ([`ModelBook::of`]): `index.html` (which
 /// shows `charts/*.svg`), `README.md` (which shows the PNGs, or the SVGs without them),
 /// `results.csv` and the charts.
 pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
@@ -92,43 +77,6 @@ pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
 
 /// [`build`] with a choice of picture files.
 pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
-    chart::with_models(&model_book(inputs), || build_in_order(inputs, formats))
-}
-
-/// How the report for `inputs` draws its models: in [`model_order`], each in the style and
-/// role the first file describing it records (files from before styles were recorded get
-/// poolbench's legacy ones).
-pub fn model_book(inputs: &[Input]) -> ModelBook {
-    ModelBook::new(&model_order(inputs), |name| {
-        let style = inputs
-            .iter()
-            .find_map(|i| i.results.model(name))
-            .map(|m| m.style);
-        let oracle = inputs
-            .iter()
-            .any(|i| i.results.model_role(name) == poolbench_core::ModelRole::Oracle);
-        (style, oracle)
-    })
-}
-
-/// The models' order for a report of `inputs`: the first file's recorded order (else
-/// poolbench's own), then any other model the files hold, in the order they appear.
-pub fn model_order(inputs: &[Input]) -> Vec<String> {
-    let mut order: Vec<String> = inputs
-        .iter()
-        .map(|i| &i.results.model_order)
-        .find(|o| !o.is_empty())
-        .cloned()
-        .unwrap_or_else(|| chart::DEFAULT_MODEL_ORDER.map(String::from).to_vec());
-    for cell in inputs.iter().flat_map(|i| &i.results.results) {
-        if !order.contains(&cell.model) {
-            order.push(cell.model.clone());
-        }
-    }
-    order
-}
-
-fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
     // Values no chart can draw honestly (a negative or absurd time) are refused, not drawn.
     for input in inputs {
         poolbench_results::check_results(&input.results).map_err(|message| {
@@ -170,7 +118,7 @@ fn build_in_order(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         },
         ReportFile {
             path: "results.csv".into(),
-            bytes: csv::csv(inputs).into_bytes(),
+            bytes: poolbench_compare::csv::csv(inputs).into_bytes(),
         },
     ];
     files.extend(article_files);

@@ -1,7 +1,7 @@
 //! The report's opening words: the conditions of every figure, what was run and whether it all
 //! checked out, how far to trust the intervals, the machine's noise, and the verdict lines.
 
-use crate::data::Input;
+use poolbench_compare::Input;
 use crate::Section;
 
 /// One line with the conditions of every figure: the machine (or machines), build, date and
@@ -105,7 +105,7 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
             .results
             .iter()
             .filter(|c| {
-                crate::stats::cell_ci(c)
+                poolbench_compare::cell_ci(c)
                     .is_some_and(|ci| poolbench_results::below_ci_level(ci.level))
             })
             .collect();

@@ -2,20 +2,14 @@
 
 use std::fmt::Write;
 
-use poolbench_results::format_duration;
 
 use crate::advice::{headings_at_each_w, rows_at_each_w, Advice};
-use crate::data::{Input, Point, Series, WorkloadGroup};
+use poolbench_compare::{Input, Point, Series, WorkloadGroup};
 use crate::decide::MachineVerdict;
 use crate::summary::{conditions, summary, warnings};
 use crate::Section;
 
-pub(crate) fn secs(s: f64) -> String {
-    if s < 0.5e-9 {
-        return "0".to_owned();
-    }
-    format_duration(std::time::Duration::from_secs_f64(s))
-}
+pub(crate) use poolbench_compare::fmt::{escape, secs};
 
 /// One table row per cell of `g`, series by series.
 fn rows(g: &WorkloadGroup, row: impl Fn(&Series, &Point) -> Vec<String>) -> Vec<Vec<String>> {
@@ -272,13 +266,6 @@ fn merged_heading(inputs: &[Input], input: &Input) -> String {
     }
 }
 
-/// Text made safe for HTML and XML: `&`, `<`, `>` and `"` escaped.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 /// The start of an HTML page of the report, up to and including `<body>`: its title and the
 /// report's style (large type, readable on a projector).

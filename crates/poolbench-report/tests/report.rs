@@ -201,7 +201,7 @@ fn recorded_overlapping_intervals_yield_no_winner() {
         with_ci("process", 0.150, [0.140, 0.160]),
     ];
     let inputs = one(results);
-    let verdicts = poolbench_report::fastest_groups(&poolbench_report::group(&inputs));
+    let verdicts = poolbench_compare::fastest_groups(&poolbench_report::group(&inputs));
     let sum = &verdicts[0];
     assert_eq!(sum.fastest, "rayon");
     assert_eq!(sum.indistinguishable, ["tokio"], "{sum:?}");
@@ -300,7 +300,7 @@ fn agreement_counts_cells_inside_and_checks_the_verdict() {
         }
         cell.time.median_s = cell.time.median_s.map(|m| m * shift);
     }
-    let a = poolbench_report::agreement::agreement(&first, &second);
+    let a = poolbench_compare::agreement::agreement(&first, &second);
     assert_eq!(a.unmatched, 0);
     assert_eq!(a.cells, first.results.len());
     // Every tokio cell doubled: those are the cells outside.
@@ -310,7 +310,7 @@ fn agreement_counts_cells_inside_and_checks_the_verdict() {
         assert!(w.delta_p90 > 0.5, "{w:?}");
         assert_eq!(w.verdict_agrees(), Some(true), "{w:?}");
     }
-    let text = poolbench_report::agreement::render_text(&a);
+    let text = poolbench_compare::agreement::render_text(&a);
     assert!(text.contains("had the second median inside the first run's interval"));
 }
 
@@ -328,7 +328,7 @@ fn a_model_the_registry_does_not_know_still_charts_in_its_recorded_place() {
     let inputs = Input::label_all(vec![results], &[]);
     // The recorded order, then the file's other models.
     assert_eq!(
-        poolbench_report::model_order(&inputs),
+        poolbench_compare::model_order(&inputs),
         ["sequential", "my-pool", "rayon", "process"]
     );
     let files = poolbench_report::build(&inputs).unwrap();
@@ -336,10 +336,10 @@ fn a_model_the_registry_does_not_know_still_charts_in_its_recorded_place() {
     assert!(String::from_utf8_lossy(&html.bytes).contains("my-pool"));
     // Without a recorded order, poolbench's own applies and unknown models come last.
     let inputs = Input::label_all(vec![fixture()], &[]);
-    let order = poolbench_report::model_order(&inputs);
+    let order = poolbench_compare::model_order(&inputs);
     assert_eq!(
         order,
-        poolbench_report::DEFAULT_MODEL_ORDER.map(String::from)
+        poolbench_compare::legacy_order()
     );
 }
 
@@ -376,11 +376,8 @@ fn models_no_registry_knows_render_in_distinct_styles() {
     }
     results.results.retain(|c| c.model == "sequential");
     results.results.extend(extra);
-    let book = poolbench_report::model_book(&one(results.clone()));
-    let styles: Vec<_> = renamed
-        .iter()
-        .map(|m| poolbench_report::with_models(&book, || poolbench_report::model_style(m)))
-        .collect();
+    let book = poolbench_compare::ModelBook::of(&one(results.clone()));
+    let styles: Vec<_> = renamed.iter().map(|m| book.style(m)).collect();
     for (i, a) in styles.iter().enumerate() {
         for b in &styles[i + 1..] {
             assert_ne!(a.colour, b.colour, "{styles:?}");

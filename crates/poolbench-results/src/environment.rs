@@ -175,4 +175,19 @@ mod tests {
         );
         assert!(env.headline().contains("logical cores"));
     }
+
+    /// Every compared crate's version is recorded: a crate the build looks for under a name
+    /// Cargo.lock no longer has (as `crossbeam-channel` once was) would silently go missing.
+    #[test]
+    fn every_compared_crates_version_is_recorded() {
+        let env = Environment::capture(Vec::new());
+        for name in crate::COMPARED_CRATES {
+            let prefix = format!("{name}=");
+            assert!(
+                env.crates.iter().any(|c| c.starts_with(&prefix)),
+                "{name}'s version is missing from {:?}",
+                env.crates
+            );
+        }
+    }
 }

@@ -14,6 +14,7 @@
 //! a model it has never heard of still gets a place.
 
 pub mod cell;
+mod compared;
 pub mod environment;
 pub mod noise;
 pub mod read;
@@ -28,6 +29,7 @@ pub use cell::{
     CellResult, ContextSwitches, Cost, Outcome, PerTask, Percentiles, PhaseMean, Plan, Scaling,
     Timing,
 };
+pub use compared::COMPARED_CRATES;
 pub use environment::{Environment, PythonSide, JPEG_CURE};
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{staged_file, write_atomic, ModelInfo, ResultsFile, WorkloadRecord, SCHEMA};

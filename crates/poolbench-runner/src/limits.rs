@@ -176,7 +176,7 @@ pub fn check_plan(plan: &Plan, machine: &Machine) -> Result<(), RunError> {
     check_samples("repeat", plan.repeat).map_err(limit)?;
     check_samples("max_repeat", plan.sampling.max_samples).map_err(limit)?;
     check_samples("warmup", plan.warmup).map_err(limit)?;
-    let processes = plan.models.iter().any(|m| m.uses_processes());
+    let processes = plan.models.iter().any(|m| m.descriptor().copies_inputs());
     for entry in &plan.entries {
         check_entry(entry, processes, machine).map_err(|e| match e {
             EntryError::Limit(message) => limit(message),

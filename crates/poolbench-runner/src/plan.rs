@@ -192,7 +192,7 @@ impl Plan {
             .iter()
             .filter(|m| m.name() != oracle.name() && can_run(**m, this))
             .flat_map(|&model| {
-                let counts: &[usize] = if model.ignores_workers() {
+                let counts: &[usize] = if model.descriptor().ignores_workers() {
                     &[1]
                 } else {
                     workers
@@ -267,7 +267,7 @@ mod tests {
                 PlanEntry::new(WorkloadSpec::new("noop", 4), &[1, 2, 4]),
                 PlanEntry::new(WorkloadSpec::new("sleep", 4), &[3]).experiment("S6"),
             ],
-            models: poolbench_models::MODELS.to_vec(),
+            models: poolbench_models::models(),
             repeat: 3,
             warmup: 1,
             order,

@@ -17,7 +17,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poolbench_core::{stop_requested, BatchClock, Model, Workload, WorkloadError};
+use poolbench_core::{stop_requested, BatchClock, Model, StartNeeds, Workload, WorkloadError};
 use poolbench_workloads::BuildContext;
 
 use crate::cell::{CellRun, Setup, Stopped};
@@ -127,10 +127,8 @@ pub fn run_plan(
 
 /// Where model `name` stands in the registry (Rust's models, then Python's); unknown last.
 fn model_rank(name: &str) -> usize {
-    poolbench_models::MODELS
-        .iter()
-        .copied()
-        .chain(poolbench_models::python_models())
+    poolbench_models::all_models()
+        .into_iter()
         .position(|m| m.name() == name)
         .unwrap_or(usize::MAX)
 }
@@ -297,7 +295,7 @@ impl Group<'_> {
             rng.shuffle(&mut others);
         }
         // Stable: the shuffled order is kept otherwise.
-        others.sort_by_key(|id| !id.model.needs_single_threaded_start());
+        others.sort_by_key(|id| id.model.descriptor().start != StartNeeds::SingleThreadedCaller);
         let oracle = CellId {
             entry: self.index,
             model: self.oracle,
@@ -306,11 +304,7 @@ impl Group<'_> {
         let mut sets: Vec<Vec<CellId>> = vec![vec![oracle]];
         let mut processes = 0;
         for id in others {
-            let cost = if id.model.uses_processes() {
-                id.workers
-            } else {
-                0
-            };
+            let cost = id.model.descriptor().worker_processes(id.workers);
             if processes + cost > MAX_LIVE_WORKER_PROCESSES && processes > 0 {
                 sets.push(Vec::new());
                 processes = 0;

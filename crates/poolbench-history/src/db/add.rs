@@ -1,8 +1,8 @@
 //! Adding a run: one transaction, keyed by commit, start time and machine.
 
-use poolbench_report::cell_ci;
-use poolbench_report::compare::cost;
-use poolbench_report::identity::{cell_name, references, workload_name};
+use poolbench_compare::cell_ci;
+use poolbench_compare::compare::cost;
+use poolbench_compare::identity::{cell_name, references, workload_name};
 use poolbench_results::ResultsFile;
 use rusqlite::{params, OptionalExtension};
 

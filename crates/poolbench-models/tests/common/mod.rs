@@ -2,6 +2,8 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
+pub mod toy;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -3,9 +3,9 @@
 
 use poolbench_core::WorkKind;
 
-use crate::data::{Point, Series, WorkloadGroup};
-use crate::stats::overlap;
-use crate::text::secs;
+use poolbench_compare::{Point, Series, WorkloadGroup};
+use poolbench_compare::overlap;
+use poolbench_compare::fmt::secs;
 
 /// Which cell of a model a claim means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

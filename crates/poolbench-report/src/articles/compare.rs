@@ -3,8 +3,8 @@
 
 use poolbench_core::{Language, ModelRole, WorkKind, WorkerKind};
 
-use crate::data::{Series, WorkloadGroup};
-use crate::text::secs;
+use poolbench_compare::{Series, WorkloadGroup};
+use poolbench_compare::fmt::secs;
 
 /// One worker count's row.
 #[derive(Debug, Clone)]

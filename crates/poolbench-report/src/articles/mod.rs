@@ -14,7 +14,7 @@ mod seeds;
 use std::fmt::Write;
 
 use crate::chart::{render, CompletionOrder, Rendered};
-use crate::data::{Input, WorkloadGroup};
+use poolbench_compare::{Input, WorkloadGroup};
 use crate::text::{escape, page_head};
 use crate::{ReportError, ReportFile, Section};
 

@@ -8,10 +8,11 @@ use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 
 use super::{
-    fonts, header, linear_ticks, log_extent, model_colour, name_at, plot_px, seconds_label,
+    fonts, header, linear_ticks, log_extent, colour, name_at, plot_px, seconds_label,
     seconds_labels, x_log_ticks, Figure, LinearAt,
 };
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
+use poolbench_core::ModelStyle;
 
 /// Chart (3): one bar per model at W = each machine's comparison worker count (its cores
 /// where measured, see [`WorkloadGroup::comparison_workers`]); the sequential bar is at W = 1.
@@ -64,7 +65,7 @@ impl Figure for BarsAtW<'_> {
             .iter()
             .zip(names)
             .map(|((series, point), name)| Bar {
-                model: series.model.clone(),
+                style: series.style,
                 name,
                 median: point.median,
                 ci: point.ci,
@@ -138,7 +139,7 @@ where
 
 /// One bar: a model's median at the compared W, with the interval of the median.
 struct Bar {
-    model: String,
+    style: ModelStyle,
     name: String,
     median: f64,
     ci: (f64, f64),
@@ -174,12 +175,12 @@ where
     for (i, bar) in bars.iter().enumerate() {
         let y = n - 1.0 - i as f64;
         if log {
-            draw_dot(&mut chart, origin, bar.median, y, &bar.model)?;
+            draw_dot(&mut chart, origin, bar.median, y, bar.style)?;
         } else {
             chart
                 .draw_series([Rectangle::new(
                     [(origin, y - 0.35), (bar.median, y + 0.35)],
-                    model_colour(&bar.model).filled(),
+                    colour(bar.style).filled(),
                 )])
                 .map_err(|e| e.to_string())?;
         }
@@ -210,7 +211,7 @@ pub(super) fn draw_dot<DB, X>(
     from: f64,
     value: f64,
     y: f64,
-    model: &str,
+    style: ModelStyle,
 ) -> Result<(), String>
 where
     DB: DrawingBackend,
@@ -223,7 +224,7 @@ where
         )])
         .map_err(|e| e.to_string())?;
     chart
-        .draw_series([Circle::new((value, y), 9, model_colour(model).filled())])
+        .draw_series([Circle::new((value, y), 9, colour(style).filled())])
         .map_err(|e| e.to_string())?;
     Ok(())
 }

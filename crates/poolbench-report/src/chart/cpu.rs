@@ -7,7 +7,7 @@ use super::{
     draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, plot_px, seconds_labels,
     split_for_legend, x_log_ticks, Figure, LineStyle, SIDE_LEGEND_WIDTH,
 };
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 
 /// Width of the y-axis labels, pixels.
 const Y_LABELS: u32 = 100;
@@ -139,7 +139,7 @@ impl Figure for CpuVsWall<'_> {
                 // Merged: the line style tells the machines apart.
                 draw_model_line(&mut chart, series, mine)?;
             } else {
-                draw_markers(&mut chart, &series.model, &mine)?;
+                draw_markers(&mut chart, series.style, &mine)?;
             }
         }
         legend.draw(&[("k cores busy".to_owned(), LineStyle::CORES_BUSY)], true)

@@ -21,7 +21,7 @@ pub fn fonts() -> (TextStyle<'static>, TextStyle<'static>, TextStyle<'static>) {
 pub fn header<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     title: &str,
-    group: &crate::data::WorkloadGroup,
+    group: &poolbench_compare::WorkloadGroup,
     conditions: &str,
 ) -> Result<DrawingArea<DB, Shift>, String> {
     root.fill(&WHITE).map_err(|e| e.to_string())?;

@@ -11,7 +11,7 @@ use super::{
     draw_markers, draw_model_line_only, fonts, header, linear_ticks, log_extent, plot_px,
     seconds_labels, split_for_legend, x_log_ticks, Figure, Legend, LinearAt, SIDE_LEGEND_WIDTH,
 };
-use crate::data::{Series, WorkloadGroup};
+use poolbench_compare::{Series, WorkloadGroup};
 
 /// Width of the y-axis labels, pixels.
 const Y_LABELS: u32 = 80;
@@ -148,7 +148,7 @@ where
         // tangle); one marker at each curve's median tells the models apart.
         draw_model_line_only(&mut chart, series, cdf_steps(samples))?;
         let median = samples[(samples.len() - 1) / 2];
-        draw_markers(&mut chart, &series.model, &[(median, 0.5)])?;
+        draw_markers(&mut chart, series.style, &[(median, 0.5)])?;
     }
     legend.draw(&[], true)
 }

@@ -11,8 +11,10 @@ use plotters::prelude::*;
 
 use plotters::element::ComposedElement;
 
-use super::{fonts, model_colour, ModelMarker};
-use crate::data::WorkloadGroup;
+use poolbench_core::ModelStyle;
+
+use super::{colour, fonts, ModelMarker};
+use poolbench_compare::WorkloadGroup;
 
 /// The dash (on, off, pixels) of every machine's lines but the first in a merged chart, and of
 /// its swatch in the legend.
@@ -24,14 +26,14 @@ type Glyph<DB> = ComposedElement<(i32, i32), DB, PathElement<(i32, i32)>, ModelM
 /// A model's legend glyph centred at `at`: its marker, in its colour, on a short solid line
 /// when the chart draws lines (`with_line`); a zero-length segment is no line. (A merged
 /// chart's machines are told apart by their own legend rows, not by the model's glyph.)
-fn glyph<DB: DrawingBackend>(model: &str, with_line: bool, at: (i32, i32)) -> Glyph<DB> {
+fn glyph<DB: DrawingBackend>(style: ModelStyle, with_line: bool, at: (i32, i32)) -> Glyph<DB> {
     let half = if with_line { 13 } else { 0 };
     EmptyElement::at(at)
         + PathElement::new(
             vec![(-half, 0), (half, 0)],
-            model_colour(model).stroke_width(2),
+            colour(style).stroke_width(2),
         )
-        + ModelMarker::new((0, 0), model)
+        + ModelMarker::new((0, 0), style)
 }
 
 /// How a reference line is drawn: colour and dash (on, off) in pixels. The plot and its legend
@@ -140,17 +142,17 @@ impl<DB: DrawingBackend> Legend<'_, DB> {
     }
 }
 
-/// Draws one legend row per `(model, label)` from height `y` down — the model's glyph (on a
+/// Draws one legend row per `(style, label)` from height `y` down — the model's glyph (on a
 /// line `with_line`) and the label — and returns the height below the last row.
 pub fn draw_model_entries<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    entries: &[(&str, &str)],
+    entries: &[(ModelStyle, &str)],
     with_line: bool,
     mut y: i32,
 ) -> Result<i32, String> {
     let (_, _, label_font) = fonts();
-    for (model, label) in entries {
-        area.draw(&glyph(model, with_line, (21, y)))
+    for (style, label) in entries {
+        area.draw(&glyph(*style, with_line, (21, y)))
             .map_err(|e| e.to_string())?;
         area.draw(&Text::new(
             (*label).to_owned(),
@@ -180,7 +182,7 @@ fn draw_side_legend<DB: DrawingBackend>(
         .series
         .iter()
         .map(|s| s.model.as_str())
-        .filter(|m| with_sequential || !super::is_oracle(m))
+        .filter(|m| with_sequential || !g.book.is_oracle(m))
         .collect();
     models.dedup();
     let row = 24;
@@ -194,7 +196,7 @@ fn draw_side_legend<DB: DrawingBackend>(
         y += row;
     }
     y += row / 2;
-    let entries: Vec<(&str, &str)> = models.iter().map(|m| (*m, *m)).collect();
+    let entries: Vec<(ModelStyle, &str)> = models.iter().map(|m| (g.book.style(m), *m)).collect();
     y = draw_model_entries(area, &entries, !legend.points_only, y)?;
     y += row / 2;
     let machines = if g.is_merged() { &g.machines[..] } else { &[] };

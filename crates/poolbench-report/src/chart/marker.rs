@@ -7,7 +7,7 @@ use plotters_backend::{BackendCoord, DrawingErrorKind};
 
 use poolbench_core::Marker;
 
-use super::{model_colour, model_style};
+use poolbench_core::ModelStyle;
 
 /// A model's marker at one point, in its colour and of its shape (see
 /// [`poolbench_core::ModelStyle`]): filled circle, triangle, ring, cross, square or diamond.
@@ -19,11 +19,11 @@ pub struct ModelMarker<Coord> {
 }
 
 impl<Coord> ModelMarker<Coord> {
-    pub fn new(at: Coord, model: &str) -> Self {
+    pub fn new(at: Coord, style: ModelStyle) -> Self {
         Self {
             at,
-            shape: model_style(model).marker,
-            colour: model_colour(model),
+            shape: style.marker,
+            colour: super::colour(style),
         }
     }
 }

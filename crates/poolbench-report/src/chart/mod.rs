@@ -4,7 +4,8 @@
 //! Text is drawn with the DejaVu Sans font embedded in the binary (registered once with
 //! plotters' `ab_glyph` backend, and loaded into resvg's font database for the PNG), so charts
 //! render the same on a machine with no fonts at all.
-//! Every model keeps one colour and marker in every chart (its place in the model registry).
+//! Every model keeps one colour and marker in every chart: the style its results file records,
+//! read from the report's [`poolbench_compare::ModelBook`], which every group and series carries.
 
 mod bars;
 mod cpu;
@@ -23,9 +24,9 @@ mod trend;
 
 use plotters::prelude::*;
 
-use poolbench_core::{Marker, ModelStyle};
+use poolbench_core::ModelStyle;
 
-use crate::data::Series;
+use crate::Series;
 
 pub use bars::BarsAtW;
 pub use cpu::CpuVsWall;
@@ -44,7 +45,7 @@ pub use ticks::{
     linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, x_log_ticks,
     LinearAt,
 };
-pub use trend::{Trend, TrendChange, TrendPoint, TrendSeries};
+pub use poolbench_compare::trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);
@@ -55,158 +56,16 @@ pub fn plot_px(beside: u32) -> f64 {
     f64::from(SIZE.0.saturating_sub(48 + beside))
 }
 
-/// The models' order when no results file gives one: poolbench's registry as of this version.
-/// A results file records its own (`model_order`), which [`with_models`] puts in force.
-pub const DEFAULT_MODEL_ORDER: [&str; 11] = [
-    "sequential",
-    "thread-per-task",
-    "handrolled",
-    "threadpool",
-    "rayon",
-    "crossbeam",
-    "tokio",
-    "tokio-blocking",
-    "process",
-    "process-fork",
-    "process-spawn",
-];
-
-/// The colours and markers of [`DEFAULT_MODEL_ORDER`], for results files that do not record
-/// their models' styles (written before styles travelled with the results).
-const LEGACY_PALETTE: [[u8; 3]; 11] = [
-    [80, 80, 80],    // sequential: grey
-    [214, 39, 40],   // thread-per-task: red
-    [31, 119, 180],  // handrolled: blue
-    [255, 127, 14],  // threadpool: orange
-    [44, 160, 44],   // rayon: green
-    [148, 103, 189], // crossbeam: purple
-    [23, 190, 207],  // tokio: cyan
-    [140, 86, 75],   // tokio-blocking: brown
-    [227, 119, 194], // process: pink
-    [188, 189, 34],  // process-fork: olive
-    [0, 0, 128],     // process-spawn: navy
-];
-
-/// How a report draws and treats its models: their order, each one's colour and marker, and
-/// which is the oracle. Built from what the results files record ([`ModelBook::new`]), so a
-/// model this poolbench does not know is drawn as its file says.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModelBook {
-    entries: Vec<BookEntry>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-struct BookEntry {
-    name: String,
-    style: ModelStyle,
-    oracle: bool,
-}
-
-impl ModelBook {
-    /// Models in `order`, each with the style and role `describe` gives (`None`: the style
-    /// of its place in [`DEFAULT_MODEL_ORDER`] for a model of that list, else a generated
-    /// one distinct from every other; the role poolbench's oracle had before roles were
-    /// recorded).
-    pub fn new(order: &[String], describe: impl Fn(&str) -> (Option<ModelStyle>, bool)) -> Self {
-        let entries = order
-            .iter()
-            .enumerate()
-            .map(|(index, name)| {
-                let (style, oracle) = describe(name);
-                BookEntry {
-                    name: name.clone(),
-                    style: style.unwrap_or_else(|| legacy_style(name, index)),
-                    oracle,
-                }
-            })
-            .collect();
-        Self { entries }
-    }
-
-    /// The book for files that record no styles: `order`, legacy styles, `sequential` the
-    /// oracle.
-    pub fn legacy(order: &[String]) -> Self {
-        Self::new(order, |name| (None, name == DEFAULT_MODEL_ORDER[0]))
-    }
-
-    fn entry(&self, model: &str) -> Option<(usize, &BookEntry)> {
-        self.entries
-            .iter()
-            .enumerate()
-            .find(|(_, e)| e.name == model)
-    }
-}
-
-/// The style a model had by its place in [`DEFAULT_MODEL_ORDER`], else a generated one (by
-/// its place in the report's order, past the legacy palette so as not to repeat it).
-fn legacy_style(name: &str, index: usize) -> ModelStyle {
-    match DEFAULT_MODEL_ORDER.iter().position(|m| *m == name) {
-        Some(i) => ModelStyle::new(LEGACY_PALETTE[i], Marker::ALL[i % 4]),
-        None => ModelStyle::generated(index + LEGACY_PALETTE.len()),
-    }
-}
-
-thread_local! {
-    /// The book charts on this thread draw models by (see [`with_models`]).
-    static BOOK: std::cell::RefCell<Option<ModelBook>> = const { std::cell::RefCell::new(None) };
-}
-
-/// Runs `draw` with `book` in force: each model's colour, marker, place and role are its
-/// entry's, and a model not in it goes after every one that is.
-pub fn with_models<R>(book: &ModelBook, draw: impl FnOnce() -> R) -> R {
-    let previous = BOOK.with(|b| b.replace(Some(book.clone())));
-    let result = draw();
-    BOOK.with(|b| *b.borrow_mut() = previous);
-    result
-}
-
-/// What the book in force (else poolbench's default order) says of `model`: its place, and
-/// its entry if it has one.
-fn look_up<R>(model: &str, read: impl FnOnce(usize, Option<&BookEntry>) -> R) -> R {
-    BOOK.with(|book| match book.borrow().as_ref() {
-        Some(book) => match book.entry(model) {
-            Some((index, entry)) => read(index, Some(entry)),
-            None => read(book.entries.len(), None),
-        },
-        None => {
-            let default = ModelBook::legacy(&DEFAULT_MODEL_ORDER.map(String::from));
-            match default.entry(model) {
-                Some((index, entry)) => read(index, Some(entry)),
-                None => read(default.entries.len(), None),
-            }
-        }
-    })
-}
-
-/// A model's style: its entry's, or for a model in no entry a generated one.
-pub fn model_style(model: &str) -> ModelStyle {
-    look_up(model, |index, entry| {
-        entry.map_or_else(|| legacy_style(model, index), |e| e.style)
-    })
-}
-
-/// The fixed colour of a model, so a model looks the same everywhere.
-pub fn model_colour(model: &str) -> RGBColor {
-    let [r, g, b] = model_style(model).colour;
+/// The colour of a style, as plotters takes it.
+pub fn colour(style: ModelStyle) -> RGBColor {
+    let [r, g, b] = style.colour;
     RGBColor(r, g, b)
 }
 
-/// The model's place in the order in force (unknown models go last).
-pub fn model_index(model: &str) -> usize {
-    look_up(model, |index, _| index)
-}
-
-/// Whether `model` is the run's oracle (the sequential reference).
-pub fn is_oracle(model: &str) -> bool {
-    look_up(model, |_, entry| {
-        entry.map_or(model == DEFAULT_MODEL_ORDER[0], |e| e.oracle)
-    })
-}
-
-/// Draws `points` with the marker of `model` (see [`ModelMarker`]).
+/// Draws `points` with the marker of `style` (see [`ModelMarker`]).
 pub fn draw_markers<'a, DB, X, Y>(
     chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
-    model: &str,
+    style: ModelStyle,
     points: &[(X::ValueType, Y::ValueType)],
 ) -> Result<(), String>
 where
@@ -217,7 +76,7 @@ where
     Y::ValueType: Clone + 'static,
 {
     chart
-        .draw_series(points.iter().map(|p| ModelMarker::new(p.clone(), model)))
+        .draw_series(points.iter().map(|p| ModelMarker::new(p.clone(), style)))
         .map(|_| ())
         .map_err(|e| e.to_string())
 }
@@ -237,7 +96,7 @@ where
     X::ValueType: Clone + 'static,
     Y::ValueType: Clone + 'static,
 {
-    let style = model_colour(&series.model).stroke_width(2);
+    let style = colour(series.style).stroke_width(2);
     let drawn = if series.machine % 2 == 1 {
         let (on, off) = MACHINE_DASH;
         chart.draw_series(DashedLineSeries::new(points, on, off, style))
@@ -262,7 +121,7 @@ where
     Y::ValueType: Clone + 'static,
 {
     draw_model_line_only(chart, series, points.clone())?;
-    draw_markers(chart, &series.model, &points)
+    draw_markers(chart, series.style, &points)
 }
 
 /// The label of category axis position `at` for `names` drawn top to bottom (the first name
@@ -326,18 +185,5 @@ mod tests {
         assert_eq!(name_at(&names, 0.5), "");
         assert_eq!(name_at(&names, 3.0), "");
         assert_eq!(name_at(&names, -1.0), "");
-    }
-
-    #[test]
-    fn every_registered_model_has_its_own_colour() {
-        let models = DEFAULT_MODEL_ORDER;
-        let mut colours: Vec<_> = models
-            .iter()
-            .map(|m| model_colour(m))
-            .map(|c| (c.0, c.1, c.2))
-            .collect();
-        colours.sort_unstable();
-        colours.dedup();
-        assert_eq!(colours.len(), models.len());
     }
 }

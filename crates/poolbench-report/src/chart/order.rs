@@ -11,7 +11,7 @@ use plotters::prelude::*;
 use super::{
     draw_markers, draw_model_line_only, fonts, header, split_for_legend, LineStyle, LinearAt,
 };
-use crate::data::{Series, WorkloadGroup};
+use poolbench_compare::{Series, WorkloadGroup};
 
 /// Completion rank against submission index for the oracle, each Python model and the
 /// fastest Rust pool, at the group's comparison W.
@@ -121,7 +121,7 @@ impl super::Figure for CompletionOrder<'_> {
                 .collect();
             points.sort_by(|a, b| a.0.total_cmp(&b.0));
             draw_model_line_only(&mut chart, series, points.clone())?;
-            draw_markers(&mut chart, &series.model, &points)?;
+            draw_markers(&mut chart, series.style, &points)?;
         }
         legend.draw(
             &[("in submission order".to_owned(), LineStyle::IDEAL)],

@@ -7,7 +7,7 @@ use super::bars::{at_what, draw_dot, row_chart};
 use super::{
     fonts, header, log_extent, plot_px, seconds_label, seconds_labels, x_log_ticks, Figure,
 };
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 
 /// Chart (4): nanoseconds per no-op task for every model at W = `workers`.
 #[derive(Debug)]
@@ -29,7 +29,7 @@ impl Figure for Overhead<'_> {
         let g = self.group;
         let title = format!("Per-task overhead at {} (no-op tasks)", at_what(g).1);
         let area = header(root, &title, g, &self.conditions)?;
-        let per_task: Vec<(String, f64, String)> = g
+        let per_task: Vec<(poolbench_core::ModelStyle, f64, String)> = g
             .at(|machine| g.comparison_workers(machine))
             .into_iter()
             .map(|(s, p)| {
@@ -38,7 +38,7 @@ impl Figure for Overhead<'_> {
                 } else {
                     s.label.clone()
                 };
-                (s.model.clone(), p.median / g.tasks.max(1) as f64, label)
+                (s.style, p.median / g.tasks.max(1) as f64, label)
             })
             .collect();
         // Seconds per task, none below a nanosecond.
@@ -59,9 +59,9 @@ impl Figure for Overhead<'_> {
             "time per no-op task (dot, log scale)",
             &seconds_labels(&ticks),
         )?;
-        for (i, (model, per_task_s, _)) in per_task.iter().enumerate() {
+        for (i, (style, per_task_s, _)) in per_task.iter().enumerate() {
             let y = n - 1.0 - i as f64;
-            draw_dot(&mut chart, lo / 3.0, *per_task_s, y, model)?;
+            draw_dot(&mut chart, lo / 3.0, *per_task_s, y, *style)?;
             // Beside the dot (radius 9), centred on the row.
             chart
                 .draw_series([EmptyElement::at((*per_task_s, y))

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 
 use super::bars::row_chart;
 use super::{fonts, header, linear_ticks, seconds_label, seconds_labels, LinearAt};
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 
 /// Colours of the phases, in order (a sixth phase and beyond reuse them).
 const PHASE_COLOURS: [RGBColor; 5] = [

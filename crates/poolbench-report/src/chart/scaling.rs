@@ -5,12 +5,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_model_line, fonts, header, log_extent, log_ticks, model_colour, seconds_labels,
+    draw_model_line, fonts, header, log_extent, log_ticks, colour, seconds_labels,
     split_for_legend, worker_ticks, Figure, LineStyle,
 };
 use poolbench_core::ModelRole;
 
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 
 /// Chart (1): median batch time vs W for one workload.
 #[derive(Debug)]
@@ -98,7 +98,7 @@ impl Figure for TimeVsWorkers<'_> {
                 // every W, as the sequential line is.
                 if let Some(&(_, t)) = points.first() {
                     let line = LineStyle {
-                        colour: model_colour(&series.model),
+                        colour: colour(series.style),
                         ..LineStyle::SEQUENTIAL
                     };
                     chart

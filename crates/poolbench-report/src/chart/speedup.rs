@@ -10,7 +10,7 @@ use super::{
     draw_model_line, fonts, header, log2_ticks, log_extent, number_labels, split_for_legend,
     worker_ticks, Figure, LineStyle,
 };
-use crate::data::WorkloadGroup;
+use poolbench_compare::WorkloadGroup;
 
 /// Chart (2): speedup vs W for one workload.
 #[derive(Debug)]

@@ -9,48 +9,11 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use super::{draw_markers, fonts, model_colour, Figure};
+use poolbench_compare::trend::Trend;
+use poolbench_compare::{legacy_order, ModelBook};
+use poolbench_core::ModelStyle;
 
-/// One chart of the history.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Trend {
-    /// File stem: `trend-{slug}`.
-    pub slug: String,
-    pub title: String,
-    /// What is plotted, and on which machine.
-    pub subtitle: String,
-    pub y_label: String,
-    /// Whether the values are seconds (else plain ratios).
-    pub seconds: bool,
-    /// The x axis, oldest first: one label per run (a short commit id).
-    pub runs: Vec<String>,
-    pub series: Vec<TrendSeries>,
-}
-
-/// One model's line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct TrendSeries {
-    pub label: String,
-    pub model: String,
-    pub points: Vec<TrendPoint>,
-    pub changes: Vec<TrendChange>,
-}
-
-/// One run's value: `x` indexes [`Trend::runs`].
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrendPoint {
-    pub x: usize,
-    pub value: f64,
-    pub interval: Option<[f64; 2]>,
-}
-
-/// A change point: the first run after it, and its size (after ÷ before − 1).
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct TrendChange {
-    pub x: usize,
-    pub size: f64,
-    pub regression: bool,
-}
+use super::{colour, draw_markers, fonts, Figure};
 
 const RED: RGBColor = RGBColor(200, 30, 30);
 const GREEN: RGBColor = RGBColor(30, 140, 60);
@@ -134,9 +97,13 @@ impl Figure for Trend {
             .light_line_style(RGBColor(235, 235, 235))
             .draw()
             .map_err(|e| e.to_string())?;
+        // The history records no styles: models are drawn as files from before styles were
+        // recorded are (the legacy palette; a generated style for any other).
+        let book = ModelBook::legacy(&legacy_order());
         let count = self.series.len().max(1) as f64;
         for (k, series) in self.series.iter().enumerate() {
-            let colour = model_colour(&series.model);
+            let style = book.style(&series.model);
+            let colour = colour(style);
             // Each model's whiskers sit a little apart, so that eleven of them at one run
             // stay eleven lines.
             let dodge = (k as f64 - (count - 1.0) / 2.0) * 0.5 / count;
@@ -158,7 +125,7 @@ impl Figure for Trend {
                     ))
                 }))
                 .map_err(|e| e.to_string())?;
-            draw_markers(&mut chart, &series.model, &points)?;
+            draw_markers(&mut chart, style, &points)?;
             for change in &series.changes {
                 let mark = if change.regression {
                     RED
@@ -186,10 +153,11 @@ impl Figure for Trend {
                     .map_err(|e| e.to_string())?;
             }
         }
-        let entries: Vec<(&str, &str)> = self
+        let book = ModelBook::legacy(&legacy_order());
+        let entries: Vec<(ModelStyle, &str)> = self
             .series
             .iter()
-            .map(|s| (s.model.as_str(), s.label.as_str()))
+            .map(|s| (book.style(&s.model), s.label.as_str()))
             .collect();
         super::legend::draw_model_entries(&side, &entries, true, 40).map(|_| ())
     }

@@ -135,7 +135,7 @@ impl CellRun {
             order: Vec::new(),
             attempts: 0,
             limit,
-            watched: !id.model.uses_processes(),
+            watched: id.model.descriptor().watchdog_sees_tasks(),
             slowest_task_s: 0.0,
             stamped_samples: true,
             phases: PhaseTimes::default(),

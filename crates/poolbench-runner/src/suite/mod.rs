@@ -182,7 +182,7 @@ impl Suite {
         // Without a models key every model runs, the process pools included.
         let processes = models
             .as_ref()
-            .is_none_or(|m| m.iter().any(|m| m.uses_processes()));
+            .is_none_or(|m| m.iter().any(|m| m.descriptor().copies_inputs()));
         let machine = Machine::this();
         let entries = file
             .workloads

@@ -64,6 +64,7 @@ mod tests {
             params: String::new(),
             tasks: 1,
             slug: String::new(),
+            book: Default::default(),
             machines: Vec::new(),
             series: Vec::new(),
         };

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use crate::data::Input;
 
 /// A CSV field, quoted (and its quotes doubled) when it holds a comma, a quote or a newline.
-pub(crate) fn csv_field(text: &str) -> String {
+pub fn csv_field(text: &str) -> String {
     if text.contains([',', '"', '\n']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {

@@ -7,10 +7,11 @@
 //! compares machines as well as models.
 
 use crate::params::{params_text, params_text_but};
-use poolbench_core::{Language, ModelRole, WorkKind, WorkerKind, WorkloadRole};
+use poolbench_core::{Language, ModelRole, ModelStyle, WorkKind, WorkerKind, WorkloadRole};
 use poolbench_results::{CellResult, Percentiles, PhaseMean, ResultsFile};
 
 use crate::stats::cell_ci;
+use crate::ModelBook;
 
 /// One results file and the name its machine goes by in a merged report.
 #[derive(Debug, Clone)]
@@ -107,6 +108,8 @@ pub struct Series {
     pub role: ModelRole,
     /// What runs its tasks, when the results file says.
     pub worker_kind: Option<WorkerKind>,
+    /// How charts draw it (the group's book's style for the model).
+    pub style: ModelStyle,
     pub points: Vec<Point>,
 }
 
@@ -134,6 +137,9 @@ pub struct WorkloadGroup {
     pub slug: String,
     pub machines: Vec<Machine>,
     pub series: Vec<Series>,
+    /// How the report orders and draws the models of these series (the same for every group
+    /// of one report).
+    pub book: ModelBook,
 }
 
 impl WorkloadGroup {
@@ -262,6 +268,7 @@ fn counts<'a>(series: impl Iterator<Item = &'a Series>) -> Vec<usize> {
 /// runs before its workload's other cells, so this is the plan's order), series in model
 /// registry order and then machine order.
 pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
+    let book = ModelBook::of(inputs);
     let machines: Vec<Machine> = inputs
         .iter()
         .map(|input| Machine {
@@ -302,6 +309,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                         slug: String::new(),
                         machines: machines.clone(),
                         series: Vec::new(),
+                        book: book.clone(),
                     });
                     groups.last_mut().expect("just pushed")
                 }
@@ -324,6 +332,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                     language: input.results.model_language(&cell.model),
                     role: input.results.model_role(&cell.model),
                     worker_kind: input.results.model_workers(&cell.model),
+                    style: book.style(&cell.model),
                     points: vec![point],
                 }),
             }
@@ -331,7 +340,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
     }
     for g in &mut groups {
         g.series
-            .sort_by_key(|s| (crate::chart::model_index(&s.model), s.machine));
+            .sort_by_key(|s| (book.index(&s.model), s.machine));
         for series in &mut g.series {
             series.points.sort_by_key(|p| p.workers);
         }
@@ -393,6 +402,7 @@ mod tests {
             language: Language::Rust,
             role: ModelRole::Model,
             worker_kind: None,
+            style: poolbench_core::ModelStyle::generated(0),
             points: workers
                 .iter()
                 .map(|&w| crate::verdict::tests::point(w, 1.0, (1.0, 1.0)))
@@ -413,6 +423,7 @@ mod tests {
             params: String::new(),
             tasks: 4,
             slug: "sum".into(),
+            book: Default::default(),
             machines: vec![Machine {
                 label: "here".into(),
                 cores: 2,

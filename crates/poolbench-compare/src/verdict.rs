@@ -122,6 +122,7 @@ pub(crate) mod tests {
             params: "n=1".into(),
             tasks: 8,
             slug: "sum".into(),
+            book: Default::default(),
             machines: vec![crate::data::Machine {
                 label: "here".into(),
                 cores: 2,
@@ -136,6 +137,7 @@ pub(crate) mod tests {
                     language: poolbench_core::Language::Rust,
                     role: poolbench_core::ModelRole::Model,
                     worker_kind: None,
+                    style: poolbench_core::ModelStyle::generated(0),
                     points,
                 })
                 .collect(),

@@ -1,5 +1,5 @@
-//! `history chart`: the history drawn, one chart per (machine, workload, W), and an HTML page
-//! that shows them with the change points in a table.
+//! `history chart`'s data: one trend per (machine, workload, W), which `poolbench-report`
+//! draws, on a page that opens with [`crate::render::html`]'s summary.
 //!
 //! A chart holds what `check` follows: the models' medians ÷ the sequential median (or raw
 //! medians with `absolute`); the sequential cell gets a chart of its own in seconds. Change
@@ -7,14 +7,11 @@
 //! improvements, grey for significant changes within the threshold.
 
 use std::collections::BTreeMap;
-use std::fmt::Write;
 
-use poolbench_report::{
-    html_escape as escape, render, slugify, unique_slug, ReportError, ReportFile, Trend,
-    TrendChange, TrendPoint, TrendSeries,
-};
+use poolbench_compare::trend::{Trend, TrendChange, TrendPoint, TrendSeries};
+use poolbench_compare::{slugify, unique_slug};
 
-use crate::check::{all_changes, follows_relative, short, value, CellCheck, Direction};
+use crate::check::{follows_relative, short, value, CellCheck, Direction};
 use crate::db::CellSeries;
 
 /// The charts of `all`, with the change points of `checks` (matched by cell and machine).
@@ -113,62 +110,4 @@ pub fn trends(all: &[CellSeries], checks: &[CellCheck], absolute: bool) -> Vec<T
             }
         })
         .collect()
-}
-
-/// The chart files (SVG and PNG) and `index.html` of `trends`, with the change-point table
-/// of `checks`.
-pub fn page(trends: &[Trend], checks: &[CellCheck]) -> Result<Vec<ReportFile>, ReportError> {
-    let mut files = Vec::new();
-    let mut html = String::from(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <title>poolbench history</title><style>body{font-family:sans-serif;max-width:1200px;\
-         margin:2em auto;padding:0 1em}img{width:100%;border:1px solid #ddd;margin:1em 0}\
-         table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;\
-         text-align:left}.regression{color:#c81e1e}.improvement{color:#1e8c3c}</style>\
-         </head><body><h1>poolbench history</h1>",
-    );
-    let changes = all_changes(checks);
-    let regressed = checks.iter().filter(|c| c.regressed).count();
-    let _ = write!(
-        html,
-        "<p>{} cell series; {} change points; {} cells whose newest change is a regression.</p>",
-        checks.len(),
-        changes.len(),
-        regressed
-    );
-    if !changes.is_empty() {
-        html.push_str("<table><tr><th>cell</th><th>machine</th><th>from commit</th><th>change</th><th>p</th><th>kind</th></tr>");
-        for (check, change) in &changes {
-            // Styled: the first word of the label (`regression`, `improvement`).
-            let kind = change.direction.label();
-            let _ = write!(
-                html,
-                "<tr class=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{:+.1} %</td><td>{:.3}</td><td>{kind}</td></tr>",
-                kind.split(' ').next().unwrap_or(""),
-                escape(&check.name),
-                escape(&check.machine),
-                escape(short(&change.git_commit)),
-                change.size * 100.0,
-                change.p_value
-            );
-        }
-        html.push_str("</table>");
-    }
-    for trend in trends {
-        let rendered = render(trend)?;
-        let _ = write!(
-            html,
-            "<h2>{}</h2><img src=\"charts/{}.png\" alt=\"{}\">",
-            escape(&trend.title),
-            rendered.name,
-            escape(&trend.title)
-        );
-        files.extend(rendered.into_files(poolbench_report::Formats::default())?);
-    }
-    html.push_str("</body></html>\n");
-    files.push(ReportFile {
-        path: "index.html".to_owned(),
-        bytes: html.into_bytes(),
-    });
-    Ok(files)
 }

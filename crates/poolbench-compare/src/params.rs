@@ -5,13 +5,13 @@ use poolbench_results::CellResult;
 /// `key=value, …` without the URL (it changes with every run's server port), as a reader
 /// writes them: a parameter in milliseconds or seconds (`delay_ms`, `timeout_ms`, `…_s`) with
 /// its unit (`delay 10 ms`, `timeout 5 s`), a whole number without `.0`.
-pub(crate) fn params_text(cell: &CellResult) -> String {
+pub fn params_text(cell: &CellResult) -> String {
     params_text_but(cell, &serde_json::Map::new())
 }
 
 /// [`params_text`] of only the parameters whose values differ from `defaults` (a number
 /// equal as a number counts as the same: `10` and `10.0`); `no parameters` when none do.
-pub(crate) fn params_text_but(
+pub fn params_text_but(
     cell: &CellResult,
     defaults: &serde_json::Map<String, serde_json::Value>,
 ) -> String {

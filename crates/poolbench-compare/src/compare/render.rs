@@ -15,7 +15,7 @@ fn interval(x: Option<[f64; 2]>) -> String {
 }
 
 fn seconds(x: Option<f64>) -> String {
-    x.map_or("–".to_owned(), crate::text::secs)
+    x.map_or("–".to_owned(), crate::fmt::secs)
 }
 
 /// The one-line summary both formats start with.

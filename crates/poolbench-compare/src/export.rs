@@ -17,7 +17,7 @@ use serde_json::{json, Map, Value};
 use crate::csv::csv_field;
 use crate::identity::{cell_name, references, workload_name};
 use crate::stats::cell_ci;
-use crate::text::escape;
+use crate::fmt::escape;
 
 /// The formats `poolbench export` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
