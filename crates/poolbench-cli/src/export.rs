@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use poolbench_compare::compare::{self, Verdict};
-use poolbench_compare::export::{export, ExportFormat, Regressions};
+use poolbench_compare::export::{Exporter, Regressions, EXPORTERS};
 
 use poolbench_history::check::{check, CheckSettings, DEFAULT_LAST};
 
@@ -20,12 +20,10 @@ pub struct ExportArgs {
     #[arg(value_name = "RESULTS.json")]
     pub results: PathBuf,
 
-    /// bmf: Bencher Metric Format (latency in ns, with the 95 % interval as lower/upper
-    /// value); github-action-benchmark: its `customSmallerIsBetter` JSON (ns); junit: JUnit
-    /// XML, one test case per cell, failing when the cell did not verify or regressed (see
-    /// --compare); csv: one row per cell. Cell names are stable across runs.
-    #[arg(long, value_enum)]
-    pub format: Format,
+    /// The tracker's format (see --compare for regressions). Cell names are stable across
+    /// runs.
+    #[arg(long, value_parser = format_parser())]
+    pub format: &'static dyn Exporter,
 
     /// Compare with this base run first (as `poolbench compare` does): a cell it calls
     /// regressed is a failed test case in junit and has its reason in csv.
@@ -52,24 +50,15 @@ pub struct ExportArgs {
     pub out: Option<PathBuf>,
 }
 
-/// `export --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    Bmf,
-    GithubActionBenchmark,
-    Junit,
-    Csv,
-}
-
-impl From<Format> for ExportFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Bmf => ExportFormat::Bmf,
-            Format::GithubActionBenchmark => ExportFormat::GithubActionBenchmark,
-            Format::Junit => ExportFormat::Junit,
-            Format::Csv => ExportFormat::Csv,
-        }
-    }
+/// `--format`'s values: the names (and help) of every exporter in the registry.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = &'static dyn Exporter> {
+    use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
+    let values = EXPORTERS
+        .iter()
+        .map(|e| PossibleValue::new(e.name()).help(e.about()));
+    PossibleValuesParser::new(values).map(|name: String| {
+        poolbench_compare::export::find_exporter(&name).expect("a listed format")
+    })
 }
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
@@ -114,7 +103,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             });
         }
     }
-    let text = export(&results, args.format.into(), &regressions);
+    let text = args.format.export(&results, &regressions);
     match &args.out {
         Some(path) => poolbench_runner::write_atomic(path, text.as_bytes())
             .map_err(|e| UsageError(format!("cannot write {}: {e}", path.display())))?,

@@ -5,9 +5,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
 use poolbench_history::changepoint::Settings;
+use poolbench_history::check::{check, short, CellCheck, CheckSettings, DEFAULT_LAST};
 use poolbench_history::render::{self, Style};
 use poolbench_history::trend::trends;
-use poolbench_history::check::{check, short, CellCheck, CheckSettings, DEFAULT_LAST};
 use poolbench_history::{CellSeries, History};
 
 use crate::args::parse_percent;
@@ -191,10 +191,16 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                     println!("{}", serde_json::to_string_pretty(&checks)?)
                 }
                 crate::args::CompareFormat::Markdown => {
-                    print!("{}", render::text(&checks, &c.judging.settings(), Style::Markdown))
+                    print!(
+                        "{}",
+                        render::text(&checks, &c.judging.settings(), Style::Markdown)
+                    )
                 }
                 crate::args::CompareFormat::Text => {
-                    print!("{}", render::text(&checks, &c.judging.settings(), Style::Terminal))
+                    print!(
+                        "{}",
+                        render::text(&checks, &c.judging.settings(), Style::Terminal)
+                    )
                 }
             }
             if checks.iter().any(|c| c.regressed) && !c.no_fail {

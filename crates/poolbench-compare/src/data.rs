@@ -339,8 +339,7 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
         }
     }
     for g in &mut groups {
-        g.series
-            .sort_by_key(|s| (book.index(&s.model), s.machine));
+        g.series.sort_by_key(|s| (book.index(&s.model), s.machine));
         for series in &mut g.series {
             series.points.sort_by_key(|p| p.workers);
         }

@@ -49,7 +49,11 @@ fn columns(c: &CellCheck, change: &crate::check::ChangeReport) -> [String; 5] {
 pub fn text(checks: &[CellCheck], settings: &CheckSettings, style: Style) -> String {
     let md = style == Style::Markdown;
     let mut out = String::new();
-    let lead = if md { "**poolbench history check:** " } else { "" };
+    let lead = if md {
+        "**poolbench history check:** "
+    } else {
+        ""
+    };
     let _ = writeln!(out, "{lead}{}", summary(checks, settings));
     let regressed: Vec<&CellCheck> = checks.iter().filter(|c| c.regressed).collect();
     if !regressed.is_empty() {
@@ -74,7 +78,10 @@ pub fn text(checks: &[CellCheck], settings: &CheckSettings, style: Style) -> Str
             if md {
                 let _ = writeln!(out, "| {name} | {commit} | {size} | {p} | {kind} |");
             } else {
-                let _ = writeln!(out, "  {name:<60} from {commit:<10} {size:>9}  p = {p}  {kind}");
+                let _ = writeln!(
+                    out,
+                    "  {name:<60} from {commit:<10} {size:>9}  p = {p}  {kind}"
+                );
             }
         }
     }

@@ -88,7 +88,9 @@ fn every_workload_has_a_small_spec() {
         .map(|s| s.name)
         .collect();
     for workload in poolbench_workloads::all_workloads() {
-        let rust = workload.only_in.is_none_or(|l| l == poolbench_core::Language::Rust);
+        let rust = workload
+            .only_in
+            .is_none_or(|l| l == poolbench_core::Language::Rust);
         if rust && workload.role != poolbench_core::WorkloadRole::TestingAid {
             assert!(
                 specs.iter().any(|s| s == workload.name),

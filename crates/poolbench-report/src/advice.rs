@@ -4,8 +4,8 @@
 use poolbench_core::Language;
 use poolbench_results::Verdict;
 
-use poolbench_compare::WorkloadGroup;
 use crate::decide::{is_for, line, MachineVerdict};
+use poolbench_compare::WorkloadGroup;
 
 /// One "What to use" entry: what it is about (the workload, and the language when it is not
 /// Rust's) and the decision with its reason (per machine where a merged report's differ).

@@ -25,9 +25,9 @@
 use poolbench_core::{Language, WorkKind, WorkerKind, WorkloadRole};
 use poolbench_results::{CostFigures, DecidedBy, Pick, Verdict};
 
-use poolbench_compare::{Point, Series, WorkloadGroup};
-use poolbench_compare::overlap;
 use poolbench_compare::fmt::secs;
+use poolbench_compare::overlap;
+use poolbench_compare::{Point, Series, WorkloadGroup};
 
 /// How close to the least a figure may be and still count as the least (10 %).
 pub const COST_TOLERANCE: f64 = 0.10;

@@ -12,8 +12,8 @@
 pub mod advice;
 pub mod articles;
 mod chart;
-mod history;
 pub mod decide;
+mod history;
 mod summary;
 mod text;
 
@@ -150,54 +150,17 @@ impl Rendered {
     }
 }
 
-/// The charts of one workload: time and speedup against W, the one-W comparison (or, for
-/// no-op tasks, the per-task overhead), and for I/O work the latency distribution and CPU
-/// against wall time.
+/// The charts of one workload: every kind of [`chart::SECTION_CHARTS`] that has something to
+/// show for it (none for a testing aid, or a group with no W).
 fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, ReportError> {
     if g.worker_counts().is_empty() || g.role == WorkloadRole::TestingAid {
         return Ok(Vec::new());
     }
-    let conditions = conditions.to_owned();
-    let mut charts = vec![render(&chart::TimeVsWorkers {
-        group: g,
-        conditions: conditions.clone(),
-    })?];
-    let phases = chart::Phases {
-        group: g,
-        conditions: conditions.clone(),
-    };
-    if phases.has_data() {
-        charts.push(render(&phases)?);
-    }
-    if g.role == WorkloadRole::OverheadProbe {
-        charts.push(render(&chart::Overhead {
-            group: g,
-            conditions,
-        })?);
-        return Ok(charts);
-    }
-    charts.push(render(&chart::SpeedupVsWorkers {
-        group: g,
-        conditions: conditions.clone(),
-    })?);
-    charts.push(render(&chart::BarsAtW {
-        group: g,
-        conditions: conditions.clone(),
-    })?);
-    if g.kind == poolbench_core::WorkKind::Io {
-        let latency = chart::LatencyCdf {
-            group: g,
-            conditions: conditions.clone(),
-        };
-        if latency.has_data() {
-            charts.push(render(&latency)?);
-        }
-        charts.push(render(&chart::CpuVsWall {
-            group: g,
-            conditions,
-        })?);
-    }
-    Ok(charts)
+    chart::SECTION_CHARTS
+        .iter()
+        .filter_map(|section| section(g, conditions))
+        .map(|chart| chart.map_err(ReportError::from))
+        .collect()
 }
 
 /// Writes `files` into `dir` (creating `dir/charts`) so that an earlier report is never

@@ -1,8 +1,8 @@
 //! The report's opening words: the conditions of every figure, what was run and whether it all
 //! checked out, how far to trust the intervals, the machine's noise, and the verdict lines.
 
-use poolbench_compare::Input;
 use crate::Section;
+use poolbench_compare::Input;
 
 /// One line with the conditions of every figure: the machine (or machines), build, date and
 /// repetitions.

@@ -2,12 +2,11 @@
 
 use std::fmt::Write;
 
-
 use crate::advice::{headings_at_each_w, rows_at_each_w, Advice};
-use poolbench_compare::{Input, Point, Series, WorkloadGroup};
 use crate::decide::MachineVerdict;
 use crate::summary::{conditions, summary, warnings};
 use crate::Section;
+use poolbench_compare::{Input, Point, Series, WorkloadGroup};
 
 pub(crate) use poolbench_compare::fmt::{escape, secs};
 
@@ -265,7 +264,6 @@ fn merged_heading(inputs: &[Input], input: &Input) -> String {
         String::new()
     }
 }
-
 
 /// The start of an HTML page of the report, up to and including `<body>`: its title and the
 /// report's style (large type, readable on a projector).

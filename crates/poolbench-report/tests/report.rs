@@ -337,10 +337,7 @@ fn a_model_the_registry_does_not_know_still_charts_in_its_recorded_place() {
     // Without a recorded order, poolbench's own applies and unknown models come last.
     let inputs = Input::label_all(vec![fixture()], &[]);
     let order = poolbench_compare::model_order(&inputs);
-    assert_eq!(
-        order,
-        poolbench_compare::legacy_order()
-    );
+    assert_eq!(order, poolbench_compare::legacy_order());
 }
 
 /// The stroke colours of a chart's lines (`<polyline stroke="#rrggbb">`).

@@ -44,7 +44,10 @@ impl Pool for ToyPool {
                     if index >= workload.tasks() {
                         break;
                     }
-                    slots.put(index, run_task(workload.as_ref(), index, &clock, clock.elapsed()));
+                    slots.put(
+                        index,
+                        run_task(workload.as_ref(), index, &clock, clock.elapsed()),
+                    );
                 });
             }
         });

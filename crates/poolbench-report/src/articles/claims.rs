@@ -3,9 +3,9 @@
 
 use poolbench_core::WorkKind;
 
-use poolbench_compare::{Point, Series, WorkloadGroup};
-use poolbench_compare::overlap;
 use poolbench_compare::fmt::secs;
+use poolbench_compare::overlap;
+use poolbench_compare::{Point, Series, WorkloadGroup};
 
 /// Which cell of a model a claim means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

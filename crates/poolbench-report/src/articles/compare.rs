@@ -3,8 +3,8 @@
 
 use poolbench_core::{Language, ModelRole, WorkKind, WorkerKind};
 
-use poolbench_compare::{Series, WorkloadGroup};
 use poolbench_compare::fmt::secs;
+use poolbench_compare::{Series, WorkloadGroup};
 
 /// One worker count's row.
 #[derive(Debug, Clone)]

@@ -14,9 +14,9 @@ mod seeds;
 use std::fmt::Write;
 
 use crate::chart::{render, CompletionOrder, Rendered};
-use poolbench_compare::{Input, WorkloadGroup};
 use crate::text::{escape, page_head};
 use crate::{ReportError, ReportFile, Section};
+use poolbench_compare::{Input, WorkloadGroup};
 
 pub use compare::{compare, Comparison, Row};
 

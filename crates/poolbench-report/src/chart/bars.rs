@@ -3,12 +3,13 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use poolbench_core::WorkloadRole;
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 use plotters::coord::types::RangedCoordf64;
 
 use super::{
-    fonts, header, linear_ticks, log_extent, colour, name_at, plot_px, seconds_label,
+    colour, fonts, header, linear_ticks, log_extent, name_at, plot_px, seconds_label,
     seconds_labels, x_log_ticks, Figure, LinearAt,
 };
 use poolbench_compare::WorkloadGroup;
@@ -227,4 +228,16 @@ where
         .draw_series([Circle::new((value, y), 9, colour(style).filled())])
         .map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// This chart in a workload's section: every model at one W (not for overhead probes). (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = BarsAtW {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (g.role != WorkloadRole::OverheadProbe).then(|| super::render(&chart))
 }

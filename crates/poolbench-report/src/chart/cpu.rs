@@ -2,6 +2,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use poolbench_core::{WorkKind, WorkloadRole};
 
 use super::{
     draw_markers, draw_model_line, fonts, header, log_extent, log_ticks, plot_px, seconds_labels,
@@ -144,4 +145,16 @@ impl Figure for CpuVsWall<'_> {
         }
         legend.draw(&[("k cores busy".to_owned(), LineStyle::CORES_BUSY)], true)
     }
+}
+
+/// This chart in a workload's section: CPU against wall time (I/O work). (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = CpuVsWall {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (g.role != WorkloadRole::OverheadProbe && g.kind == WorkKind::Io).then(|| super::render(&chart))
 }

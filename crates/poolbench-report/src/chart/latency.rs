@@ -4,6 +4,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use poolbench_core::{WorkKind, WorkloadRole};
 
 use plotters::coord::ranged1d::{AsRangedCoord, ValueFormatter};
 
@@ -174,6 +175,19 @@ fn cdf_steps(samples: &[f64]) -> Vec<(f64, f64)> {
         below = at;
     }
     points
+}
+
+/// This chart in a workload's section: the task latency distribution (I/O work with latencies). (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = LatencyCdf {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (g.role != WorkloadRole::OverheadProbe && g.kind == WorkKind::Io && chart.has_data())
+        .then(|| super::render(&chart))
 }
 
 #[cfg(test)]

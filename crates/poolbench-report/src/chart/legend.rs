@@ -29,10 +29,7 @@ type Glyph<DB> = ComposedElement<(i32, i32), DB, PathElement<(i32, i32)>, ModelM
 fn glyph<DB: DrawingBackend>(style: ModelStyle, with_line: bool, at: (i32, i32)) -> Glyph<DB> {
     let half = if with_line { 13 } else { 0 };
     EmptyElement::at(at)
-        + PathElement::new(
-            vec![(-half, 0), (half, 0)],
-            colour(style).stroke_width(2),
-        )
+        + PathElement::new(vec![(-half, 0), (half, 0)], colour(style).stroke_width(2))
         + ModelMarker::new((0, 0), style)
 }
 

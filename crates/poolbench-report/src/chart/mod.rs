@@ -28,24 +28,17 @@ use poolbench_core::ModelStyle;
 
 use crate::Series;
 
-pub use bars::BarsAtW;
-pub use cpu::CpuVsWall;
 pub(crate) use frame::wrap_at_separators;
 pub use frame::{fonts, header};
-pub use latency::LatencyCdf;
 pub use legend::{split_for_legend, Legend, LineStyle, MACHINE_DASH, SIDE_LEGEND_WIDTH};
 pub use marker::ModelMarker;
 pub use order::CompletionOrder;
-pub use overhead::Overhead;
-pub use phases::Phases;
+pub use poolbench_compare::trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 pub use render::{render, ChartError, Figure, Rendered};
-pub use scaling::TimeVsWorkers;
-pub use speedup::SpeedupVsWorkers;
 pub use ticks::{
     linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, x_log_ticks,
     LinearAt,
 };
-pub use poolbench_compare::trend::{Trend, TrendChange, TrendPoint, TrendSeries};
 
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);
@@ -55,6 +48,24 @@ pub const SIZE: (u32, u32) = (1120, 700);
 pub fn plot_px(beside: u32) -> f64 {
     f64::from(SIZE.0.saturating_sub(48 + beside))
 }
+
+/// The charts of a workload's section, in the order the report shows them: each says
+/// whether a group gets it. Adding a kind of chart is a file with its [`Figure`] and a
+/// `section` function, and a line here.
+pub(crate) static SECTION_CHARTS: &[SectionChart] = &[
+    scaling::section,
+    phases::section,
+    overhead::section,
+    speedup::section,
+    bars::section,
+    latency::section,
+    cpu::section,
+];
+
+/// A chart of a workload's section for a group (and the report's conditions line), or `None`
+/// where the group has nothing it would show.
+pub(crate) type SectionChart =
+    fn(&crate::WorkloadGroup, &str) -> Option<Result<Rendered, ChartError>>;
 
 /// The colour of a style, as plotters takes it.
 pub fn colour(style: ModelStyle) -> RGBColor {

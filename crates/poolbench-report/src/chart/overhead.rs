@@ -2,6 +2,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use poolbench_core::WorkloadRole;
 
 use super::bars::{at_what, draw_dot, row_chart};
 use super::{
@@ -70,4 +71,16 @@ impl Figure for Overhead<'_> {
         }
         Ok(())
     }
+}
+
+/// This chart in a workload's section: the per-task cost of no-op tasks (overhead probes only). (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = Overhead {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (g.role == WorkloadRole::OverheadProbe).then(|| super::render(&chart))
 }

@@ -117,3 +117,15 @@ impl super::Figure for Phases<'_> {
         Ok(())
     }
 }
+
+/// This chart in a workload's section: where the time went, phase by phase, where the workload records phases. (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = Phases {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (chart.has_data()).then(|| super::render(&chart))
+}

@@ -5,7 +5,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use super::{
-    draw_model_line, fonts, header, log_extent, log_ticks, colour, seconds_labels,
+    colour, draw_model_line, fonts, header, log_extent, log_ticks, seconds_labels,
     split_for_legend, worker_ticks, Figure, LineStyle,
 };
 use poolbench_core::ModelRole;
@@ -139,4 +139,16 @@ pub(super) fn ideal_points(g: &WorkloadGroup, machine: usize) -> Vec<(f64, f64)>
         .collect();
     points.dedup();
     points
+}
+
+/// This chart in a workload's section: time against W, every model. (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = TimeVsWorkers {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (true).then(|| super::render(&chart))
 }

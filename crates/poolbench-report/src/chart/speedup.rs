@@ -4,6 +4,7 @@
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use poolbench_core::WorkloadRole;
 
 use super::scaling::ideal_points;
 use super::{
@@ -98,4 +99,16 @@ impl Figure for SpeedupVsWorkers<'_> {
         }
         legend.draw(&[("ideal".to_owned(), LineStyle::IDEAL)], false)
     }
+}
+
+/// This chart in a workload's section: speedup against W (not for overhead probes). (Listed in [`super::SECTION_CHARTS`].)
+pub(crate) fn section(
+    g: &WorkloadGroup,
+    conditions: &str,
+) -> Option<Result<super::Rendered, super::ChartError>> {
+    let chart = SpeedupVsWorkers {
+        group: g,
+        conditions: conditions.to_owned(),
+    };
+    (g.role != WorkloadRole::OverheadProbe).then(|| super::render(&chart))
 }
