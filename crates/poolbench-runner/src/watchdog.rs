@@ -117,6 +117,12 @@ fn watch(done: &(Mutex<bool>, Condvar), cell: CellResult, limit: Duration) {
     let (lock, wake) = done;
     let mut finished = lock.lock().unwrap_or_else(PoisonError::into_inner);
     loop {
+        // Checked before waiting too: a batch that returned before this thread first took
+        // the lock has already signalled, and waiting for the next tick would hold the
+        // runner's join (and the next sample) for up to 250 ms.
+        if *finished {
+            return;
+        }
         finished = wake
             .wait_timeout(finished, tick)
             .unwrap_or_else(PoisonError::into_inner)
