@@ -86,7 +86,7 @@ pub(crate) fn plan_from(
         } else if args.py_task.is_some() {
             poolbench_models::python_models()
         } else {
-            models.unwrap_or_else(|| poolbench_models::models())
+            models.unwrap_or_else(poolbench_models::models)
         },
         repeat: args.repeat.unwrap_or(repeat),
         warmup: args.warmup.unwrap_or(warmup),

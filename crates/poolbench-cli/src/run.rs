@@ -11,12 +11,12 @@ use poolbench_report::Input;
 use poolbench_runner::limits::Machine;
 use poolbench_runner::probe::{self, CpuTicks, NoiseReport};
 use poolbench_runner::{
-    prepare, run_plan, CellOrder, Environment, Plan, ResultsFile, RunError, Suite,
+    prepare, record, run_plan, CellOrder, Environment, Plan, ResultsFile, RunError, Suite,
 };
 use poolbench_workloads::BuildContext;
 
 use crate::args::RunArgs;
-use crate::describe::{model_records, python_side, workload_records};
+use crate::describe::python_side;
 use crate::live::{Live, Output};
 use crate::mock::point_http_at_a_server;
 use crate::stop::{save_on_expiry, stop_on_ctrl_c, Finished};
@@ -33,17 +33,8 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     };
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
-    if let (Some(task), false) = (&args.py_task, args.quiet) {
-        eprintln!(
-            "--py-task {task}: Python's pools only (the Rust models cannot run Python code), \
-             verified against py-sequential, Python's plain loop"
-        );
-    }
     if !args.quiet {
-        crate::own::say_what_cannot_run(&plan);
-        for warning in plan.too_few_tasks() {
-            eprintln!("warning: {warning}");
-        }
+        say_what_runs(&args, &plan);
     }
     if let Some(dir) = &args.cache_dir {
         writable_dir(dir, "cannot use --cache-dir")?;
@@ -74,39 +65,12 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     environment.jpeg_decoder = Some(poolbench_jpeg::decoder_description());
     environment.jpeg_decoder_simd = Some(poolbench_jpeg::simd());
     environment.python = python;
-    let mut results = ResultsFile::new(environment, Some(source.clone()));
-    results.model_order = poolbench_models::all_models()
-        .into_iter()
-        .map(|m| m.name().to_owned())
-        .collect();
-    results.models = model_records(&plan);
-    results.workloads = workload_records(&plan, &workloads);
-    if let CellOrder::Shuffled { seed } = plan.order {
-        results.order_seed = Some(seed);
-    }
-    results.sampling = Some(plan.sampling);
+    let mut results = record::results_for(&plan, &workloads, environment, source.clone());
     // The machine first: how equal its cores are, then steal time over the whole run.
     results.noise = Some(probe::before_run());
     let steal_before = CpuTicks::now();
     if chatty {
-        println!("{}", results.environment.headline());
-        let order = match plan.order {
-            CellOrder::Shuffled { seed } => format!("shuffled order (--seed {seed})"),
-            CellOrder::Fixed => "fixed order".to_owned(),
-        };
-        let sampling = &plan.sampling;
-        println!(
-            "{source}: {} cells, {} warm-up batch then {} to {} samples each (a sample: whole \
-             batches for >= {:.0} ms; more samples while the 95 % interval is wider than \
-             ±{:.1} %, for up to {:.1} s a workload), taken in rounds, {order}\n",
-            plan.cell_count(),
-            plan.warmup,
-            plan.repeat,
-            sampling.max_samples.max(plan.repeat),
-            sampling.min_sample_s * 1e3,
-            sampling.target_half_width * 100.0,
-            sampling.measure_s,
-        );
+        say_plan(&plan, &source, &results);
     }
     stop_on_ctrl_c()?;
     let finished: Finished = Arc::new(Mutex::new(results.clone()));
@@ -115,17 +79,7 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     let mut live = Live::new(output, results, &results_path, &plan, finished);
     let outcome = run_plan(&plan, &workloads, &mut live);
     live.finish();
-    let mut results = live.results;
-    if let Some(noise) = results.noise.as_mut() {
-        probe::after_run(noise, steal_before, &results.results);
-    }
-    let groups = poolbench_report::group(&Input::label_all(vec![results.clone()], &[]));
-    results.verdicts = poolbench_report::decide::decide(&groups);
-    if !results.results.is_empty() {
-        results
-            .save(&results_path)
-            .with_context(|| format!("cannot save {}", results_path.display()))?;
-    }
+    let (results, groups) = finish_results(live.results, steal_before, &results_path)?;
     let mut warnings = results
         .noise
         .as_ref()
@@ -135,55 +89,59 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     let out_dir = results_path.parent().unwrap_or(Path::new("."));
     let cells = match outcome {
         Err(RunError::Interrupted { finished }) => {
-            if finished == 0 {
-                eprintln!(
-                    "\npoolbench: interrupted before any cell was measured; {} was not written \
-                     (if it exists, it holds an earlier run)",
-                    results_path.display()
-                );
-            } else {
-                eprintln!(
-                    "\npoolbench: interrupted; {finished} measured cells are saved in {} (those \
-                     of the workload that was running have fewer samples than planned and are \
-                     marked interrupted)",
-                    results_path.display()
-                );
-            }
-            if finished > 0 {
-                crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
-            }
-            return Ok(ExitCode::from(130));
+            return interrupted(finished, results, &results_path);
         }
         other => other.context("run stopped")?,
     };
 
     if chatty {
-        println!("\nWhat to use (among the cells the run cannot tell apart by time, the cheapest; see the report):");
-        for advice in poolbench_report::advice::what_to_use(&groups, &decided(&results)) {
-            println!("  {}: {}", advice.about, advice.text);
-        }
+        say_what_to_use(&groups, &results);
     }
-    let beat_ideal = cells
-        .iter()
-        .filter(|c| c.scaling.efficiency.is_some_and(|e| e > 1.05))
-        .count();
     if output != Output::Json {
         for warning in &warnings {
             eprintln!("\nwarning: {warning}");
         }
     }
-    if beat_ideal > 0 && chatty {
-        println!(
-            "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
-             sequential reference was slow for its work. Usual causes: CPU frequency ramping up \
-             during the run, or cores of unequal speed (on this kind of shared VM, vCPUs can \
-             differ; compare with `taskset -c 0` vs `-c 1`)."
-        );
+    if chatty {
+        say_if_faster_than_ideal(&cells);
     }
     let verdicts = results.verdicts.clone();
     crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
-    let unverified: Vec<_> = cells.iter().filter(|c| !c.outcome.verified).collect();
     let seconds = started.elapsed().as_secs_f64();
+    say_finished(
+        output,
+        &cells,
+        (&warnings, &verdicts),
+        seconds,
+        (&results_path, &plan),
+    );
+    Ok(exit_status(&cells))
+}
+
+/// What the run leaves out or warns of, before anything is measured.
+fn say_what_runs(args: &RunArgs, plan: &Plan) {
+    if let Some(task) = &args.py_task {
+        eprintln!(
+            "--py-task {task}: Python's pools only (the Rust models cannot run Python code), \
+             verified against py-sequential, Python's plain loop"
+        );
+    }
+    crate::own::say_what_cannot_run(plan);
+    for warning in plan.too_few_tasks() {
+        eprintln!("warning: {warning}");
+    }
+}
+
+/// The last line: cells, verified, where the results are (or, with --json, one object).
+fn say_finished(
+    output: Output,
+    cells: &[poolbench_runner::CellResult],
+    (warnings, verdicts): (&[String], &[poolbench_results::Verdict]),
+    seconds: f64,
+    (results_path, plan): (&Path, &Plan),
+) {
+    let out_dir = results_path.parent().unwrap_or(Path::new("."));
+    let unverified: Vec<_> = cells.iter().filter(|c| !c.outcome.verified).collect();
     if output == Output::Json {
         println!(
             "{}",
@@ -203,13 +161,112 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
             "\n{} cells in {seconds:.1} s; {} verified against {}; results in {}",
             cells.len(),
             cells.len() - unverified.len(),
-            oracles(&plan),
+            oracles(plan),
             results_path.display()
         );
     }
+}
+
+/// The headline and what the plan will do, before it runs.
+fn say_plan(plan: &Plan, source: &str, results: &ResultsFile) {
+    println!("{}", results.environment.headline());
+    let order = match plan.order {
+        CellOrder::Shuffled { seed } => format!("shuffled order (--seed {seed})"),
+        CellOrder::Fixed => "fixed order".to_owned(),
+    };
+    let sampling = &plan.sampling;
+    println!(
+        "{source}: {} cells, {} warm-up batch then {} to {} samples each (a sample: whole \
+         batches for >= {:.0} ms; more samples while the 95 % interval is wider than \
+         ±{:.1} %, for up to {:.1} s a workload), taken in rounds, {order}\n",
+        plan.cell_count(),
+        plan.warmup,
+        plan.repeat,
+        sampling.max_samples.max(plan.repeat),
+        sampling.min_sample_s * 1e3,
+        sampling.target_half_width * 100.0,
+        sampling.measure_s,
+    );
+}
+
+/// The run's results completed after the last cell: the machine's noise over the run, the
+/// decisions; saved when any cell was measured. Returns them with their groups.
+fn finish_results(
+    mut results: ResultsFile,
+    steal_before: Option<CpuTicks>,
+    results_path: &Path,
+) -> anyhow::Result<(ResultsFile, Vec<poolbench_compare::WorkloadGroup>)> {
+    if let Some(noise) = results.noise.as_mut() {
+        probe::after_run(noise, steal_before, &results.results);
+    }
+    let groups = poolbench_report::group(&Input::label_all(vec![results.clone()], &[]));
+    results.verdicts = poolbench_compare::decide::decide(&groups);
+    if !results.results.is_empty() {
+        results
+            .save(results_path)
+            .with_context(|| format!("cannot save {}", results_path.display()))?;
+    }
+    Ok((results, groups))
+}
+
+/// A run stopped by Ctrl-C or SIGTERM: what was saved, the report of it, exit status 130.
+fn interrupted(
+    finished: usize,
+    results: ResultsFile,
+    results_path: &Path,
+) -> anyhow::Result<ExitCode> {
+    if finished == 0 {
+        eprintln!(
+            "\npoolbench: interrupted before any cell was measured; {} was not written \
+             (if it exists, it holds an earlier run)",
+            results_path.display()
+        );
+    } else {
+        eprintln!(
+            "\npoolbench: interrupted; {finished} measured cells are saved in {} (those \
+             of the workload that was running have fewer samples than planned and are \
+             marked interrupted)",
+            results_path.display()
+        );
+    }
+    if finished > 0 {
+        let out_dir = results_path.parent().unwrap_or(Path::new("."));
+        crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
+    }
+    Ok(ExitCode::from(130))
+}
+
+/// The "What to use" lines, in the terminal.
+fn say_what_to_use(groups: &[poolbench_compare::WorkloadGroup], results: &ResultsFile) {
+    println!("\nWhat to use (among the cells the run cannot tell apart by time, the cheapest; see the report):");
+    for advice in poolbench_compare::decide::what_to_use(groups, &decided(results)) {
+        println!("  {}: {}", advice.about, advice.text);
+    }
+}
+
+/// A note when cells beat their ideal time: the sequential reference was slow for its work.
+fn say_if_faster_than_ideal(cells: &[poolbench_runner::CellResult]) {
+    let beat_ideal = cells
+        .iter()
+        .filter(|c| c.scaling.efficiency.is_some_and(|e| e > 1.05))
+        .count();
+    if beat_ideal > 0 {
+        println!(
+            "\nnote: {beat_ideal} cells ran faster than their ideal time (efficiency > 105%): the \
+             sequential reference was slow for its work. Usual causes: CPU frequency ramping up \
+             during the run, or cores of unequal speed (on this kind of shared VM, vCPUs can \
+             differ; compare with `taskset -c 0` vs `-c 1`)."
+        );
+    }
+}
+
+/// 0 when every cell verified; the watchdog's status when tasks overran their limit; else 1,
+/// with each unverified cell and why.
+fn exit_status(cells: &[poolbench_runner::CellResult]) -> ExitCode {
+    let unverified: Vec<_> = cells.iter().filter(|c| !c.outcome.verified).collect();
     let timed_out: usize = cells.iter().map(|c| c.outcome.timed_out_tasks).sum();
     if unverified.is_empty() {
-        return Ok(ExitCode::SUCCESS);
+        return ExitCode::SUCCESS;
     }
     for cell in &unverified {
         let why = cell
@@ -227,19 +284,17 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
             "{timed_out} tasks overran the task timeout (see --task-timeout); exit status {}",
             poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT
         );
-        return Ok(ExitCode::from(
-            poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT,
-        ));
+        return ExitCode::from(poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT);
     }
-    Ok(ExitCode::FAILURE)
+    ExitCode::FAILURE
 }
 
 /// `results`' verdicts, for one machine (the run's).
-fn decided(results: &ResultsFile) -> Vec<poolbench_report::decide::MachineVerdict> {
+fn decided(results: &ResultsFile) -> Vec<poolbench_compare::decide::MachineVerdict> {
     results
         .verdicts
         .iter()
-        .map(|verdict| poolbench_report::decide::MachineVerdict {
+        .map(|verdict| poolbench_compare::decide::MachineVerdict {
             machine: None,
             verdict: verdict.clone(),
         })

@@ -5,6 +5,7 @@
 //! - [`group`]: cells gathered per workload and parameters, series per (model, machine), with
 //!   the [`ModelBook`] that says how to order and draw them;
 //! - [`compare`]: two runs, cell by cell, with intervals and a verdict per cell;
+//! - [`decide`]: what to use, per workload: a decision with its reasons, not a list;
 //! - [`agreement`]: whether a rerun lands inside the first run's intervals (`poolbench repro`);
 //! - [`export`]: the formats trackers read (Bencher, github-action-benchmark, JUnit, CSV).
 //!
@@ -16,6 +17,7 @@ mod book;
 pub mod compare;
 pub mod csv;
 mod data;
+pub mod decide;
 pub mod export;
 pub mod fmt;
 pub mod identity;

@@ -9,16 +9,15 @@
 //! Several results files (e.g. a 2-core laptop and a 16-core server) make one merged report:
 //! each (model, machine) pair is a series of its own, labelled by machine.
 
-pub mod advice;
 pub mod articles;
 mod chart;
-pub mod decide;
 mod history;
 mod summary;
 mod text;
 
 use std::path::Path;
 
+use poolbench_compare::decide;
 use poolbench_core::WorkloadRole;
 
 pub use chart::{render, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries, SIZE};
@@ -96,7 +95,7 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         });
     }
     let decisions = decide::decide_all(&groups);
-    let advice = advice::what_to_use(&groups, &decisions);
+    let advice = decide::what_to_use(&groups, &decisions);
     let (article_files, article_charts) = articles::pages(inputs, &sections, &conditions)?;
     let has_articles = !article_files.is_empty();
     let mut markdown = text::markdown(inputs, &sections, (&advice, &decisions), formats);

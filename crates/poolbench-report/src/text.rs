@@ -2,10 +2,10 @@
 
 use std::fmt::Write;
 
-use crate::advice::{headings_at_each_w, rows_at_each_w, Advice};
-use crate::decide::MachineVerdict;
 use crate::summary::{conditions, summary, warnings};
 use crate::Section;
+use poolbench_compare::decide::MachineVerdict;
+use poolbench_compare::decide::{headings_at_each_w, rows_at_each_w, Advice};
 use poolbench_compare::{Input, Point, Series, WorkloadGroup};
 
 pub(crate) use poolbench_compare::fmt::{escape, secs};

@@ -221,7 +221,7 @@ fn recorded_overlapping_intervals_yield_no_winner() {
         cell.cost.peak_threads = Some(if cell.model == "tokio" { 2 } else { 8 });
     }
     let groups = poolbench_report::group(&one(results.clone()));
-    let decisions = poolbench_report::decide::decide(&groups);
+    let decisions = poolbench_compare::decide::decide(&groups);
     let overall = decisions.iter().find(|v| v.workers.is_none()).unwrap();
     assert_eq!(overall.recommended.model, "tokio");
     assert_eq!(overall.decided_by, poolbench_results::DecidedBy::Threads);
@@ -238,7 +238,7 @@ fn recorded_overlapping_intervals_yield_no_winner() {
     // A single fastest cell is recommended alone.
     results.results.retain(|c| c.model != "tokio");
     let groups = poolbench_report::group(&one(results));
-    let overall = poolbench_report::decide::decide(&groups).remove(0);
+    let overall = poolbench_compare::decide::decide(&groups).remove(0);
     assert_eq!(overall.recommended.model, "rayon");
     assert_eq!(overall.decided_by, poolbench_results::DecidedBy::Alone);
     assert!(

@@ -14,6 +14,7 @@ pub mod limits;
 mod plan;
 mod presets;
 pub mod probe;
+pub mod record;
 mod run;
 mod suite;
 mod timing;

@@ -4,8 +4,8 @@
 use poolbench_core::Language;
 use poolbench_results::Verdict;
 
-use crate::decide::{is_for, line, MachineVerdict};
-use poolbench_compare::WorkloadGroup;
+use super::{is_for, line, MachineVerdict};
+use crate::WorkloadGroup;
 
 /// One "What to use" entry: what it is about (the workload, and the language when it is not
 /// Rust's) and the decision with its reason (per machine where a merged report's differ).
@@ -70,7 +70,7 @@ pub fn what_to_use(groups: &[WorkloadGroup], decisions: &[MachineVerdict]) -> Ve
 }
 
 /// The decisions at each W for `g`: rows of W, (machine,) recommended cell and why.
-pub(crate) fn rows_at_each_w(g: &WorkloadGroup, decisions: &[MachineVerdict]) -> Vec<Vec<String>> {
+pub fn rows_at_each_w(g: &WorkloadGroup, decisions: &[MachineVerdict]) -> Vec<Vec<String>> {
     let mut at: Vec<&MachineVerdict> = decisions
         .iter()
         .filter(|d| d.verdict.workers.is_some() && is_for(&d.verdict, g))
@@ -91,7 +91,7 @@ pub(crate) fn rows_at_each_w(g: &WorkloadGroup, decisions: &[MachineVerdict]) ->
 }
 
 /// The headings of [`rows_at_each_w`].
-pub(crate) fn headings_at_each_w(g: &WorkloadGroup) -> Vec<&'static str> {
+pub fn headings_at_each_w(g: &WorkloadGroup) -> Vec<&'static str> {
     if g.is_merged() {
         vec!["W", "machine", "recommended", "why"]
     } else {
