@@ -14,10 +14,10 @@ use poolbench_core::WorkKind;
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use serde::Serialize;
 
-use crate::data::{group, Input};
 use crate::identity::cell_name;
 use crate::stats::cell_ci;
 use crate::verdict::fastest_groups;
+use crate::{group, Input};
 
 /// The targets a reproducible run should meet (the README's "How far to trust a figure").
 pub const TARGET_INSIDE: f64 = 0.90;

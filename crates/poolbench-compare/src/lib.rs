@@ -20,6 +20,7 @@ mod data;
 pub mod decide;
 pub mod export;
 pub mod fmt;
+mod group;
 pub mod identity;
 mod params;
 mod slug;
@@ -28,7 +29,8 @@ pub mod trend;
 mod verdict;
 
 pub use book::{legacy_order, model_order, Described, ModelBook, LEGACY_MODELS};
-pub use data::{group, Input, Machine, Point, Series, WorkloadGroup};
+pub use data::{Input, Machine, Point, Series, WorkloadGroup};
+pub use group::group;
 pub use params::{params_text, params_text_but};
 pub use slug::{slugify, unique_slug};
 pub use stats::{cell_ci, overlap};

@@ -5,15 +5,18 @@ use std::fmt::Display;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::Arc;
-use std::time::Duration;
 
 use poolbench_core::{
-    checksum_of, ideal_from_serial, BoxFuture, IdealInput, TaskError, TaskOutput, TaskResult,
-    WorkKind, Workload, WorkloadError, WorkloadSpec,
+    checksum_of, BoxFuture, TaskError, TaskOutput, TaskResult, WorkKind, Workload, WorkloadError,
+    WorkloadSpec,
 };
 use serde_json::{Map, Value};
 
 use crate::Definition;
+
+mod built;
+
+use built::Built;
 
 /// Task `i`'s blocking form, given the prepared input.
 type Blocking<I> = Arc<dyn Fn(&I, usize) -> TaskResult + Send + Sync>;
@@ -300,43 +303,6 @@ pub(crate) fn merged(
         tasks: spec.tasks,
         params,
     })
-}
-
-/// A built [`Tasks`]: the prepared input and the forms of a task.
-struct Built<I> {
-    spec: WorkloadSpec,
-    kind: WorkKind,
-    input: Arc<I>,
-    blocking: Blocking<I>,
-    asynchronous: Option<Async<I>>,
-}
-
-impl<I: Send + Sync + 'static> Workload for Built<I> {
-    fn spec(&self) -> &WorkloadSpec {
-        &self.spec
-    }
-
-    fn kind(&self) -> WorkKind {
-        self.kind
-    }
-
-    fn run_blocking(&self, index: usize) -> TaskResult {
-        (self.blocking)(&self.input, index)
-    }
-
-    fn has_async_form(&self) -> bool {
-        self.asynchronous.is_some()
-    }
-
-    fn run_async(&self, index: usize) -> Option<BoxFuture<'_, TaskResult>> {
-        let form = self.asynchronous.as_ref()?;
-        Some(form(Arc::clone(&self.input), index))
-    }
-
-    /// The serial time spread evenly over the tasks (see [`ideal_from_serial`]).
-    fn ideal(&self, input: IdealInput) -> Option<Duration> {
-        ideal_from_serial(self.kind, self.tasks(), input)
-    }
 }
 
 impl<I: Send + Sync + 'static> From<Tasks<I>> for Definition {
