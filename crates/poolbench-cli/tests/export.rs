@@ -183,3 +183,17 @@ fn bad_input_exits_2_with_one_line() {
         .code(2)
         .stderr(predicate::str::contains("junk.json"));
 }
+
+/// `--format` takes every format of the registry, and each writes something.
+#[test]
+fn every_registered_format_is_accepted() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    for exporter in poolbench_compare::export::EXPORTERS {
+        assert!(
+            !export(&base, exporter.name()).is_empty(),
+            "{}",
+            exporter.name()
+        );
+    }
+}

@@ -98,3 +98,22 @@ pub(crate) fn failure(
         .get(&cell_name(cell))
         .map(|why| ("regression", why.clone()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every format in the list is found by its name, and no two share one.
+    #[test]
+    fn every_exporter_is_found_by_its_own_name() {
+        let mut names: Vec<&str> = EXPORTERS.iter().map(|e| e.name()).collect();
+        for name in &names {
+            assert_eq!(find_exporter(name).unwrap().name(), *name);
+            assert!(!find_exporter(name).unwrap().about().is_empty());
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), EXPORTERS.len());
+        assert!(find_exporter("xml").is_none());
+    }
+}
