@@ -10,7 +10,7 @@
 //! clock readings (`without_task_stamps`). criterion reports each one's absolute time. Then
 //! each model and its baseline are measured again in pairs, round by round ([`ratio`]), and
 //! markdown tables give each model's time per task, its baseline's, and the ratio with its 95 %
-//! interval (README, "What poolbench adds to each measurement"); a third table pairs each
+//! interval (docs/harness-cost.md); a third table pairs each
 //! model's batch with per-task readings (a warm-up batch, or any batch of I/O work) against its
 //! timed batch, which is what the readings cost. Run with `cargo bench -p poolbench-benches --bench bare`; the
 //! argument `noop` or `http` runs one group.

@@ -19,7 +19,7 @@ use crate::stats::cell_ci;
 use crate::verdict::fastest_groups;
 use crate::{group, Input};
 
-/// The targets a reproducible run should meet (the README's "How far to trust a figure").
+/// The targets a reproducible run should meet (docs/trust.md, "How far to trust a figure").
 pub const TARGET_INSIDE: f64 = 0.90;
 /// Largest acceptable median half-width of the intervals on CPU-bound work.
 pub const TARGET_HALF_WIDTH_CPU: f64 = 0.05;

@@ -13,7 +13,7 @@
 //! that count is above zero, as the `crossbeam` pool does. It is left out here on purpose, so
 //! the lesson stays visible. `cargo bench -p poolbench-benches --bench bare -- noop` measures
 //! the same pool bare both ways (`condvar-pool-naive`, `condvar-pool-notify-when-waiting`), and
-//! the README's "What poolbench adds to each measurement" has the figures, with the W at which
+//! docs/harness-cost.md ("What poolbench adds to each measurement") has the figures, with the W at which
 //! the fix shows. What it buys: threads are created once, not per task. Dropping the pool is a
 //! clean shutdown: it sets a flag, wakes everyone, lets the workers finish the jobs already
 //! queued and joins them.

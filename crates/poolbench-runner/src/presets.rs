@@ -216,7 +216,7 @@ fn s1() -> Vec<PlanEntry> {
     .experiment("S1 (scaled 10x)")]
 }
 
-/// The experiments of `../shared/seeds/EXPERIMENTS.md` that have a measurable claim, with the
+/// The experiments of the seed articles (docs/articles.md) that have a measurable claim, with the
 /// articles' pool sizes, each with the Python pools its article uses (they run with
 /// `--with-python`; `py-sequential` is Python's own one-at-a-time baseline). Times are scaled
 /// down so the preset stays short; the label says by how much. Not here: S9 (exceptions and

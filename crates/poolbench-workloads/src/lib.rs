@@ -5,18 +5,10 @@
 //! process can rebuild exactly the same one from the spec alone. Building prepares inputs
 //! (images on disk, a large array in memory) once, outside any timed region.
 //!
-//! | name | kind | seed | a task… |
-//! |---|---|---|---|
-//! | `sleep` | io | S6 | sleeps `delay_ms` (async form: `tokio::time::sleep`) |
-//! | `sum` | cpu | S7 | sums 0..n in a loop the optimiser cannot fold |
-//! | `sum-mem` | cpu | — | sums its slice of a shared in-memory array (bandwidth-bound) |
-//! | `thumbnail` | cpu | S2 | reads a JPEG, decodes, Lanczos3-resizes to fit 75×75, encodes, writes |
-//! | `http` | io | S1 | GETs `/item/i` from the mock server (or any URL) and verifies it |
-//! | `noop` | cpu | — | does nothing: the model's own per-task overhead |
-//! | `fault` | cpu/io | S9 | testing aid: panics, aborts, exits, segfaults or hangs on chosen tasks |
-//! | `py-task` | cpu/io | — | calls a user's Python function `f(i)` (`--py-task`); Python models only |
+//! `poolbench list` prints each with its summary and parameters; each module's docs say what
+//! a task does and why.
 //!
-//! Adding a workload is one module plus one line in [`WORKLOADS`]. A user's own workloads
+//! Adding a workload is one module plus one line in [`WORKLOADS`] (`docs/extending.md`). A user's own workloads
 //! join the same registry at run time ([`register`], called by the `poolbench` facade's
 //! harness), so plans, `--workloads` and worker processes find them by name alike.
 

@@ -3,7 +3,7 @@
 //! Compute-bound and embarrassingly parallel: N tasks need ⌈N / min(W, C)⌉ rounds. The catch
 //! is the optimiser: LLVM turns `(0..n).sum()` into n(n-1)/2 — a multiply, no loop — even when
 //! n is hidden behind `black_box`. Passing every *addend* through `std::hint::black_box`
-//! keeps one real addition per iteration (checked in the disassembly: see the README's notes
+//! keeps one real addition per iteration (checked in the disassembly: see docs/trust.md's notes
 //! on honest numbers). Each task verifies its sum against the closed form, so a loop that did
 //! not run, or ran wrong, is a failed task rather than a fast one.
 

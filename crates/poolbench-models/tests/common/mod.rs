@@ -56,13 +56,14 @@ impl Drop for MockServer {
     }
 }
 
-/// Small versions of every workload: quick in a debug build, same code paths as a real run.
-/// `http` talks to `server`.
+/// Every workload a Rust model runs (the registry's, less testing aids and Python-only ones),
+/// small: quick in a debug build, same code paths as a real run. Those with a cheaper form
+/// below take it; any other — a workload added later — runs with its default parameters and
+/// at most 8 tasks, so a new workload is covered the moment it is registered. `http` (and any
+/// workload that needs a server) talks to `server`.
 pub fn small_specs(server: &MockServer) -> Vec<WorkloadSpec> {
-    vec![
-        WorkloadSpec::new("http", 7)
-            .with("url", server.url.as_str())
-            .with("latency", "1"),
+    let smaller = [
+        WorkloadSpec::new("http", 7).with("latency", "1"),
         WorkloadSpec::new("sleep", 7).with("delay_ms", 2.0),
         WorkloadSpec::new("sum", 9).with("n", 20_000),
         WorkloadSpec::new("sum-mem", 5).with("elements_per_task", 1_000),
@@ -70,7 +71,31 @@ pub fn small_specs(server: &MockServer) -> Vec<WorkloadSpec> {
             .with("width", 48)
             .with("height", 36),
         WorkloadSpec::new("noop", 64),
-    ]
+    ];
+    poolbench_workloads::all_workloads()
+        .into_iter()
+        .filter(|w| {
+            w.only_in
+                .is_none_or(|l| l == poolbench_core::Language::Rust)
+        })
+        .filter(|w| w.role != poolbench_core::WorkloadRole::TestingAid)
+        .map(|w| {
+            let spec = smaller
+                .iter()
+                .find(|s| s.name == w.name)
+                .cloned()
+                .unwrap_or_else(|| {
+                    let spec = w.default_spec();
+                    let tasks = spec.tasks.min(8);
+                    WorkloadSpec { tasks, ..spec }
+                });
+            if w.needs_server {
+                spec.with("url", server.url.as_str())
+            } else {
+                spec
+            }
+        })
+        .collect()
 }
 
 pub fn build(spec: &WorkloadSpec) -> Arc<dyn Workload> {

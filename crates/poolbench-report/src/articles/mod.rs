@@ -256,7 +256,7 @@ fn markdown(inputs: &[Input], pages: &[Page]) -> String {
         let a = page.article;
         let _ = write!(
             m,
-            "\n## {}: {}\n\n- **Source:** `{}`\n- **Published figure:** {}\n- **What it uses:** \
+            "\n## {}: {}\n\n- **Source:** {}\n- **Published figure:** {}\n- **What it uses:** \
              {}\n- **Re-run here as:** {}\n",
             a.id, a.experiment, a.source, a.published, a.article_models, a.here
         );

@@ -1,16 +1,26 @@
-//! What the seed articles claim, as data: one entry per experiment of
-//! `../shared/seeds/EXPERIMENTS.md`, with how poolbench re-runs it.
+//! What the seed articles claim, as data: one entry per experiment of the articles' list
+//! (each article cited by title and author; `docs/articles.md`), with how poolbench re-runs it.
 
 use poolbench_core::WorkKind;
 
 use super::claims::{At, Claim, Expect, Who};
+
+/// "Boost Python Performance: Parallelize Tasks with ThreadPool and map" (S1, S2).
+const MAGE: &str =
+    "“Boost Python Performance: Parallelize Tasks with ThreadPool and map”, MaGe Linux Operations";
+/// "Python: meet ThreadPool" (S3).
+const DEV: &str = "“Python: meet ThreadPool”, pO0q, DEV Community";
+/// "Thread Pools and Process Pools in Python" (S4, S5).
+const MIRAKYAN: &str = "“Thread Pools and Process Pools in Python (75/100 Days of Python)”, Martin Mirakyan, 17 March 2023";
+/// "Master Python ThreadPool and ProcessPool" (S6 to S9).
+const RAYMOND: &str = "“Master Python ThreadPool and ProcessPool: Boost Concurrency and Performance”, Raymond Ops (from Huawei Cloud Community)";
 
 /// One experiment of the seed articles.
 #[derive(Debug, Clone, Copy)]
 pub struct Article {
     /// `S1` … `S9`: the first word of the experiment labels of the cells that replicate it.
     pub id: &'static str,
-    /// The article's file in `shared/seeds/`.
+    /// The article, cited so a reader can find it: title, author or site, where it appeared.
     pub source: &'static str,
     pub experiment: &'static str,
     /// The article's own figure, as published.
@@ -30,7 +40,7 @@ pub struct Article {
 pub const ARTICLES: &[Article] = &[
     Article {
         id: "S1",
-        source: "000_20794797eb2f9f8a.txt",
+        source: MAGE,
         experiment: "fetch a list of URLs with pools of 1, 4, 8 and 13 threads",
         published: "14.4 s, 3.1 s, 1.4 s, 1.3 s",
         article_models: "multiprocessing.dummy.Pool (threads) .map",
@@ -47,7 +57,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S2",
-        source: "000_20794797eb2f9f8a.txt",
+        source: MAGE,
         experiment: "75x75 antialiased thumbnails of 6,000 JPEG images, saved to thumbs/",
         published: "27.9 s in one process, 5.6 s with Pool.map",
         article_models: "multiprocessing.Pool (processes) .map, Pillow's Image.thumbnail",
@@ -65,7 +75,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S3",
-        source: "001_c63950b3cbf63e6e.txt",
+        source: DEV,
         experiment: "imap_unordered over a list with a pool of 5",
         published: "no figure: results arrive in completion order",
         article_models: "ThreadPool(5).imap_unordered, ThreadPoolExecutor(max_workers=5)",
@@ -86,7 +96,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S4",
-        source: "002_33531d49082633f6.txt",
+        source: MIRAKYAN,
         experiment: "download 3 pages with 3 threads; square 5 numbers with 4 processes",
         published: "no figure",
         article_models: "ThreadPoolExecutor, multiprocessing.Pool",
@@ -97,7 +107,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S5",
-        source: "002_33531d49082633f6.txt",
+        source: MIRAKYAN,
         experiment: "the optimal number of processes: one per CPU for CPU-bound work, more for \
                      I/O-bound",
         published: "a rule of thumb, no figure",
@@ -123,7 +133,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S6",
-        source: "003_d75a51bf0a2f150e.txt",
+        source: RAYMOND,
         experiment: "5 tasks of sleep(2) on 3 workers, threads then processes",
         published: "no figure (ideal: 4 s each)",
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
@@ -139,7 +149,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S7",
-        source: "003_d75a51bf0a2f150e.txt",
+        source: RAYMOND,
         experiment: "CPU-bound sum(range(1_000_000)) x 3 tasks on 3 workers, threads vs processes",
         published: "\"the process pool usually finishes faster\" (the GIL)",
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
@@ -156,7 +166,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S8",
-        source: "003_d75a51bf0a2f150e.txt",
+        source: RAYMOND,
         experiment: "download files, then write them to disk, thread pool vs process pool",
         published: "\"the thread pool often performs better\" for I/O",
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
@@ -176,7 +186,7 @@ pub const ARTICLES: &[Article] = &[
     },
     Article {
         id: "S9",
-        source: "003_d75a51bf0a2f150e.txt",
+        source: RAYMOND,
         experiment: "exceptions inside tasks and per-task timeouts",
         published: "advice, no figure",
         article_models: "both executors",

@@ -232,7 +232,7 @@ pub fn markdown(
     let _ = writeln!(
         md,
         "Raw data: [results.csv](results.csv) (one row per sample, with its round and place in the round){}. Charts are in \
-         `charts/` as SVG and PNG.",
+         `charts/` as {}.",
         if inputs.len() == 1 {
             format!(
                 " and [results.json](results.json) (every sample, schema `{}`)",
@@ -240,7 +240,8 @@ pub fn markdown(
             )
         } else {
             String::new()
-        }
+        },
+        if formats.png { "SVG and PNG" } else { "SVG" }
     );
     md
 }
