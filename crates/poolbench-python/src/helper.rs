@@ -15,6 +15,16 @@ use serde_json::Value;
 /// whatever the working folder.
 pub const HELPER_SOURCE: &str = include_str!("../../../python/poolbench_helper.py");
 
+/// The Python workloads the helper imports, compiled in and written beside it.
+pub const WORKLOADS_SOURCE: &str = include_str!("../../../python/poolbench_workloads.py");
+
+/// The helper's files: name and source. Written into one folder, so the helper imports the
+/// workloads module from beside itself.
+const FILES: [(&str, &str); 2] = [
+    ("poolbench_helper.py", HELPER_SOURCE),
+    ("poolbench_workloads.py", WORKLOADS_SOURCE),
+];
+
 /// Where the helper's source is, written there once per process (and kept between runs while
 /// it is the same version).
 pub(crate) fn helper_path() -> Result<PathBuf, String> {
@@ -22,26 +32,33 @@ pub(crate) fn helper_path() -> Result<PathBuf, String> {
     PATH.get_or_init(write_helper).clone()
 }
 
-/// Writes the helper's source into the input cache unless the same version is there.
+/// Writes the helper's files into the input cache, in a folder named by their version, unless
+/// that version is there already.
 fn write_helper() -> Result<PathBuf, String> {
+    let version = FILES.iter().fold(0u64, |h, (_, source)| {
+        poolbench_core::mix(h as usize, poolbench_core::fnv1a(source.as_bytes()))
+    });
     let dir = poolbench_workloads::BuildContext::default()
         .cache_dir
-        .join("python");
-    let path = dir.join(format!(
-        "poolbench_helper-{:016x}.py",
-        poolbench_core::fnv1a(HELPER_SOURCE.as_bytes())
-    ));
-    if std::fs::read(&path).is_ok_and(|b| b == HELPER_SOURCE.as_bytes()) {
-        return Ok(path);
+        .join("python")
+        .join(format!("helper-{version:016x}"));
+    let written = |name: &str, source: &str| {
+        std::fs::read(dir.join(name)).is_ok_and(|b| b == source.as_bytes())
+    };
+    if FILES.iter().all(|(name, source)| written(name, source)) {
+        return Ok(dir.join(FILES[0].0));
     }
     let write = || -> std::io::Result<()> {
         std::fs::create_dir_all(&dir)?;
-        let temp = dir.join(format!(".helper-{}.tmp", std::process::id()));
-        std::fs::write(&temp, HELPER_SOURCE)?;
-        std::fs::rename(&temp, &path)
+        for (name, source) in FILES {
+            let temp = dir.join(format!(".{name}-{}.tmp", std::process::id()));
+            std::fs::write(&temp, source)?;
+            std::fs::rename(&temp, dir.join(name))?;
+        }
+        Ok(())
     };
-    write().map_err(|e| format!("cannot write the Python helper to {}: {e}", path.display()))?;
-    Ok(path)
+    write().map_err(|e| format!("cannot write the Python helper to {}: {e}", dir.display()))?;
+    Ok(dir.join(FILES[0].0))
 }
 
 /// A running helper. No thread of poolbench's waits on it: replies are read with `poll` and a

@@ -3,7 +3,8 @@
 //! The seed articles measure `multiprocessing.Pool`, its thread twin
 //! `multiprocessing.dummy.Pool`, `concurrent.futures`' two executors and `imap_unordered`.
 //! Each is a [`PythonModel`] here: an ordinary [`Model`] whose pool is a long-lived CPython
-//! helper (`python/poolbench_helper.py`) running that Python pool. Starting the interpreter,
+//! helper (`python/poolbench_helper.py`, with the workloads in `python/poolbench_workloads.py`)
+//! running that Python pool. Starting the interpreter,
 //! importing Pillow and starting the pool's workers happen in `start`/`prepare`, outside the
 //! timed batches, as a Rust pool's thread start-up does; a timed batch is one JSON request
 //! and one JSON reply (tens of microseconds) around Python's own `map`.
@@ -27,7 +28,7 @@ use poolbench_core::{
 };
 
 pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
-pub use helper::HELPER_SOURCE;
+pub use helper::{HELPER_SOURCE, WORKLOADS_SOURCE};
 pub use pool::check_foreign_task;
 
 /// A Python pool, run by the helper.
@@ -148,17 +149,19 @@ mod tests {
     /// The helper's tables, read from its source, match the Rust side's.
     #[test]
     fn the_helper_knows_every_pool_and_workload() {
-        let source = HELPER_SOURCE;
         for model in PYTHON_MODELS {
             assert!(
-                source.contains(&format!("    \"{}\": ", model.pool)),
+                HELPER_SOURCE.contains(&format!("    \"{}\": ", model.pool)),
                 "pool {} missing from POOLS",
                 model.pool
             );
             assert!(model.name().starts_with("py-"));
         }
         for workload in PYTHON_WORKLOADS {
-            assert!(source.contains(&format!("\"{workload}\": ")), "{workload}");
+            assert!(
+                WORKLOADS_SOURCE.contains(&format!("\"{workload}\": ")),
+                "{workload}"
+            );
         }
     }
 }
