@@ -49,6 +49,22 @@ impl std::fmt::Display for UsageError {
 
 impl std::error::Error for UsageError {}
 
+/// Exit status when results or a report could not be written (a full disk, a folder that
+/// became read-only): not the 1 of a failed verification.
+pub const EXIT_CANNOT_WRITE: u8 = 4;
+
+/// A results file or report that could not be written (exit code [`EXIT_CANNOT_WRITE`]).
+#[derive(Debug)]
+pub struct CannotWrite(pub String);
+
+impl std::fmt::Display for CannotWrite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for CannotWrite {}
+
 /// The `poolbench` program: every subcommand, with errors printed once and the exit codes
 /// above.
 pub fn main() -> ExitCode {
@@ -108,7 +124,8 @@ pub(crate) fn hidden_role(args: &[String]) -> Option<ExitCode> {
     }
 }
 
-/// Prints an error once, with its causes; exit code 2 for input the user must fix, 1 else.
+/// Prints an error once, with its causes; exit code 2 for input the user must fix, 4 when
+/// results could not be written, 1 else.
 pub(crate) fn exit_code(result: anyhow::Result<ExitCode>) -> ExitCode {
     match result {
         Ok(code) => code,
@@ -116,6 +133,8 @@ pub(crate) fn exit_code(result: anyhow::Result<ExitCode>) -> ExitCode {
             eprintln!("poolbench: error: {error:#}");
             if is_usage_error(&error) {
                 ExitCode::from(2)
+            } else if cannot_write(&error) {
+                ExitCode::from(EXIT_CANNOT_WRITE)
             } else {
                 ExitCode::FAILURE
             }
@@ -139,6 +158,18 @@ pub(crate) fn argument_error(error: clap::Error) -> ExitCode {
     let message = first.strip_prefix("error: ").unwrap_or(first);
     eprintln!("poolbench: error: {message} (see --help)");
     ExitCode::from(2)
+}
+
+/// Whether `error` is, or carries, a [`CannotWrite`] (the run's observer returns it inside
+/// the runner's error).
+fn cannot_write(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.is::<CannotWrite>()
+            || matches!(
+                cause.downcast_ref::<poolbench_runner::RunError>(),
+                Some(poolbench_runner::RunError::Callback(inner)) if inner.is::<CannotWrite>()
+            )
+    })
 }
 
 fn is_usage_error(error: &anyhow::Error) -> bool {

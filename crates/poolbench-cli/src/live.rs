@@ -170,7 +170,7 @@ impl Observer for Live {
         self.results.results.push(cell.clone());
         self.results
             .save(&self.path)
-            .map_err(|e| format!("cannot save {}: {e}", self.path.display()))?;
+            .map_err(|e| crate::CannotWrite(format!("cannot save {}: {e}", self.path.display())))?;
         *self.finished.lock().unwrap_or_else(PoisonError::into_inner) = self.results.clone();
         Ok(())
     }

@@ -12,6 +12,9 @@ use crate::args::{CompareArgs, CompareFormat, ReportArgs, ReproArgs};
 use crate::UsageError;
 
 pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
+    for label in &args.labels {
+        poolbench_runner::tidy::check_label("--labels", label).map_err(UsageError)?;
+    }
     if args.labels.len() > args.results.len() {
         return Err(UsageError(format!(
             "--labels gives {} labels for {} results files",
@@ -131,7 +134,8 @@ pub fn write_report(inputs: &[Input], dir: &Path) -> anyhow::Result<()> {
 fn write_report_as(inputs: &[Input], dir: &Path, formats: Formats) -> anyhow::Result<()> {
     let files =
         poolbench_report::build_with(inputs, formats).context("cannot render the report")?;
-    poolbench_report::write(dir, &files).context("cannot write the report")?;
+    poolbench_report::write(dir, &files)
+        .map_err(|e| crate::CannotWrite(format!("cannot write the report: {e}")))?;
     if !formats.png {
         for svg in files.iter().filter_map(|f| f.path.strip_suffix(".svg")) {
             let stale = dir.join(format!("{svg}.png"));

@@ -26,10 +26,17 @@ use crate::UsageError;
 /// neither `--suite` nor `--preset` is given), named by its source line.
 pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCode> {
     let (mut plan, source) = crate::plan::plan_from(&args, own)?;
+    for merged in plan.merge_duplicates() {
+        if !args.quiet {
+            eprintln!("note: {merged}");
+        }
+    }
     let python = if let Some(task) = &args.py_task {
         Some(crate::own::python_for_task(&mut plan, task)?)
     } else {
-        python_side(&mut plan, args.with_python)
+        // `--models` chooses the models, Python's included: `--with-python` adds them all only
+        // when it does not.
+        python_side(&mut plan, args.with_python && args.models.is_empty())
     };
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
@@ -202,9 +209,9 @@ fn finish_results(
     let groups = poolbench_report::group(&Input::label_all(vec![results.clone()], &[]));
     results.verdicts = poolbench_compare::decide::decide(&groups);
     if !results.results.is_empty() {
-        results
-            .save(results_path)
-            .with_context(|| format!("cannot save {}", results_path.display()))?;
+        results.save(results_path).map_err(|e| {
+            crate::CannotWrite(format!("cannot save {}: {e}", results_path.display()))
+        })?;
     }
     Ok((results, groups))
 }
@@ -281,7 +288,8 @@ fn exit_status(cells: &[poolbench_runner::CellResult]) -> ExitCode {
     }
     if timed_out > 0 {
         eprintln!(
-            "{timed_out} tasks overran the task timeout (see --task-timeout); exit status {}",
+            "{timed_out} tasks timed out (over the task limit, --task-timeout; or, for http, a \
+             request over http.timeout_ms); exit status {}",
             poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT
         );
         return ExitCode::from(poolbench_runner::watchdog::EXIT_TASK_TIMED_OUT);

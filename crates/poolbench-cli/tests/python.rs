@@ -247,3 +247,29 @@ fn a_python_function_without_python_is_one_line_and_exit_2() {
     assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
     assert!(stderr.contains("needs Python"), "{stderr}");
 }
+
+/// `--models` chooses the Python models too: `--with-python` beside it adds no others.
+#[test]
+fn models_limit_the_python_models_with_python_too() {
+    if let Err(why) = poolbench_python::python_env() {
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED poolbench-cli::models_limit_the_python_models_with_python_too: {why}"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    short_run("py-pool", "noop", &out)
+        .arg("--with-python")
+        .assert()
+        .success();
+    let mut models: Vec<String> = results(&out)
+        .iter()
+        .map(|c| c["model"].as_str().unwrap().to_owned())
+        .collect();
+    models.sort();
+    models.dedup();
+    // The Rust oracle always runs; of Python's pools, only the one asked for.
+    assert_eq!(models, ["py-pool", "sequential"], "{models:?}");
+}

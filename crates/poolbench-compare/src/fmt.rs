@@ -17,3 +17,60 @@ pub fn escape(text: &str) -> String {
         .replace('>', "&gt;")
         .replace('"', "&quot;")
 }
+
+/// Text made safe inside Markdown, in a table cell or a line: `&`, `<` and `>` as HTML
+/// entities (so a name cannot open a tag), `|` escaped (so it cannot end a cell), line breaks
+/// as spaces (so it cannot start a heading or a list).
+pub fn md(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '|' => out.push_str("\\|"),
+            '\n' | '\r' => out.push(' '),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Text safe to print on a terminal: control characters (an escape sequence from a hostile
+/// results file could recolour or rewrite the screen) written as `\u{1b}`.
+pub fn printable(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_control() {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_cannot_be_injected_through_a_name() {
+        assert_eq!(md("ray|on\n## X"), "ray\\|on ## X");
+        assert_eq!(
+            md("<script>alert(1)</script> & <img onerror=x>"),
+            "&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img onerror=x&gt;"
+        );
+        assert_eq!(
+            md("rayon at W = 8 — 2 OS threads"),
+            "rayon at W = 8 — 2 OS threads"
+        );
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent() {
+        assert_eq!(printable("ray\u{1b}[31mon"), "ray\\u{1b}[31mon");
+        assert_eq!(printable("a\0b"), "a\\u{0}b");
+        assert_eq!(printable("tokio · W = 8"), "tokio · W = 8");
+    }
+}

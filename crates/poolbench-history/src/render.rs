@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use poolbench_compare::fmt::{md as escape_md, printable};
+
 use crate::check::{all_changes, short, CellCheck, CheckSettings};
 
 /// The format of [`text`].
@@ -61,7 +63,13 @@ pub fn text(checks: &[CellCheck], settings: &CheckSettings, style: Style) -> Str
         for c in &regressed {
             let bullet = if md { "- " } else { "  " };
             let why = c.why.as_deref().unwrap_or("");
-            let _ = writeln!(out, "{bullet}{} on {}: {why}", c.name, c.machine);
+            let line = format!("{} on {}: {why}", c.name, c.machine);
+            let line = if md {
+                escape_md(&line)
+            } else {
+                printable(&line)
+            };
+            let _ = writeln!(out, "{bullet}{line}");
         }
     }
     let changes = all_changes(checks);
@@ -75,6 +83,11 @@ pub fn text(checks: &[CellCheck], settings: &CheckSettings, style: Style) -> Str
         }
         for (c, change) in changes {
             let [name, commit, size, p, kind] = columns(c, change);
+            let name = if md {
+                escape_md(&name)
+            } else {
+                printable(&name)
+            };
             if md {
                 let _ = writeln!(out, "| {name} | {commit} | {size} | {p} | {kind} |");
             } else {

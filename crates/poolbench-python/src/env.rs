@@ -1,8 +1,11 @@
 //! Finding a Python with Pillow, and what it is (recorded in every results file).
 
+use std::io::{Read, Seek, SeekFrom};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -74,14 +77,69 @@ fn find() -> Result<PythonEnv, String> {
     probe(python)
 }
 
-/// Runs the helper's probe with `python`.
+/// How long the probe may take: an interpreter that never answers is skipped, not waited on.
+pub const PROBE_LIMIT: Duration = Duration::from_secs(30);
+
+/// Runs the helper's probe with `python`, for at most [`PROBE_LIMIT`]: in a process group of
+/// its own, killed whole when it overruns, and dying with poolbench (`PR_SET_PDEATHSIG`) if
+/// poolbench is stopped meanwhile.
 pub fn probe(python: &Path) -> Result<PythonEnv, String> {
+    probe_within(python, PROBE_LIMIT)
+}
+
+/// [`probe`] with a time limit of `limit`.
+pub fn probe_within(python: &Path, limit: Duration) -> Result<PythonEnv, String> {
     let helper = helper_path()?;
-    let output = Command::new(python)
+    let cannot = |e: std::io::Error| format!("cannot run {}: {e}", python.display());
+    let mut stdout = tempfile::tempfile().map_err(cannot)?;
+    let mut stderr = tempfile::tempfile().map_err(cannot)?;
+    let mut command = Command::new(python);
+    command
         .arg(&helper)
         .arg("probe")
-        .output()
-        .map_err(|e| format!("cannot run {}: {e}", python.display()))?;
+        .stdin(Stdio::null())
+        .stdout(stdout.try_clone().map_err(cannot)?)
+        .stderr(stderr.try_clone().map_err(cannot)?)
+        .process_group(0);
+    // SAFETY: prctl is async-signal-safe; it only asks the kernel to kill the child when its
+    // parent thread ends.
+    unsafe {
+        command.pre_exec(|| {
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL);
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().map_err(cannot)?;
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().map_err(cannot)? {
+            break status;
+        }
+        if started.elapsed() >= limit {
+            // SAFETY: signals the process group the probe leads (made by `process_group(0)`).
+            unsafe {
+                libc::killpg(child.id() as i32, libc::SIGKILL);
+            }
+            let _ = child.wait();
+            return Err(format!(
+                "{} gave no answer to its probe in {} s",
+                python.display(),
+                limit.as_secs_f64()
+            ));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let read = |file: &mut std::fs::File| {
+        let mut bytes = Vec::new();
+        let _ = file.seek(SeekFrom::Start(0));
+        let _ = file.read_to_end(&mut bytes);
+        bytes
+    };
+    let output = std::process::Output {
+        status,
+        stdout: read(&mut stdout),
+        stderr: read(&mut stderr),
+    };
     if !output.status.success() {
         let stderr = String::from_utf8_lossy(&output.stderr);
         return Err(format!(
@@ -100,4 +158,27 @@ pub fn probe(python: &Path) -> Result<PythonEnv, String> {
         ));
     }
     Ok(env)
+}
+
+#[cfg(test)]
+mod probe_tests {
+    use super::*;
+
+    /// An interpreter that never answers is given up on at the limit, its whole process group
+    /// killed, with one line saying so.
+    #[test]
+    fn a_hanging_interpreter_is_given_up_on_at_the_limit() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let python = dir.path().join("python3");
+        std::fs::write(&python, "#!/bin/sh\nsleep 600 &\nexec sleep 600\n").unwrap();
+        std::fs::set_permissions(&python, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let started = Instant::now();
+        let err = probe_within(&python, Duration::from_millis(300)).unwrap_err();
+        assert!(
+            err.contains("gave no answer to its probe in 0.3 s"),
+            "{err}"
+        );
+        assert!(started.elapsed() < Duration::from_secs(10));
+    }
 }

@@ -27,7 +27,9 @@ use poolbench_core::{
     WorkerKind,
 };
 
-pub use env::{probe as probe_interpreter, python_env, PythonEnv, PYTHON_VAR};
+pub use env::{
+    probe as probe_interpreter, probe_within, python_env, PythonEnv, PROBE_LIMIT, PYTHON_VAR,
+};
 pub use helper::{HELPER_SOURCE, WORKLOADS_SOURCE};
 pub use pool::check_foreign_task;
 

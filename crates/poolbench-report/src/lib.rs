@@ -11,6 +11,7 @@
 
 pub mod articles;
 mod chart;
+mod drawable;
 mod history;
 mod summary;
 mod text;
@@ -76,6 +77,7 @@ pub fn build(inputs: &[Input]) -> Result<Vec<ReportFile>, ReportError> {
 
 /// [`build`] with a choice of picture files.
 pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>, ReportError> {
+    let inputs = &*drawable::drawable(inputs);
     // Values no chart can draw honestly (a negative or absurd time) are refused, not drawn.
     for input in inputs {
         poolbench_results::check_results(&input.results).map_err(|message| {

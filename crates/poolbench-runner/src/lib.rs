@@ -17,6 +17,7 @@ pub mod probe;
 pub mod record;
 mod run;
 mod suite;
+pub mod tidy;
 mod timing;
 mod usage;
 mod verify;

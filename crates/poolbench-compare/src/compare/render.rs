@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{Comparison, Verdict};
+use crate::fmt::{md, printable};
 
 fn percent(x: Option<f64>) -> String {
     x.map_or("–".to_owned(), |x| format!("{:+.1} %", x * 100.0))
@@ -46,13 +47,16 @@ fn rows(c: &Comparison) -> Vec<[String; 7]> {
         .iter()
         .map(|cell| {
             [
-                format!("{} {} W={}", cell.workload, cell.model, cell.workers),
+                printable(&format!(
+                    "{} {} W={}",
+                    cell.workload, cell.model, cell.workers
+                )),
                 seconds(cell.base_median_s),
                 seconds(cell.new_median_s),
                 percent(cell.change),
                 interval(cell.interval),
                 format!("{:?}", cell.verdict).to_lowercase(),
-                cell.why.clone(),
+                printable(&cell.why),
             ]
         })
         .collect()
@@ -104,7 +108,8 @@ pub fn render_markdown(c: &Comparison) -> String {
         _ => 2,
     });
     for row in rows {
-        let _ = writeln!(out, "| {} |", row.join(" | "));
+        let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+        let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
     extras(c, &mut out);
@@ -124,7 +129,7 @@ fn extras(c: &Comparison, out: &mut String) {
         if cells.is_empty() {
             continue;
         }
-        let named = cells[..cells.len().min(MOST_NAMED)].join(", ");
+        let named = printable(&cells[..cells.len().min(MOST_NAMED)].join(", "));
         let _ = match cells.len().checked_sub(MOST_NAMED) {
             Some(more) if more > 0 => writeln!(
                 out,

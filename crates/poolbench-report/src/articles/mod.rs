@@ -11,6 +11,7 @@ mod claims;
 mod compare;
 mod seeds;
 
+use poolbench_compare::fmt::md;
 use std::fmt::Write;
 
 use crate::chart::{render, CompletionOrder, Rendered};
@@ -232,7 +233,7 @@ fn markdown(inputs: &[Input], pages: &[Page]) -> String {
          output verified against one sequential oracle. ([Full report](README.md))\n\n",
     );
     for line in on_this_machine(inputs) {
-        let _ = writeln!(m, "- {line}");
+        let _ = writeln!(m, "- {}", md(&line));
     }
     m.push_str(
         "\n| experiment | the article says | the claim here | fastest Python pool here | fastest Rust pool here | Python ÷ Rust, like for like |\n|---|---|---|---|---|---|\n",
@@ -261,15 +262,16 @@ fn markdown(inputs: &[Input], pages: &[Page]) -> String {
             a.id, a.experiment, a.source, a.published, a.article_models, a.here
         );
         for part in &page.parts {
-            let _ = write!(m, "\n### {}\n\n", part.group.label());
+            let _ = write!(m, "\n### {}\n\n", md(&part.group.label()));
             for finding in &part.comparison.findings {
-                let _ = writeln!(m, "- {finding}");
+                let _ = writeln!(m, "- {}", md(finding));
             }
             let (headings, rows) = part.comparison.table();
             let _ = writeln!(m, "\n| {} |", headings.join(" | "));
             let _ = writeln!(m, "|{}", "---|".repeat(headings.len()));
             for row in rows {
-                let _ = writeln!(m, "| {} |", row.join(" | "));
+                let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+                let _ = writeln!(m, "| {} |", cells.join(" | "));
             }
             m.push('\n');
             for chart in &part.charts {

@@ -13,7 +13,7 @@ use poolbench_compare::decide::MachineVerdict;
 use poolbench_compare::decide::{headings_at_each_w, rows_at_each_w, Advice};
 use poolbench_compare::{Input, Point, Series, WorkloadGroup};
 
-pub(crate) use poolbench_compare::fmt::{escape, secs};
+pub(crate) use poolbench_compare::fmt::{escape, md as md_safe, secs};
 
 /// One table row per cell of `g`, series by series.
 fn rows(g: &WorkloadGroup, row: impl Fn(&Series, &Point) -> Vec<String>) -> Vec<Vec<String>> {
@@ -181,17 +181,21 @@ pub fn markdown(
 ) -> String {
     let picture = if formats.png { "png" } else { "svg" };
     let mut md = String::new();
-    let _ = writeln!(md, "# poolbench report\n\n{}\n", conditions(inputs));
+    let _ = writeln!(
+        md,
+        "# poolbench report\n\n{}\n",
+        md_safe(&conditions(inputs))
+    );
     let _ = writeln!(md, "## What to use\n");
     for a in advice {
-        let _ = writeln!(md, "- **{}**: {}", a.about, a.text);
+        let _ = writeln!(md, "- **{}**: {}", md_safe(&a.about), md_safe(&a.text));
     }
     let _ = writeln!(md, "\n{WHAT_TO_USE_NOTE}\n");
     for line in summary(inputs, sections) {
-        let _ = writeln!(md, "{line}\n");
+        let _ = writeln!(md, "{}\n", md_safe(&line));
     }
     for warning in warnings(inputs) {
-        let _ = writeln!(md, "> **Warning — {warning}**\n");
+        let _ = writeln!(md, "> **Warning — {}**\n", md_safe(&warning));
     }
     for input in inputs {
         let _ = writeln!(
@@ -203,8 +207,8 @@ pub fn markdown(
     }
     for section in sections {
         let g = section.group;
-        let _ = writeln!(md, "\n## {}\n", g.label());
-        let _ = writeln!(md, "Parameters: {}\n", g.params);
+        let _ = writeln!(md, "\n## {}\n", md_safe(&g.label()));
+        let _ = writeln!(md, "Parameters: {}\n", md_safe(&g.params));
         for name in chart_names(section) {
             let _ = writeln!(md, "![{name}](charts/{name}.{picture})\n");
         }
@@ -250,7 +254,8 @@ fn markdown_table(md: &mut String, headings: &[&str], rows: &[Vec<String>]) {
     let _ = writeln!(md, "| {} |", headings.join(" | "));
     let _ = writeln!(md, "|{}", "---|".repeat(headings.len()));
     for row in rows {
-        let _ = writeln!(md, "| {} |", row.join(" | "));
+        let cells: Vec<String> = row.iter().map(|c| md_safe(c)).collect();
+        let _ = writeln!(md, "| {} |", cells.join(" | "));
     }
 }
 

@@ -94,15 +94,40 @@ fn location(line: usize, column: usize) -> String {
     }
 }
 
+/// The largest suite file read (1 MiB): thousands of workload tables.
+pub const MOST_SUITE_BYTES: u64 = 1 << 20;
+
 impl Suite {
     /// Reads and checks the suite file at `path`.
+    /// Only a regular file of at most [`MOST_SUITE_BYTES`] is read: `/dev/zero` or a FIFO
+    /// would otherwise be read without end.
     pub fn load(path: &Path) -> Result<Self, SuiteError> {
-        let text = std::fs::read_to_string(path).map_err(|e| SuiteError {
+        let fail = |message: String| SuiteError {
             path: path.display().to_string(),
             line: 0,
             column: 0,
-            message: format!("cannot read the suite file: {e}"),
-        })?;
+            message,
+        };
+        let cannot = |e: std::io::Error| fail(format!("cannot read the suite file: {e}"));
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if !meta.is_file() {
+            return Err(fail(
+                "not a regular file: a suite file is a TOML file".to_owned(),
+            ));
+        }
+        let mut text = String::new();
+        std::io::Read::read_to_string(
+            &mut std::io::Read::take(file, MOST_SUITE_BYTES + 1),
+            &mut text,
+        )
+        .map_err(cannot)?;
+        if text.len() as u64 > MOST_SUITE_BYTES {
+            return Err(fail(format!(
+                "over {} KiB: a suite file lists workloads, it is never that large",
+                MOST_SUITE_BYTES / 1024
+            )));
+        }
         Self::parse(&text, &path.display().to_string())
     }
 

@@ -35,7 +35,7 @@ pub(super) struct WorkloadTable {
     name: Spanned<String>,
     tasks: Option<Spanned<usize>>,
     workers: Option<Spanned<Vec<usize>>>,
-    experiment: Option<String>,
+    experiment: Option<Spanned<String>>,
     params: Option<Spanned<toml::Table>>,
 }
 
@@ -122,10 +122,18 @@ pub(super) fn entry(
         Some(list) => positive_counts(list).map_err(|m| fail(Some(list.span()), m))?,
         None => default_workers.to_vec(),
     };
+    let experiment = match &w.experiment {
+        Some(label) => {
+            crate::tidy::check_label("experiment", label.get_ref())
+                .map_err(|m| fail(Some(label.span()), m))?;
+            Some(label.get_ref().clone())
+        }
+        None => None,
+    };
     Ok(PlanEntry {
         spec,
         workers,
-        experiment: w.experiment.clone(),
+        experiment,
         python_models: None,
     })
 }

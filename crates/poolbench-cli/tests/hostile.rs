@@ -1,0 +1,218 @@
+//! Careless and hostile inputs (issue 26), each refused or tidied before anything is
+//! measured: labels no report can print, suite files that are not files, duplicates.
+
+mod common;
+
+use common::{poolbench, results, short_run, Fixture};
+use predicates::prelude::*;
+
+/// A suite whose one workload has `experiment = LABEL`.
+fn suite_with_label(dir: &std::path::Path, label: &str) -> std::path::PathBuf {
+    let path = dir.join("suite.toml");
+    let label = toml_string(label);
+    std::fs::write(
+        &path,
+        format!("[[workload]]\nname = \"noop\"\ntasks = 4\nexperiment = {label}\n"),
+    )
+    .unwrap();
+    path
+}
+
+/// `text` as a TOML basic string, control characters escaped.
+fn toml_string(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// A label too long or holding a control character is one line naming its place, exit 2,
+/// before anything runs: no results file, no report.
+#[test]
+fn labels_a_report_cannot_print_are_refused_before_measuring() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    for (label, says) in [
+        ("S".repeat(229), "229 characters"),
+        ("S6\u{1b}[31m red".to_owned(), "U+001B"),
+        ("a\u{0}b".to_owned(), "U+0000"),
+        ("two\nlines".to_owned(), "U+000A"),
+    ] {
+        let suite = suite_with_label(dir.path(), &label);
+        poolbench()
+            .args(["run", "--suite"])
+            .arg(&suite)
+            .arg("--out")
+            .arg(&out)
+            .assert()
+            .code(2)
+            .stderr(predicate::str::contains("suite.toml:4:14").and(predicate::str::contains(says)))
+            .stderr(predicate::function(|s: &str| s.lines().count() == 1));
+        assert!(!out.join("results.json").exists());
+    }
+    poolbench()
+        .args(["report", "a.json", "--labels", "lap\u{7}top"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("U+0007"));
+}
+
+/// A suite "file" that is a device, or a file far larger than any suite, is refused at once.
+#[test]
+fn suite_files_must_be_small_regular_files() {
+    poolbench()
+        .args(["run", "--suite", "/dev/zero"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("not a regular file"));
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.toml");
+    std::fs::write(&big, "# padding\n".repeat(200_000)).unwrap();
+    poolbench()
+        .args(["run", "--suite"])
+        .arg(&big)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("over 1024 KiB"));
+}
+
+/// `--workers 2,2,2,2` and a model listed twice make one cell each, and the run says so.
+#[test]
+fn duplicates_are_measured_once_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut run = short_run("rayon,rayon", "noop", &out);
+    // `-q` is in short_run; the notes go to stderr only without it.
+    run.args(["--workers", "2,2,2,2"]).assert().success();
+    let cells = results(&out);
+    let rayon: Vec<_> = cells.iter().filter(|c| c["model"] == "rayon").collect();
+    assert_eq!(rayon.len(), 1, "{cells:?}");
+    let loud = dir.path().join("loud");
+    poolbench()
+        .args([
+            "run",
+            "--models",
+            "rayon,rayon",
+            "--workloads",
+            "noop",
+            "--tasks",
+            "4",
+        ])
+        .args([
+            "--workers",
+            "2,2",
+            "--repeat",
+            "2",
+            "--measure-time",
+            "0",
+            "--out",
+        ])
+        .arg(&loud)
+        .assert()
+        .success()
+        .stderr(
+            predicate::str::contains("note: model rayon listed twice")
+                .and(predicate::str::contains("W = 2 listed more than once")),
+        );
+}
+
+/// A results file whose model is named to inject Markdown, HTML and terminal escapes.
+fn hostile_results(f: &Fixture) -> std::path::PathBuf {
+    const NAME: &str = "ray|on\n## X<script>alert(1)</script>\u{1b}[31m\u{0}";
+    f.write("hostile.json", &|json| {
+        for cell in json["results"].as_array_mut().unwrap() {
+            if cell["model"] == "rayon" {
+                cell["model"] = NAME.into();
+            }
+        }
+        for model in json["models"].as_array_mut().into_iter().flatten() {
+            if model["name"] == "rayon" {
+                model["name"] = NAME.into();
+            }
+        }
+    })
+}
+
+/// Names from a results file are escaped wherever they are written: the report's charts
+/// (valid XML) and Markdown, compare's Markdown and its terminal table.
+#[test]
+fn names_from_results_files_cannot_inject_markup_or_escapes() {
+    let f = Fixture::new();
+    let hostile = hostile_results(&f);
+    let out = f.dir.path().join("report");
+    poolbench()
+        .arg("report")
+        .arg(&hostile)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-png")
+        .assert()
+        .success();
+    for chart in std::fs::read_dir(out.join("charts")).unwrap() {
+        let chart = chart.unwrap().path();
+        let svg = std::fs::read_to_string(&chart).unwrap();
+        roxmltree::Document::parse(&svg)
+            .unwrap_or_else(|e| panic!("{} is not valid XML: {e}", chart.display()));
+    }
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(!readme.contains("<script>"), "raw HTML in README.md");
+    assert!(
+        !readme.lines().any(|l| l.starts_with("## X")),
+        "a heading was injected"
+    );
+    assert!(readme.contains("&lt;script&gt;"));
+    let markdown = poolbench()
+        .arg("compare")
+        .arg(&hostile)
+        .arg(&hostile)
+        .args(["--format", "markdown", "--no-fail"])
+        .output()
+        .unwrap();
+    let markdown = String::from_utf8(markdown.stdout).unwrap();
+    assert!(markdown.contains("ray\\|on"), "{markdown}");
+    assert!(!markdown.contains("<script>") && !markdown.contains('\u{1b}'));
+    assert!(!markdown.lines().any(|l| l.starts_with("## X")));
+    let text = poolbench()
+        .arg("compare")
+        .arg(&hostile)
+        .arg(&hostile)
+        .arg("--no-fail")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        !text.contains('\u{1b}'),
+        "an escape reached the terminal: {text:?}"
+    );
+    assert!(text.contains("\\u{1b}"), "{text}");
+}
+
+/// A report that cannot be written exits with its own status (4), not verification's 1, and
+/// names the file.
+#[test]
+fn a_report_that_cannot_be_written_exits_4() {
+    let f = Fixture::new();
+    let base = f.write("base.json", &|_| {});
+    let out = f.dir.path().join("out");
+    std::fs::create_dir_all(&out).unwrap();
+    // A file where the charts folder must go.
+    std::fs::write(out.join("charts"), b"").unwrap();
+    poolbench()
+        .arg("report")
+        .arg(&base)
+        .arg("--out")
+        .arg(&out)
+        .assert()
+        .code(4)
+        .stderr(
+            predicate::str::contains("cannot write the report")
+                .and(predicate::str::contains("charts")),
+        );
+}
