@@ -21,11 +21,20 @@ pub fn stop_on_ctrl_c() -> anyhow::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let flag = poolbench_core::stop_flag();
     for signal in [SIGINT, SIGTERM] {
-        signal_hook::flag::register_conditional_shutdown(
-            signal,
-            i32::from(watchdog::EXIT_INTERRUPTED),
-            flag.clone(),
-        )
+        let stopping = flag.clone();
+        // Registered first, so it sees the flag as the previous signal left it.
+        // SAFETY: the handler only loads an atomic, writes a constant to stderr and calls
+        // `_exit`, all async-signal-safe.
+        unsafe {
+            signal_hook::low_level::register(signal, move || {
+                if stopping.load(std::sync::atomic::Ordering::SeqCst) {
+                    const SAID: &[u8] =
+                        b"\npoolbench: second signal: stopping now, without saving the running workload\n";
+                    libc::write(2, SAID.as_ptr().cast(), SAID.len());
+                    libc::_exit(i32::from(watchdog::EXIT_INTERRUPTED));
+                }
+            })
+        }
         .context("cannot install the Ctrl-C handler")?;
         signal_hook::flag::register(signal, flag.clone())
             .context("cannot install the Ctrl-C handler")?;

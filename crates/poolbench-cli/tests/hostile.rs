@@ -216,3 +216,95 @@ fn a_report_that_cannot_be_written_exits_4() {
                 .and(predicate::str::contains("charts")),
         );
 }
+
+/// A second Ctrl-C says it is stopping at once, and does, with status 130.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_second_signal_says_so_and_exits_130() {
+    use std::time::{Duration, Instant};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // One sequential batch of two 3 s sleeps: the first signal waits for it to end.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args(["run", "--models", "sequential", "--workloads", "sleep"])
+        .args([
+            "--set",
+            "sleep.delay_ms=3000",
+            "--tasks",
+            "2",
+            "--workers",
+            "1",
+        ])
+        .args([
+            "--repeat",
+            "1",
+            "--warmup",
+            "0",
+            "--measure-time",
+            "0",
+            "-q",
+            "--out",
+        ])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    for _ in 0..2 {
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the second signal did not stop the run"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert_eq!(status.code(), Some(130));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("second signal: stopping now"), "{stderr}");
+}
+
+/// A sample taken while the machine paused is named as a severe outlier beside the samples;
+/// the median stays the median.
+#[test]
+fn a_paused_sample_is_named_as_an_outlier() {
+    let f = Fixture::new();
+    let paused = f.write("paused.json", &|json| {
+        for cell in json["results"].as_array_mut().unwrap() {
+            if cell["model"] == "rayon" {
+                let typical = cell["time"]["samples_s"][0].as_f64().unwrap();
+                let samples: Vec<f64> = [1.0, 1.01, 0.99, 1.02, 0.98, 1.0, 300.0]
+                    .iter()
+                    .map(|k| typical * k)
+                    .collect();
+                let order: Vec<[usize; 2]> = (0..samples.len()).map(|r| [r, 0]).collect();
+                cell["time"]["samples_s"] = serde_json::json!(samples);
+                cell["time"]["sample_order"] = serde_json::json!(order);
+            }
+        }
+    });
+    let out = f.dir.path().join("report");
+    poolbench()
+        .arg("report")
+        .arg(&paused)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-png")
+        .assert()
+        .success();
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("(1 outlier, 1 severe)"), "{readme}");
+    assert!(readme.contains("1 cell had a sample more than 3 interquartile ranges"));
+}

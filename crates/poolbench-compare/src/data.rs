@@ -60,6 +60,8 @@ pub struct Point {
     pub ci_level: f64,
     /// Clean samples behind the median.
     pub samples: usize,
+    /// Those of them beyond Tukey's fences (the median and its interval stay as they are).
+    pub outliers: poolbench_results::Outliers,
     /// Median context switches per batch (voluntary, involuntary), workers included.
     pub context_switches: Option<(f64, f64)>,
     pub speedup: Option<f64>,

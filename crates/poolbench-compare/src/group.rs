@@ -104,6 +104,7 @@ fn point(cell: &CellResult) -> Option<Point> {
         ci: (ci.low, ci.high),
         ci_level: ci.level,
         samples: cell.time.samples_s.len(),
+        outliers: poolbench_results::Outliers::of(&cell.time.samples_s),
         context_switches: cell
             .cost
             .context_switches

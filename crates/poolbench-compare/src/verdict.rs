@@ -88,6 +88,7 @@ pub(crate) mod tests {
             ci,
             ci_level: 0.95,
             samples: 6,
+            outliers: Default::default(),
             context_switches: None,
             speedup: None,
             efficiency: None,

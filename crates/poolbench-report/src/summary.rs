@@ -155,6 +155,20 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
                 counted(failed, "timed batch")
             ));
         }
+        let severe: Vec<&poolbench_results::CellResult> = r
+            .results
+            .iter()
+            .filter(|c| poolbench_results::Outliers::of(&c.time.samples_s).severe() > 0)
+            .collect();
+        if !severe.is_empty() {
+            lines.push(format!(
+                "{}{} had a sample more than 3 interquartile ranges from the others (a severe \
+                 outlier: the machine paused, or another job ran); medians and intervals \
+                 stand, and the tables count each cell's outliers beside its samples.",
+                prefix(inputs, input),
+                counted(severe.len(), "cell")
+            ));
+        }
     }
     lines
 }

@@ -17,6 +17,7 @@ pub mod cell;
 mod compared;
 pub mod environment;
 pub mod noise;
+mod outliers;
 pub mod read;
 pub mod results;
 pub mod sampling;
@@ -31,6 +32,7 @@ pub use cell::{
 };
 pub use compared::COMPARED_CRATES;
 pub use environment::{Environment, PythonSide, JPEG_CURE};
+pub use outliers::Outliers;
 pub use read::{check as check_results, ReadError, MOST_RESULTS_BYTES, MOST_SECONDS};
 pub use results::{staged_file, write_atomic, ModelInfo, ResultsFile, WorkloadRecord, SCHEMA};
 pub use sampling::Sampling;

@@ -38,13 +38,14 @@ impl Table {
     /// The header line.
     pub fn header(&self) -> String {
         format!(
-            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>4} {:>8} {:>6} {:>7} {:>7} {:>9}",
             "workload",
             "model",
             "W",
             "median",
             "95% CI of median",
             "n",
+            "out",
             "speedup",
             "eff.",
             "threads",
@@ -54,7 +55,8 @@ impl Table {
         )
     }
 
-    /// One cell's row. An interval marked `*` is below 95 % confidence (too few samples).
+    /// One cell's row. An interval marked `*` is below 95 % confidence (too few samples);
+    /// `out` counts the samples beyond Tukey's fences, with `!` when one is severe.
     pub fn row(&self, cell: &CellResult) -> String {
         let secs = |s: Option<f64>| s.map(|s| format_duration(Duration::from_secs_f64(s)));
         let dash = || "-".to_owned();
@@ -78,13 +80,14 @@ impl Table {
             "NO"
         };
         format!(
-            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>8} {:>6} {:>7} {:>7} {:>9}",
+            "{:<width$} {:<19} {:>3} {:>10} {:>21} {:>3} {:>4} {:>8} {:>6} {:>7} {:>7} {:>9}",
             workload_column(&cell.workload, cell.experiment.as_deref()),
             cell.model,
             cell.workers,
             secs(cell.time.median_s).unwrap_or_else(dash),
             interval,
             cell.time.samples_s.len(),
+            outliers(&cell.time.samples_s),
             cell.scaling.speedup.map(format_ratio).unwrap_or_else(dash),
             cell.scaling
                 .efficiency
@@ -99,6 +102,12 @@ impl Table {
             width = self.workload_width,
         )
     }
+}
+
+/// The outlier column: how many samples lie beyond Tukey's fences, `!` if any is severe.
+fn outliers(samples: &[f64]) -> String {
+    let out = crate::Outliers::of(samples);
+    format!("{}{}", out.total(), if out.severe() > 0 { "!" } else { "" })
 }
 
 /// The warning for a workload run with more workers than tasks: those workers have nothing to

@@ -74,7 +74,7 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
             p.workers.to_string(),
             secs(p.median),
             ci_text(p),
-            p.samples.to_string(),
+            samples_text(p),
             format!("{} – {}", secs(p.min), secs(p.max)),
             p.speedup.map_or("–".into(), |x| format!("{x:.2}x")),
             p.efficiency
@@ -86,6 +86,17 @@ fn table_rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
             },
         ]
     })
+}
+
+/// The samples behind a median, and how many of them lie beyond Tukey's fences.
+fn samples_text(p: &Point) -> String {
+    let (n, severe) = (p.outliers.total(), p.outliers.severe());
+    let outliers = if n == 1 { "outlier" } else { "outliers" };
+    match severe {
+        _ if n == 0 => p.samples.to_string(),
+        0 => format!("{} ({n} {outliers})", p.samples),
+        s => format!("{} ({n} {outliers}, {s} severe)", p.samples),
+    }
 }
 
 /// The interval, with its level when it is below 95 % (too few samples).
