@@ -34,9 +34,13 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     let python = if let Some(task) = &args.py_task {
         Some(crate::own::python_for_task(&mut plan, task)?)
     } else {
-        // `--models` chooses the models, Python's included: `--with-python` adds them all only
-        // when it does not.
-        python_side(&mut plan, args.with_python && args.models.is_empty())
+        // `--models` naming a Python model chooses Python's models too: `--with-python` then
+        // adds no others (with only Rust models named, it adds all of Python's).
+        let python_chosen = args
+            .models
+            .iter()
+            .any(|m| m.language() == poolbench_core::Language::Python);
+        python_side(&mut plan, args.with_python && !python_chosen)
     };
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;

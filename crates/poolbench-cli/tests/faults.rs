@@ -54,7 +54,9 @@ fn a_hung_task_on_a_process_model_is_timed_out_and_the_run_goes_on() {
         .args(["--task-timeout", "0.5"])
         .assert()
         .code(3)
-        .stderr(predicate::str::contains("tasks overran the task timeout"));
+        .stderr(predicate::str::contains(
+            "tasks timed out (over the task limit, --task-timeout",
+        ));
     let cells = results(&out);
     let process = cells.iter().find(|c| c["model"] == "process").unwrap();
     assert_eq!(process["outcome"]["verified"], false);

@@ -306,5 +306,7 @@ fn a_paused_sample_is_named_as_an_outlier() {
         .success();
     let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
     assert!(readme.contains("(1 outlier, 1 severe)"), "{readme}");
-    assert!(readme.contains("1 cell had a sample more than 3 interquartile ranges"));
+    assert!(
+        readme.contains("1 cell had a severe outlier: a sample more than 3 interquartile ranges")
+    );
 }

@@ -37,6 +37,8 @@ pub fn legacy_order() -> Vec<String> {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ModelBook {
     entries: Vec<BookEntry>,
+    /// Each entry's place by name: a report of many models looks names up in constant time.
+    places: std::collections::HashMap<String, usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -69,8 +71,16 @@ impl ModelBook {
                     oracle: described.oracle,
                 }
             })
-            .collect();
-        Self { entries }
+            .collect::<Vec<BookEntry>>();
+        let mut places = std::collections::HashMap::with_capacity(entries.len());
+        for (place, entry) in entries.iter().enumerate() {
+            places.entry(entry.name.clone()).or_insert(place);
+        }
+        Self { entries, places }
+    }
+
+    fn entry(&self, model: &str) -> Option<&BookEntry> {
+        self.places.get(model).map(|&place| &self.entries[place])
     }
 
     /// The book of files that record no styles: `order`, legacy styles, `sequential` the
@@ -99,15 +109,15 @@ impl ModelBook {
 
     /// `model`'s place in the book; models not in it go after every one that is.
     pub fn index(&self, model: &str) -> usize {
-        self.entries
-            .iter()
-            .position(|e| e.name == model)
+        self.places
+            .get(model)
+            .copied()
             .unwrap_or(self.entries.len())
     }
 
     /// How `model` is drawn: its entry's style, else a generated one.
     pub fn style(&self, model: &str) -> ModelStyle {
-        match self.entries.iter().find(|e| e.name == model) {
+        match self.entry(model) {
             Some(entry) => entry.style,
             None => legacy_style(model, self.index(model)),
         }
@@ -115,7 +125,7 @@ impl ModelBook {
 
     /// Whether `model` is the oracle (the sequential reference).
     pub fn is_oracle(&self, model: &str) -> bool {
-        match self.entries.iter().find(|e| e.name == model) {
+        match self.entry(model) {
             Some(entry) => entry.oracle,
             None => model == LEGACY_MODELS[0].0,
         }
@@ -131,8 +141,9 @@ pub fn model_order(inputs: &[Input]) -> Vec<String> {
         .find(|o| !o.is_empty())
         .cloned()
         .unwrap_or_else(legacy_order);
+    let mut seen: std::collections::HashSet<String> = order.iter().cloned().collect();
     for cell in inputs.iter().flat_map(|i| &i.results.results) {
-        if !order.contains(&cell.model) {
+        if seen.insert(cell.model.clone()) {
             order.push(cell.model.clone());
         }
     }

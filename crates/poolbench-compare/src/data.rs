@@ -166,11 +166,20 @@ impl WorkloadGroup {
     /// Each series' cell at the worker count `workers_for` picks for its machine, the
     /// sequential oracle's (always at W = 1) included, in registry order: the rows of the
     /// one-W comparison charts.
+    /// `workers_for` is asked once per machine, however many series there are.
     pub fn at(&self, workers_for: impl Fn(usize) -> usize) -> Vec<(&Series, &Point)> {
+        let wanted_on: Vec<usize> = (0..self.machines.len().max(1)).map(&workers_for).collect();
         self.series
             .iter()
             .filter_map(|s| {
-                let wanted = if s.oracle { 1 } else { workers_for(s.machine) };
+                let wanted = if s.oracle {
+                    1
+                } else {
+                    wanted_on
+                        .get(s.machine)
+                        .copied()
+                        .unwrap_or_else(|| workers_for(s.machine))
+                };
                 Some((s, s.points.iter().find(|p| p.workers == wanted)?))
             })
             .collect()

@@ -22,6 +22,10 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
         .collect();
     let merged = inputs.len() > 1;
     let mut groups: Vec<WorkloadGroup> = Vec::new();
+    // Each series' place in its group, by (group, model, machine): found in constant time,
+    // so a file of many models groups in time linear in its cells.
+    let mut places: std::collections::HashMap<(usize, String, usize), usize> =
+        std::collections::HashMap::new();
     for (machine, input) in inputs.iter().enumerate() {
         for cell in &input.results.results {
             let Some(point) = point(cell) else {
@@ -34,8 +38,8 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                     && g.tasks == cell.tasks
                     && g.experiment == cell.experiment
             };
-            let group = match groups.iter().position(same) {
-                Some(i) => &mut groups[i],
+            let at = match groups.iter().position(same) {
+                Some(i) => i,
                 None => {
                     let record = input.results.workload(&cell.workload);
                     groups.push(WorkloadGroup {
@@ -55,30 +59,31 @@ pub fn group(inputs: &[Input]) -> Vec<WorkloadGroup> {
                         series: Vec::new(),
                         book: book.clone(),
                     });
-                    groups.last_mut().expect("just pushed")
+                    groups.len() - 1
                 }
             };
-            match group
-                .series
-                .iter_mut()
-                .find(|s| s.model == cell.model && s.machine == machine)
-            {
-                Some(series) => series.points.push(point),
-                None => group.series.push(Series {
-                    model: cell.model.clone(),
-                    machine,
-                    label: if merged {
-                        format!("{} · {}", cell.model, input.label)
-                    } else {
-                        cell.model.clone()
-                    },
-                    oracle: input.results.model_role(&cell.model) == ModelRole::Oracle,
-                    language: input.results.model_language(&cell.model),
-                    role: input.results.model_role(&cell.model),
-                    worker_kind: input.results.model_workers(&cell.model),
-                    style: book.style(&cell.model),
-                    points: vec![point],
-                }),
+            let group = &mut groups[at];
+            let key = (at, cell.model.clone(), machine);
+            match places.get(&key) {
+                Some(&place) => group.series[place].points.push(point),
+                None => {
+                    places.insert(key, group.series.len());
+                    group.series.push(Series {
+                        model: cell.model.clone(),
+                        machine,
+                        label: if merged {
+                            format!("{} · {}", cell.model, input.label)
+                        } else {
+                            cell.model.clone()
+                        },
+                        oracle: input.results.model_role(&cell.model) == ModelRole::Oracle,
+                        language: input.results.model_language(&cell.model),
+                        role: input.results.model_role(&cell.model),
+                        worker_kind: input.results.model_workers(&cell.model),
+                        style: book.style(&cell.model),
+                        points: vec![point],
+                    });
+                }
             }
         }
     }

@@ -162,9 +162,10 @@ pub(crate) fn summary(inputs: &[Input], sections: &[Section]) -> Vec<String> {
             .collect();
         if !severe.is_empty() {
             lines.push(format!(
-                "{}{} had a sample more than 3 interquartile ranges from the others (a severe \
-                 outlier: the machine paused, or another job ran); medians and intervals \
-                 stand, and the tables count each cell's outliers beside its samples.",
+                "{}{} had a severe outlier: a sample more than 3 interquartile ranges beyond \
+                 the nearer quartile (criterion's classification), as a pause of the machine \
+                 or another job's burst leaves; medians and intervals stand, and the tables \
+                 count each cell's outliers beside its samples.",
                 prefix(inputs, input),
                 counted(severe.len(), "cell")
             ));
@@ -196,21 +197,20 @@ pub(crate) fn warnings(inputs: &[Input]) -> Vec<String> {
 
 /// One warning per workload (and experiment) with cells at more workers than tasks.
 fn too_few_tasks(results: &poolbench_results::ResultsFile) -> Vec<String> {
-    let mut over: Vec<(String, usize, Vec<usize>)> = Vec::new();
+    // (workload column, tasks) -> the W over the tasks; ordered as first seen.
+    let mut over: Vec<(String, usize, std::collections::BTreeSet<usize>)> = Vec::new();
+    let mut place: std::collections::HashMap<(String, usize), usize> = Default::default();
     for cell in results.results.iter().filter(|c| c.workers > c.tasks) {
         let name = poolbench_results::workload_column(&cell.workload, cell.experiment.as_deref());
-        match over
-            .iter_mut()
-            .find(|(n, t, _)| *n == name && *t == cell.tasks)
-        {
-            Some((_, _, workers)) if !workers.contains(&cell.workers) => workers.push(cell.workers),
-            Some(_) => {}
-            None => over.push((name, cell.tasks, vec![cell.workers])),
-        }
+        let at = *place.entry((name.clone(), cell.tasks)).or_insert_with(|| {
+            over.push((name, cell.tasks, Default::default()));
+            over.len() - 1
+        });
+        over[at].2.insert(cell.workers);
     }
     over.into_iter()
-        .map(|(name, tasks, mut workers)| {
-            workers.sort_unstable();
+        .map(|(name, tasks, workers)| {
+            let workers: Vec<usize> = workers.into_iter().collect();
             poolbench_results::more_workers_than_tasks(&name, tasks, &workers)
         })
         .collect()

@@ -50,15 +50,13 @@ pub fn decide(groups: &[WorkloadGroup]) -> Vec<Verdict> {
         for language in languages {
             let cells = candidates(g, language);
             verdicts.extend(verdict(g, language, None, &cells));
-            let mut counts: Vec<usize> = cells.iter().map(|(_, p)| p.workers).collect();
-            counts.sort_unstable();
-            counts.dedup();
-            for w in counts {
-                let at: Vec<(&Series, &Point)> = cells
-                    .iter()
-                    .copied()
-                    .filter(|(_, p)| p.workers == w)
-                    .collect();
+            // The cells at each W, gathered in one pass (a group may hold thousands of W).
+            let mut by_w: std::collections::BTreeMap<usize, Vec<(&Series, &Point)>> =
+                std::collections::BTreeMap::new();
+            for &(s, p) in &cells {
+                by_w.entry(p.workers).or_default().push((s, p));
+            }
+            for (w, at) in by_w {
                 if at.len() > 1 {
                     verdicts.extend(verdict(g, language, Some(w), &at));
                 }

@@ -121,21 +121,21 @@ impl Figure for TimeVsWorkers<'_> {
     }
 }
 
-/// (W, ideal time) on `machine` for every W where a cell knows its ideal.
+/// (W, ideal time) on `machine` for every W where a cell knows its ideal: the first cell at
+/// that W, in series order (one pass over the cells).
 pub(super) fn ideal_points(g: &WorkloadGroup, machine: usize) -> Vec<(f64, f64)> {
-    let mut points: Vec<(f64, f64)> = g
-        .worker_counts_on(machine)
+    let mut first: std::collections::BTreeMap<usize, Option<f64>> = Default::default();
+    for point in g
+        .series
+        .iter()
+        .filter(|s| !s.oracle && s.machine == machine)
+        .flat_map(|s| s.points.iter())
+    {
+        first.entry(point.workers).or_insert(point.ideal);
+    }
+    let mut points: Vec<(f64, f64)> = first
         .into_iter()
-        .filter_map(|w| {
-            let ideal = g
-                .series
-                .iter()
-                .filter(|s| !s.oracle && s.machine == machine)
-                .flat_map(|s| s.points.iter())
-                .find(|p| p.workers == w)?
-                .ideal?;
-            Some((w as f64, ideal))
-        })
+        .filter_map(|(w, ideal)| Some((w as f64, ideal?)))
         .collect();
     points.dedup();
     points
