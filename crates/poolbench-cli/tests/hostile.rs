@@ -310,3 +310,30 @@ fn a_paused_sample_is_named_as_an_outlier() {
         readme.contains("1 cell had a severe outlier: a sample more than 3 interquartile ranges")
     );
 }
+
+/// A results file whose experiment label is far too long for a file name still makes a whole
+/// report: chart names are cut to a short slug and a hash.
+#[test]
+fn a_long_label_in_a_results_file_makes_short_file_names() {
+    let f = Fixture::new();
+    let long = f.write("long.json", &|json| {
+        for cell in json["results"].as_array_mut().unwrap() {
+            cell["experiment"] = "S".repeat(300).into();
+        }
+    });
+    let out = f.dir.path().join("report");
+    poolbench()
+        .arg("report")
+        .arg(&long)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-png")
+        .assert()
+        .success();
+    let charts: Vec<String> = std::fs::read_dir(out.join("charts"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!charts.is_empty());
+    assert!(charts.iter().all(|name| name.len() < 100), "{charts:?}");
+}

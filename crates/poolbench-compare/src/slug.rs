@@ -32,6 +32,13 @@ pub fn unique_slug(base: &str, taken: &mut Vec<String>) -> String {
     slug
 }
 
+/// The longest slug: chart file names are `{kind}-{slug}.svg`, and a file name may not pass
+/// 255 bytes.
+pub const MOST_SLUG_CHARS: usize = 64;
+
+/// `text` as lowercase ASCII letters, digits and single dashes; a text that would make a
+/// longer slug than [`MOST_SLUG_CHARS`] is cut, and a hash of the whole text keeps it apart
+/// from others that start alike.
 pub fn slugify(text: &str) -> String {
     let mut slug = String::new();
     for c in text.chars() {
@@ -41,13 +48,30 @@ pub fn slugify(text: &str) -> String {
             slug.push('-');
         }
     }
-    slug.trim_end_matches('-').to_owned()
+    let slug = slug.trim_end_matches('-');
+    if slug.len() <= MOST_SLUG_CHARS {
+        return slug.to_owned();
+    }
+    let hash = poolbench_core::fnv1a(text.as_bytes());
+    let head = slug[..MOST_SLUG_CHARS - 9].trim_end_matches('-');
+    format!("{head}-{:08x}", hash as u32)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use poolbench_core::{WorkKind, WorkloadRole};
+
+    #[test]
+    fn long_texts_make_short_slugs_that_stay_apart() {
+        let a = slugify(&format!("{} a", "S".repeat(300)));
+        let b = slugify(&format!("{} b", "S".repeat(300)));
+        assert!(
+            a.len() <= MOST_SLUG_CHARS && b.len() <= MOST_SLUG_CHARS,
+            "{a}"
+        );
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn slugs_are_safe_and_unique() {

@@ -69,9 +69,10 @@ impl Plan {
             }
         }
         for entry in &mut entries {
-            let mut seen = Vec::with_capacity(entry.workers.len());
+            let mut kept = Vec::with_capacity(entry.workers.len());
+            let mut seen = std::collections::HashSet::with_capacity(entry.workers.len());
             for w in std::mem::take(&mut entry.workers) {
-                if seen.contains(&w) {
+                if !seen.insert(w) {
                     let message = format!(
                         "{}: W = {w} listed more than once: measured once",
                         entry.spec.name
@@ -80,10 +81,10 @@ impl Plan {
                         said.push(message);
                     }
                 } else {
-                    seen.push(w);
+                    kept.push(w);
                 }
             }
-            entry.workers = seen;
+            entry.workers = kept;
         }
         self.entries = entries;
         said
