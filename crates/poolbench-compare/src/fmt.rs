@@ -39,9 +39,25 @@ pub fn md(text: &str) -> String {
 /// Text safe to print on a terminal: control characters (an escape sequence from a hostile
 /// results file could recolour or rewrite the screen) written as `\u{1b}`.
 pub fn printable(text: &str) -> String {
+    controls_written_out(text, |c| c.is_control())
+}
+
+/// Text that XML (SVG, HTML) can hold: the control characters it forbids written as
+/// `\u{1b}`; tab and line breaks, which it allows, kept.
+pub fn drawable(text: &str) -> String {
+    controls_written_out(text, undrawable)
+}
+
+/// Whether XML 1.0 cannot hold `c`.
+pub fn undrawable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
+}
+
+/// `text` with every character `written_out` picks replaced by its `\u{…}` form.
+fn controls_written_out(text: &str, written_out: impl Fn(char) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if c.is_control() {
+        if written_out(c) {
             out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
         } else {
             out.push(c);
@@ -72,5 +88,7 @@ mod tests {
         assert_eq!(printable("ray\u{1b}[31mon"), "ray\\u{1b}[31mon");
         assert_eq!(printable("a\0b"), "a\\u{0}b");
         assert_eq!(printable("tokio · W = 8"), "tokio · W = 8");
+        assert_eq!(drawable("ray\u{1b}[31mon\0"), "ray\\u{1b}[31mon\\u{0}");
+        assert_eq!(drawable("two\nlines\tand tab"), "two\nlines\tand tab");
     }
 }

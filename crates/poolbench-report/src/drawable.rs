@@ -6,77 +6,62 @@
 //! control characters other than tab and line breaks written out as `\u{1b}` before the
 //! report is built; the figures are untouched.
 
+use poolbench_compare::fmt::{drawable as escaped, undrawable};
 use poolbench_compare::Input;
-use poolbench_results::ResultsFile;
 use serde_json::Value;
 
 /// `inputs` with every string drawable (see the module docs); the same inputs, borrowed, when
-/// none needed it.
+/// none needed it. Each results file is turned into JSON values once and escaped in place;
+/// only a file with a changed string is read back.
 pub(crate) fn drawable(inputs: &[Input]) -> std::borrow::Cow<'_, [Input]> {
-    let clean = |text: &str| !text.chars().any(undrawable);
-    let needs = inputs.iter().any(|input| {
-        !clean(&input.label)
-            || serde_json::to_value(&input.results).is_ok_and(|v| !all_strings(&v, &clean))
-    });
-    if !needs {
+    let changed: Vec<Option<Value>> = inputs
+        .iter()
+        .map(|input| {
+            let mut value = serde_json::to_value(&input.results).ok()?;
+            escape_strings(&mut value).then_some(value)
+        })
+        .collect();
+    let labels_clean = inputs.iter().all(|i| !i.label.chars().any(undrawable));
+    if labels_clean && changed.iter().all(Option::is_none) {
         return std::borrow::Cow::Borrowed(inputs);
     }
     std::borrow::Cow::Owned(
         inputs
             .iter()
-            .map(|input| Input {
+            .zip(changed)
+            .map(|(input, value)| Input {
                 label: escaped(&input.label),
-                results: serde_json::to_value(&input.results)
-                    .map(|mut v| {
-                        escape_strings(&mut v);
-                        v
-                    })
-                    .ok()
-                    .and_then(|v| serde_json::from_value::<ResultsFile>(v).ok())
+                results: value
+                    .and_then(|v| serde_json::from_value(v).ok())
                     .unwrap_or_else(|| input.results.clone()),
             })
             .collect(),
     )
 }
 
-/// A character XML 1.0 cannot hold (tab and line breaks it can).
-fn undrawable(c: char) -> bool {
-    c.is_control() && !matches!(c, '\t' | '\n' | '\r')
-}
-
-fn escaped(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if undrawable(c) {
-            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
-        } else {
-            out.push(c);
+/// Escapes every string (keys included) of `value` in place; whether any changed.
+fn escape_strings(value: &mut Value) -> bool {
+    match value {
+        Value::String(s) if s.chars().any(undrawable) => {
+            *s = escaped(s);
+            true
         }
-    }
-    out
-}
-
-fn all_strings(value: &Value, ok: &impl Fn(&str) -> bool) -> bool {
-    match value {
-        Value::String(s) => ok(s),
-        Value::Array(items) => items.iter().all(|v| all_strings(v, ok)),
-        Value::Object(map) => map.iter().all(|(k, v)| ok(k) && all_strings(v, ok)),
-        _ => true,
-    }
-}
-
-fn escape_strings(value: &mut Value) {
-    match value {
-        Value::String(s) => *s = escaped(s),
-        Value::Array(items) => items.iter_mut().for_each(escape_strings),
+        Value::Array(items) => items
+            .iter_mut()
+            .fold(false, |any, v| escape_strings(v) | any),
         Value::Object(map) => {
-            let entries = std::mem::take(map);
-            for (k, mut v) in entries {
+            if !map.keys().any(|k| k.chars().any(undrawable)) {
+                return map
+                    .values_mut()
+                    .fold(false, |any, v| escape_strings(v) | any);
+            }
+            for (k, mut v) in std::mem::take(map) {
                 escape_strings(&mut v);
                 map.insert(escaped(&k), v);
             }
+            true
         }
-        _ => {}
+        _ => false,
     }
 }
 
@@ -85,8 +70,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn control_characters_are_written_out_and_line_breaks_kept() {
-        assert_eq!(escaped("ray\u{1b}[31mon\0"), "ray\\u{1b}[31mon\\u{0}");
-        assert_eq!(escaped("two\nlines\tand tab"), "two\nlines\tand tab");
+    fn only_strings_that_need_it_change_and_the_change_is_reported() {
+        let mut clean = serde_json::json!({"model": "rayon", "samples": [1.0], "w": 2});
+        assert!(!escape_strings(&mut clean));
+        let mut hostile = serde_json::json!({"a\u{1b}": ["x\u{0}", "fine"], "b": "two\nlines"});
+        assert!(escape_strings(&mut hostile));
+        assert_eq!(
+            hostile,
+            serde_json::json!({"a\\u{1b}": ["x\\u{0}", "fine"], "b": "two\nlines"})
+        );
     }
 }

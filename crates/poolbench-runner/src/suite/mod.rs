@@ -108,6 +108,7 @@ impl Suite {
             column: 0,
             message,
         };
+        use std::io::Read;
         let cannot = |e: std::io::Error| fail(format!("cannot read the suite file: {e}"));
         let file = std::fs::File::open(path).map_err(cannot)?;
         let meta = file.metadata().map_err(cannot)?;
@@ -117,11 +118,9 @@ impl Suite {
             ));
         }
         let mut text = String::new();
-        std::io::Read::read_to_string(
-            &mut std::io::Read::take(file, MOST_SUITE_BYTES + 1),
-            &mut text,
-        )
-        .map_err(cannot)?;
+        file.take(MOST_SUITE_BYTES + 1)
+            .read_to_string(&mut text)
+            .map_err(cannot)?;
         if text.len() as u64 > MOST_SUITE_BYTES {
             return Err(fail(format!(
                 "over {} KiB: a suite file lists workloads, it is never that large",
