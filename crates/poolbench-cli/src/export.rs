@@ -63,6 +63,10 @@ fn format_parser() -> impl clap::builder::TypedValueParser<Value = &'static dyn 
 
 pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let results = read_results(&args.results)?;
+    let keeper = "the export, which keys cells by name,";
+    if let Some(note) = poolbench_compare::identity::shared_names_note(&results, keeper) {
+        eprintln!("note: {}: {note}", args.results.display());
+    }
     let mut regressions = Regressions::new();
     if let Some(base_path) = &args.compare {
         let base = read_results(base_path)?;

@@ -145,6 +145,11 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                 .collect::<Result<Vec<_>, _>>()?;
             let mut history = History::open_or_create(&path).map_err(usage)?;
             for (file, results) in files {
+                let keeper = "the history, which keys cells by name,";
+                if let Some(note) = poolbench_compare::identity::shared_names_note(&results, keeper)
+                {
+                    eprintln!("note: {}: {note}", file.display());
+                }
                 let added = history
                     .add(&results, add.commit.as_deref())
                     .map_err(usage)?;

@@ -119,9 +119,14 @@ pub fn repro(args: ReproArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Reads one results file; anything but a readable results file is a usage error.
+/// Reads one results file; anything but a readable results file is a usage error. A cell
+/// listed more than once is merged (the first kept), with one line saying so.
 pub fn read_results(path: &Path) -> Result<ResultsFile, UsageError> {
-    ResultsFile::read(path).map_err(|e| UsageError(e.to_string()))
+    let mut results = ResultsFile::read(path).map_err(|e| UsageError(e.to_string()))?;
+    for line in poolbench_compare::identity::merge_repeated(&mut results) {
+        eprintln!("note: {}: {line}", path.display());
+    }
+    Ok(results)
 }
 
 /// Renders the report for `inputs` into `dir` and says where it is.
@@ -129,14 +134,16 @@ pub fn write_report(inputs: &[Input], dir: &Path) -> anyhow::Result<()> {
     write_report_as(inputs, dir, Formats::default())
 }
 
-/// [`write_report`] with a choice of picture files; without PNGs, the PNGs of these charts
-/// that an earlier report left in `dir` are removed, so none contradicts its SVG.
+/// [`write_report`] with a choice of picture files. The report replaces an earlier one in
+/// `dir` whole; where it can only be written file by file, the PNGs an earlier report left
+/// beside these charts' SVGs are removed, so none contradicts its SVG.
 fn write_report_as(inputs: &[Input], dir: &Path, formats: Formats) -> anyhow::Result<()> {
     let files =
         poolbench_report::build_with(inputs, formats).context("cannot render the report")?;
-    poolbench_report::write(dir, &files)
+    let how = poolbench_report::write(dir, &files)
         .map_err(|e| crate::CannotWrite(format!("cannot write the report: {e}")))?;
-    if !formats.png {
+    // A whole replacement took the old report's charts with it; file by file, they stay.
+    if !formats.png && how == poolbench_report::Replaced::FileByFile {
         for svg in files.iter().filter_map(|f| f.path.strip_suffix(".svg")) {
             let stale = dir.join(format!("{svg}.png"));
             match std::fs::remove_file(&stale) {

@@ -195,16 +195,18 @@ fn names_from_results_files_cannot_inject_markup_or_escapes() {
 }
 
 /// A report that cannot be written exits with its own status (4), not verification's 1, and
-/// names the file.
+/// names the file. (Run from inside the folder, the report is written file by file rather
+/// than swapped in whole, so that a shell standing there is not left in a deleted folder; a
+/// file where the charts folder must go then stops it.)
 #[test]
 fn a_report_that_cannot_be_written_exits_4() {
     let f = Fixture::new();
     let base = f.write("base.json", &|_| {});
     let out = f.dir.path().join("out");
     std::fs::create_dir_all(&out).unwrap();
-    // A file where the charts folder must go.
     std::fs::write(out.join("charts"), b"").unwrap();
     poolbench()
+        .current_dir(&out)
         .arg("report")
         .arg(&base)
         .arg("--out")
@@ -309,6 +311,57 @@ fn a_paused_sample_is_named_as_an_outlier() {
     assert!(
         readme.contains("1 cell had a severe outlier: a sample more than 3 interquartile ranges")
     );
+}
+
+/// The trial's case itself: the run is stopped (SIGSTOP) for a second while it samples `sum`.
+/// The sample that held the pause is kept (the machine did pause), counted as a severe
+/// outlier, and named beside the cell in the report.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_real_pause_while_sampling_is_named_as_an_outlier() {
+    use std::io::BufRead;
+    use std::time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    // 20 samples of at least 100 ms each: two seconds of sampling, one cell.
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args(["run", "--models", "sequential", "--workloads", "sum"])
+        .args(["--workers", "1", "--repeat", "20", "--max-repeat", "20"])
+        .args(["--min-sample-ms", "100", "--measure-time", "0", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut child = common::KillOnDrop(child);
+    let mut lines = std::io::BufReader::new(child.0.stdout.take().unwrap()).lines();
+    // The table's header is printed as sampling starts.
+    assert!(lines.any(|l| l.unwrap().starts_with("workload")));
+    let drain = std::thread::spawn(move || lines.count());
+    let signal = |name: &str| {
+        let sent = std::process::Command::new("kill")
+            .args([name, &child.0.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+    };
+    // Past the warm-up batch (which sizes the samples), well inside the sampling.
+    std::thread::sleep(Duration::from_millis(600));
+    signal("-STOP");
+    std::thread::sleep(Duration::from_millis(1200));
+    signal("-CONT");
+    drain.join().unwrap();
+    assert!(child.0.wait().unwrap().success());
+    let cell = &results(&out)[0];
+    let median = cell["time"]["median_s"].as_f64().unwrap();
+    let samples = cell["time"]["samples_s"].as_array().unwrap();
+    let paused = samples
+        .iter()
+        .filter_map(|s| s.as_f64())
+        .fold(0.0, f64::max);
+    assert!(paused > 3.0 * median, "no paused sample: {samples:?}");
+    let readme = std::fs::read_to_string(out.join("README.md")).unwrap();
+    assert!(readme.contains("severe)"), "the outlier is not named");
 }
 
 /// A results file whose experiment label is far too long for a file name still makes a whole

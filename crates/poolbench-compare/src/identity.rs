@@ -69,6 +69,59 @@ pub fn cell_name(cell: &CellResult) -> String {
     format!("{}/{}/W={}", workload_name(cell), cell.model, cell.workers)
 }
 
+/// Merges the cells of `results` listed more than once (the same experiment and [`cell_name`],
+/// as a hand-made file or one from before runs merged duplicates can hold): the first is
+/// kept. Returns one line for each name listed more than once, for the caller to print.
+pub fn merge_repeated(results: &mut ResultsFile) -> Vec<String> {
+    let mut seen: HashMap<(Option<String>, String), usize> = HashMap::new();
+    let mut order = Vec::new();
+    results.results.retain(|cell| {
+        let key = (cell.experiment.clone(), cell_name(cell));
+        let count = seen.entry(key.clone()).or_insert(0);
+        *count += 1;
+        if *count == 2 {
+            order.push(key);
+        }
+        *count == 1
+    });
+    order
+        .into_iter()
+        .map(|key| {
+            let times = seen[&key];
+            let experiment = key.0.map(|e| format!(" of {e}")).unwrap_or_default();
+            format!(
+                "cell {}{experiment} is listed {times} times: the first is kept",
+                key.1
+            )
+        })
+        .collect()
+}
+
+/// How many cells of `results` share their [`cell_name`] with an earlier cell (of another
+/// experiment): trackers and the history, which key cells by that name, hold one of them.
+pub fn shared_names(results: &ResultsFile) -> usize {
+    let mut names = std::collections::HashSet::new();
+    results
+        .results
+        .iter()
+        .filter(|c| !names.insert(cell_name(c)))
+        .count()
+}
+
+/// One line saying that cells of `results` share a name, ending with what `keeper` (the
+/// history, a tracker) does about it; `None` when none do.
+pub fn shared_names_note(results: &ResultsFile, keeper: &str) -> Option<String> {
+    let shared = shared_names(results);
+    let cells = if shared == 1 {
+        "1 cell has".to_owned()
+    } else {
+        format!("{shared} cells have")
+    };
+    (shared > 0).then(|| {
+        format!("{cells} the name of a cell of another experiment; {keeper} keeps the first")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -94,5 +147,31 @@ mod tests {
         );
         let bare = CellResult::new("noop", WorkKind::Cpu, "sequential", 1, 10);
         assert_eq!(cell_name(&bare), "noop/N=10/sequential/W=1");
+    }
+
+    #[test]
+    fn repeated_cells_are_merged_and_named_once() {
+        let env = poolbench_results::Environment::capture(vec![]);
+        let mut results = ResultsFile::new(env, None);
+        for workers in [2, 2, 2, 4] {
+            results
+                .results
+                .push(CellResult::new("sum", WorkKind::Cpu, "rayon", workers, 8));
+        }
+        let mut other = CellResult::new("sum", WorkKind::Cpu, "rayon", 4, 8);
+        other.experiment = Some("S2".into());
+        results.results.push(other);
+        let said = merge_repeated(&mut results);
+        assert_eq!(
+            said,
+            ["cell sum/N=8/rayon/W=2 is listed 3 times: the first is kept"]
+        );
+        assert_eq!(results.results.len(), 3, "W=2, W=4 and S2's W=4");
+        assert_eq!(shared_names(&results), 1, "S2's W=4 shares its name");
+        assert_eq!(
+            shared_names_note(&results, "the history").unwrap(),
+            "1 cell has the name of a cell of another experiment; the history keeps the first"
+        );
+        assert!(merge_repeated(&mut results).is_empty());
     }
 }

@@ -3,8 +3,9 @@
 //! A report is a folder: `index.html` (self-contained, charts inline), `README.md` (the same in
 //! Markdown, so a report folder renders on a code-hosting site), `results.csv` (one row per
 //! repetition) and `charts/` with every chart as SVG and PNG. Everything is rendered in memory
-//! first, then staged beside its destination and only then renamed into place, so a failed
-//! report never leaves a half-written file or a half-replaced report behind.
+//! first, then written to a staging folder that is exchanged for the old one in one step
+//! ([`write`]), so a failed report never leaves a half-written file or a half-replaced report
+//! behind.
 //!
 //! Several results files (e.g. a 2-core laptop and a 16-core server) make one merged report:
 //! each (model, machine) pair is a series of its own, labelled by machine.
@@ -14,9 +15,8 @@ mod chart;
 mod drawable;
 mod history;
 mod summary;
+mod swap;
 mod text;
-
-use std::path::Path;
 
 use poolbench_compare::decide;
 use poolbench_core::WorkloadRole;
@@ -24,6 +24,7 @@ use poolbench_core::WorkloadRole;
 pub use chart::{render, Figure, Rendered, Trend, TrendChange, TrendPoint, TrendSeries, SIZE};
 pub use history::trend_page;
 pub use poolbench_compare::{group, Input, Machine, ModelBook, Point, Series, WorkloadGroup};
+pub use swap::{write, Replaced};
 
 /// Why a report could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -162,30 +163,4 @@ fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, Repo
         .filter_map(|section| section(g, conditions))
         .map(|chart| chart.map_err(ReportError::from))
         .collect()
-}
-
-/// Writes `files` into `dir` (creating `dir/charts`) so that an earlier report is never
-/// half-overwritten: every file is first written in full to a temporary file beside its
-/// destination and flushed; only when all of them are ready are they renamed into place.
-/// A failure before that point removes the temporary files and leaves the old report as it was.
-pub fn write(dir: &Path, files: &[ReportFile]) -> Result<(), ReportError> {
-    let mut staged = Vec::with_capacity(files.len());
-    for file in files {
-        let path = dir.join(&file.path);
-        let fail = |source| ReportError::Write {
-            path: path.display().to_string(),
-            source,
-        };
-        let parent = path.parent().unwrap_or(dir);
-        std::fs::create_dir_all(parent).map_err(fail)?;
-        let tmp = poolbench_results::staged_file(parent, &file.bytes).map_err(fail)?;
-        staged.push((tmp, path));
-    }
-    for (tmp, path) in staged {
-        tmp.persist(&path).map_err(|e| ReportError::Write {
-            path: path.display().to_string(),
-            source: e.error,
-        })?;
-    }
-    Ok(())
 }

@@ -16,6 +16,7 @@
 pub mod cell;
 mod compared;
 pub mod environment;
+pub mod long_text;
 pub mod noise;
 mod outliers;
 pub mod read;

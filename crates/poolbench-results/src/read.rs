@@ -6,7 +6,10 @@
 //! device such as `/dev/zero`. So the reader refuses files over [`MOST_RESULTS_BYTES`] (it
 //! reads at most one byte more, never the whole of an endless stream), and [`check`] refuses
 //! values the charts and tables cannot honestly draw — a negative time, a time over
-//! [`MOST_SECONDS`], a zero worker count — naming the cell and the field.
+//! [`MOST_SECONDS`], a zero worker count — naming the cell and the field. Text is cut to a
+//! bounded length as it is read ([`crate::long_text`]): a name no longer than
+//! [`crate::long_text::MOST_NAME_CHARS`] characters, other text no longer than
+//! [`crate::long_text::MOST_TEXT_CHARS`].
 
 use std::io::Read;
 use std::path::Path;
@@ -72,21 +75,18 @@ impl ResultsFile {
         let found = serde_json::from_slice::<Schema>(bytes)
             .map_err(not_results)?
             .schema;
-        let results: ResultsFile = match found.as_str() {
-            SCHEMA => serde_json::from_slice(bytes).map_err(not_results)?,
-            SCHEMA_V1 => {
-                let mut value: serde_json::Value =
-                    serde_json::from_slice(bytes).map_err(not_results)?;
-                upgrade_v1(&mut value);
-                serde_json::from_value(value).map_err(not_results)?
-            }
-            _ => {
-                return Err(ReadError::Schema {
-                    path: path.to_owned(),
-                    found,
-                })
-            }
-        };
+        if found != SCHEMA && found != SCHEMA_V1 {
+            return Err(ReadError::Schema {
+                path: path.to_owned(),
+                found,
+            });
+        }
+        let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(not_results)?;
+        crate::long_text::cut_long_text(&mut value);
+        if found == SCHEMA_V1 {
+            upgrade_v1(&mut value);
+        }
+        let results: ResultsFile = serde_json::from_value(value).map_err(not_results)?;
         check(&results).map_err(|message| ReadError::BadValue {
             path: path.to_owned(),
             message,

@@ -10,7 +10,9 @@ use super::{machine, Added, History, HistoryError};
 
 impl History {
     /// Adds one run, keyed by its commit (`commit`, else the one it was built from, else
-    /// `unknown`), start time and machine; a run already there is left as it is.
+    /// `unknown`), start time and machine; a run already there is left as it is. Cells are
+    /// keyed by [`cell_name`]: of two that share one (the same cell under two experiments),
+    /// the first is stored, and [`Added::cells`] counts what was stored.
     pub fn add(
         &mut self,
         results: &ResultsFile,
@@ -75,7 +77,7 @@ impl History {
         {
             let mut insert = tx
                 .prepare(
-                    "INSERT OR REPLACE INTO cells VALUES
+                    "INSERT OR IGNORE INTO cells VALUES
                      (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
                 )
                 .map_err(sql)?;
@@ -84,7 +86,7 @@ impl History {
                 let relative = references
                     .get(&workload_name(cell))
                     .and_then(|r| cost(cell, Some(r)));
-                insert
+                cells += insert
                     .execute(params![
                         run_id,
                         cell_name(cell),
@@ -106,7 +108,6 @@ impl History {
                         cell.outcome.failed_tasks as i64,
                     ])
                     .map_err(sql)?;
-                cells += 1;
             }
         }
         tx.commit().map_err(sql)?;
