@@ -33,7 +33,9 @@ The workloads are in `poolbench_workloads.py`, beside this file. The pools are t
 seed articles use (`POOLS` below). Times are `perf_counter_ns`,
 CLOCK_MONOTONIC on Linux: one clock for the helper and every worker process it forks.
 
-`python poolbench_helper.py probe` prints the versions poolbench records, as JSON.
+`python poolbench_helper.py probe` prints the versions poolbench records, as JSON;
+`python poolbench_helper.py size dask|ray` the worker threads of the real cluster named by
+$POOLBENCH_DASK_SCHEDULER or $POOLBENCH_RAY_ADDRESS.
 """
 
 import json
@@ -45,29 +47,8 @@ import time
 import traceback
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
-from poolbench_workloads import WORKLOADS, Image, features
-
-# The workload of this process: set in the helper by "prepare", and in each worker process by
-# the pool's initializer (and inherited through fork).
-WORKLOAD = None
-
-
-def install(name, form):
-    global WORKLOAD
-    WORKLOAD = WORKLOADS[name](form)
-
-
-def task(i):
-    """One task, in whichever thread or process the pool runs it: never raises, so that one
-    failing task cannot stop a `map`."""
-    started = time.perf_counter_ns()
-    try:
-        checksum, phases = WORKLOAD.run(i)
-        error = None
-    except Exception as e:  # a task's failure is its own outcome
-        checksum, phases, error = None, None, f"{type(e).__name__}: {e}"
-    return checksum, error, started, time.perf_counter_ns(), phases
-
+import poolbench_workloads
+from poolbench_workloads import Image, features, install, task
 
 def indexed_task(i):
     return i, task(i)
@@ -155,6 +136,158 @@ class ProcessExecutor(ThreadExecutor):
         list(self.executor.map(ping, range(workers)))
 
 
+# ---------------------------------------------------------------------------------------------
+# Cluster engines: the step the seeds' readers take when one machine is not enough. Each starts
+# a local cluster of W single-threaded worker processes (separate processes, like `Pool`), or
+# joins the cluster poolbench names (`--dask-scheduler`, `--ray-address`). Their workers import
+# `poolbench_workloads` by name and install the workload once, as `Pool`'s initializer does.
+
+# Where a real cluster is (set by poolbench from --dask-scheduler and --ray-address).
+DASK_SCHEDULER = "POOLBENCH_DASK_SCHEDULER"
+RAY_ADDRESS = "POOLBENCH_RAY_ADDRESS"
+
+# The name of poolbench's plugin on a Dask cluster.
+PLUGIN = "poolbench-install"
+
+
+def unreachable(name, form):
+    """Why this worker cannot use the workload's local files (a worker on another machine), or
+    None when it can."""
+    import poolbench_workloads as installed
+
+    return installed.unreachable(name, form)
+
+
+def dask_installer(name, form):
+    """A Dask worker plugin that installs the workload on every worker, those that join later
+    (a worker restarted by its nanny) included. It carries the workloads module's source: a
+    worker of a real cluster has never seen the module, and one that has may hold another
+    version of it."""
+    from distributed.diagnostics.plugin import WorkerPlugin
+
+    with open(poolbench_workloads.__file__, encoding="utf-8") as f:
+        source = f.read()
+
+    class Install(WorkerPlugin):
+        def setup(self, worker):
+            import types
+
+            module = sys.modules.get("poolbench_workloads")
+            if getattr(module, "POOLBENCH_SOURCE", None) != source:
+                module = types.ModuleType("poolbench_workloads")
+                module.__file__ = "poolbench_workloads.py"
+                exec(compile(source, module.__file__, "exec"), module.__dict__)
+                module.POOLBENCH_SOURCE = source
+                sys.modules["poolbench_workloads"] = module
+            module.install(name, form)
+
+    return Install()
+
+
+def dask_task(i):
+    """`task` as a Dask worker runs it: found in the module the plugin installed, at run time.
+    Sent by value (it lives in the helper's `__main__`), so that the scheduler, which
+    deserializes every task and has never seen poolbench's module, needs nothing but `sys`."""
+    return sys.modules["poolbench_workloads"].task(i)
+
+
+def dask_retried(keys, dask_scheduler=None):
+    """On the scheduler: the reruns of `keys` after a lost worker."""
+    return sum(getattr(dask_scheduler.tasks.get(k), "suspicious", 0) for k in keys)
+
+
+class DaskPool:
+    """Dask's distributed scheduler: `Client.map(task, range(N), pure=False)` then `gather`,
+    over a `LocalCluster` of W worker processes with one thread each (or over the cluster at
+    --dask-scheduler). `pure=False`: every batch is computed afresh, never served from the last
+    batch's results. Every task is its own round trip through the scheduler."""
+
+    def __init__(self, workers, name, form):
+        import logging
+
+        from distributed import Client, LocalCluster
+
+        address = os.environ.get(DASK_SCHEDULER)
+        self.cluster = None
+        if address:
+            self.client = Client(address, timeout="30s")
+        else:
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+            self.client = Client(self.cluster)
+        self.client.register_plugin(dask_installer(name, form), name=PLUGIN)
+        if address:
+            why = self.client.run(unreachable, name, form)
+            for worker, problem in sorted(why.items()):
+                if problem is not None:
+                    raise RuntimeError(
+                        f"Dask worker {worker} {problem}: a real cluster's workers need "
+                        "poolbench's inputs on a path every worker sees (--cache-dir)"
+                    )
+        self.map(len(self.client.scheduler_info()["workers"]))
+
+    def map(self, n):
+        self.futures = self.client.map(dask_task, range(n), pure=False)
+        return self.client.gather(self.futures)
+
+    def retried(self):
+        """Tasks of the last batch the scheduler ran again because their worker was lost (its
+        count of workers that died while running each), asked once the batch is timed."""
+        keys = [f.key for f in self.futures]
+        count = self.client.run_on_scheduler(dask_retried, keys)
+        self.futures = []
+        return count
+
+    def close(self):
+        if self.cluster is None:
+            # A shared cluster keeps a plugin until it is taken off.
+            try:
+                self.client.unregister_worker_plugin(PLUGIN)
+            except Exception:
+                pass
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+class RayPool:
+    """Ray's drop-in for `multiprocessing.Pool`: `ray.util.multiprocessing.Pool(W).map`, its
+    default chunksize, on Ray started locally with W CPUs (or on the cluster at --ray-address).
+    The workload is installed by the pool's initializer, as for `Pool`."""
+
+    def __init__(self, workers, name, form):
+        import ray
+        from ray.util.multiprocessing import Pool
+
+        here = os.path.dirname(os.path.abspath(poolbench_workloads.__file__))
+        paths = [here] + [p for p in (form.get("path"), os.getcwd()) if p]
+        options = {"include_dashboard": False, "log_to_driver": False}
+        address = os.environ.get(RAY_ADDRESS)
+        if address:
+            # A real cluster's workers get the workloads' module shipped to them.
+            options["address"] = address
+            options["runtime_env"] = {"py_modules": [poolbench_workloads]}
+        else:
+            options["num_cpus"] = workers
+            options["runtime_env"] = {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}
+        self.ray = ray
+        ray.init(**options)
+        self.pool = Pool(workers, initializer=install, initargs=(name, form))
+        self.pool.map(ping, range(workers), chunksize=1)
+
+    def map(self, n):
+        return self.pool.map(task, range(n))
+
+    def close(self):
+        self.pool.terminate()
+        self.ray.shutdown()
+
+
 POOLS = {
     "sequential": Sequential,
     "dummy-pool": DummyPool,
@@ -162,6 +295,8 @@ POOLS = {
     "imap-unordered": ImapUnordered,
     "thread-executor": ThreadExecutor,
     "process-executor": ProcessExecutor,
+    "dask": DaskPool,
+    "ray-pool": RayPool,
 }
 
 
@@ -200,9 +335,11 @@ def run_batch(pool, tasks):
             counted += 1
     phase_times = None
     if totals is not None:
-        names = type(WORKLOAD).PHASES
+        names = poolbench_workloads.installed_phases()
         phase_times = {"tasks": counted, "phases": [list(p) for p in zip(names, totals)]}
-    return {"batch_ns": batch_ns, "outcomes": outcomes, "phases": phase_times}
+    # Asked after the batch is timed: a cluster engine's reruns of tasks whose worker was lost.
+    retried = pool.retried() if hasattr(pool, "retried") else 0
+    return {"batch_ns": batch_ns, "outcomes": outcomes, "phases": phase_times, "retried": retried}
 
 
 def serve(pool_name, workers):
@@ -225,7 +362,7 @@ def serve(pool_name, workers):
                 reply(run_batch(pool, tasks))
             elif op == "check":
                 install(request["workload"], request["form"])
-                reply({"ok": True, "first": WORKLOAD.check()})
+                reply({"ok": True, "first": poolbench_workloads.WORKLOAD.check()})
             elif op == "quit":
                 break
             else:
@@ -245,6 +382,14 @@ def probe():
         "pillow": None,
         "libjpeg_turbo": None,
     }
+    # The cluster engines' versions, read from their metadata (importing them takes seconds).
+    from importlib import metadata
+
+    for key, package in (("dask", "distributed"), ("ray", "ray")):
+        try:
+            info[key] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[key] = None
     if Image is not None:
         import PIL
 
@@ -253,9 +398,32 @@ def probe():
     print(json.dumps(info))
 
 
+def cluster_size(engine):
+    """Prints the worker threads of the real cluster poolbench names (every worker's, summed),
+    as JSON: on a real cluster, W is the cluster's."""
+    if engine == "dask":
+        from distributed import Client
+
+        with Client(os.environ[DASK_SCHEDULER], timeout="30s") as client:
+            workers = client.scheduler_info()["workers"].values()
+            threads = sum(w.get("nthreads", 1) for w in workers)
+    elif engine == "ray":
+        import ray
+
+        ray.init(address=os.environ[RAY_ADDRESS], include_dashboard=False, log_to_driver=False)
+        threads = int(ray.cluster_resources().get("CPU", 0))
+        ray.shutdown()
+    else:
+        raise ValueError(f"unknown engine {engine!r}")
+    print(json.dumps({"threads": threads}))
+
+
 def main(argv):
     if len(argv) >= 1 and argv[0] == "probe":
         probe()
+        return 0
+    if len(argv) == 2 and argv[0] == "size":
+        cluster_size(argv[1])
         return 0
     if len(argv) == 5 and argv[0] == "serve" and argv[1] == "--pool" and argv[3] == "--workers":
         if argv[2] not in POOLS:

@@ -218,3 +218,49 @@ WORKLOADS = {
     "thumbnail": Thumbnail,
     "py-task": PyTask,
 }
+
+
+# ---------------------------------------------------------------------------------------------
+# The workload of this process, and one task of it. Every pool's workers run `task`: set in
+# the helper by "prepare", and in each worker process by the pool's initializer (or, for the
+# cluster engines, by a call on every worker). They live here, not in the helper, because a
+# cluster engine's workers import them by name: a function of the helper's `__main__` would be
+# pickled by value, with a copy of the globals it reads.
+
+# Kept when the module is loaded again: a Dask worker reloads an uploaded module, possibly
+# after the workload was installed in it.
+WORKLOAD = globals().get("WORKLOAD")
+
+
+def install(name, form):
+    global WORKLOAD
+    WORKLOAD = WORKLOADS[name](form)
+
+
+def installed_phases():
+    """The phase names of the installed workload, or None."""
+    return getattr(type(WORKLOAD), "PHASES", None)
+
+
+def task(i):
+    """One task, in whichever thread or process the pool runs it: never raises, so that one
+    failing task cannot stop a `map`."""
+    started = time.perf_counter_ns()
+    try:
+        checksum, phases = WORKLOAD.run(i)
+        error = None
+    except Exception as e:  # a task's failure is its own outcome
+        checksum, phases, error = None, None, f"{type(e).__name__}: {e}"
+    return checksum, error, started, time.perf_counter_ns(), phases
+
+
+def unreachable(name, form):
+    """Why this process cannot use the workload's local files (a worker of a real cluster, on
+    another machine), or None when it can."""
+    for path in form.get("inputs", [])[:1]:
+        if not os.access(path, os.R_OK):
+            return f"cannot open {path}"
+    out_dir = form.get("out_dir")
+    if out_dir and not os.access(out_dir, os.W_OK):
+        return f"cannot write in {out_dir}"
+    return None

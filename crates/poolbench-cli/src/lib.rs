@@ -9,6 +9,7 @@
 
 mod args;
 mod bench;
+mod cluster;
 mod describe;
 mod export;
 mod history;

@@ -16,7 +16,10 @@ pub fn list() -> anyhow::Result<ExitCode> {
         println!("  {:<20} {}", model.name(), model.summary());
     }
     println!(
-        "  (they run {}; each beside the Rust models, verified against the same oracle)",
+        "  (they run {}; each beside the Rust models, verified against the same oracle; the \
+         cluster engines py-dask and py-ray-pool run only when named, need \
+         scripts/python-setup.sh --cluster, and take --dask-scheduler / --ray-address for a \
+         real cluster)",
         poolbench_models::PYTHON_WORKLOADS.join(", ")
     );
     println!("\nWorkloads (--workloads; parameters via --set WORKLOAD.KEY=VALUE):");

@@ -59,6 +59,7 @@ pub(crate) fn python_for_task(plan: &mut Plan, task: &str) -> anyhow::Result<Pyt
         ))
         .into());
     }
+    crate::describe::drop_missing_engines(plan, env);
     let wait = plan
         .task_timeout
         .unwrap_or(poolbench_runner::DEFAULT_TASK_TIMEOUT);

@@ -84,7 +84,11 @@ pub(crate) fn plan_from(
         models: if !args.models.is_empty() {
             args.models.clone()
         } else if args.py_task.is_some() {
+            // Python's local pools; a cluster engine runs a --py-task when named.
             poolbench_models::python_models()
+                .into_iter()
+                .filter(|m| crate::describe::engine_of(*m).is_none())
+                .collect()
         } else {
             models.unwrap_or_else(poolbench_models::models)
         },

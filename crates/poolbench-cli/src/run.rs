@@ -31,7 +31,8 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
             eprintln!("note: {merged}");
         }
     }
-    let python = if let Some(task) = &args.py_task {
+    crate::cluster::add_named(&args, &mut plan);
+    let mut python = if let Some(task) = &args.py_task {
         Some(crate::own::python_for_task(&mut plan, task)?)
     } else {
         // `--models` naming a Python model chooses Python's models too: `--with-python` then
@@ -42,6 +43,7 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
             .any(|m| m.language() == poolbench_core::Language::Python);
         python_side(&mut plan, args.with_python && !python_chosen)
     };
+    crate::cluster::connect(&args, &mut plan, python.as_mut())?;
     // Every usage error before any side effect: no server started, nothing written.
     poolbench_runner::limits::check_plan(&plan, &Machine::this())?;
     if !args.quiet {
@@ -115,6 +117,9 @@ pub fn run(args: RunArgs, own: Option<(String, Suite)>) -> anyhow::Result<ExitCo
     }
     if chatty {
         say_if_faster_than_ideal(&cells);
+    }
+    if output != Output::Json {
+        say_retries(&cells);
     }
     let verdicts = results.verdicts.clone();
     crate::report::write_report(&Input::label_all(vec![results], &[]), out_dir)?;
@@ -267,6 +272,25 @@ fn say_if_faster_than_ideal(cells: &[poolbench_runner::CellResult]) {
              sequential reference was slow for its work. Usual causes: CPU frequency ramping up \
              during the run, or cores of unequal speed (on this kind of shared VM, vCPUs can \
              differ; compare with `taskset -c 0` vs `-c 1`)."
+        );
+    }
+}
+
+/// A line for each cell whose engine ran tasks again after losing a worker.
+fn say_retries(cells: &[poolbench_runner::CellResult]) {
+    for cell in cells.iter().filter(|c| c.outcome.retried_tasks > 0) {
+        eprintln!(
+            "note: {} on {} W={}: {} task runs repeated after a lost worker (the scheduler \
+             reran them elsewhere); outputs {}",
+            cell.model,
+            cell.workload,
+            cell.workers,
+            cell.outcome.retried_tasks,
+            if cell.outcome.verified {
+                "verified"
+            } else {
+                "NOT verified"
+            }
         );
     }
 }

@@ -19,6 +19,7 @@ mod checksum;
 mod clock;
 mod descriptor;
 mod execute;
+pub mod experiments;
 mod ideal;
 mod item;
 mod model;

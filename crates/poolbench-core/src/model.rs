@@ -117,6 +117,13 @@ pub trait Pool {
         None
     }
 
+    /// How many tasks of the last batch ran again because the worker running them was lost (a
+    /// cluster engine's scheduler reschedules them on another worker). `0` (the default) for a
+    /// pool that never runs a task twice.
+    fn last_batch_retried(&self) -> usize {
+        0
+    }
+
     /// Runs every task of `workload` and returns their outcomes in input order. A panicking or
     /// failing task is an error in its own outcome; the call itself fails only if the model
     /// breaks (and then it says which tasks were lost).

@@ -29,12 +29,19 @@ pub struct PythonEnv {
     pub start_method: String,
     pub pillow: Option<String>,
     pub libjpeg_turbo: Option<String>,
+    /// Dask's `distributed`, when installed (`scripts/python-setup.sh --cluster`).
+    #[serde(default)]
+    pub dask: Option<String>,
+    /// Ray, when installed.
+    #[serde(default)]
+    pub ray: Option<String>,
 }
 
 impl PythonEnv {
-    /// One line: `CPython 3.11.7, Pillow 13.0.0 (libjpeg-turbo 3.2.0), start method fork`.
+    /// One line: `CPython 3.11.7, Pillow 13.0.0 (libjpeg-turbo 3.2.0), start method fork`,
+    /// and the cluster engines installed (`, dask 2026.8.0, ray 2.60.0`).
     pub fn describe(&self) -> String {
-        format!(
+        let mut line = format!(
             "{} {}, Pillow {} (libjpeg-turbo {}), start method {}",
             if self.implementation == "cpython" {
                 "CPython"
@@ -45,7 +52,13 @@ impl PythonEnv {
             self.pillow.as_deref().unwrap_or("missing"),
             self.libjpeg_turbo.as_deref().unwrap_or("?"),
             self.start_method
-        )
+        );
+        for engine in crate::Engine::ALL {
+            if let Some(version) = engine.version(self) {
+                line.push_str(&format!(", {} {version}", engine.name()));
+            }
+        }
+        line
     }
 }
 
@@ -89,14 +102,38 @@ pub fn probe(python: &Path) -> Result<PythonEnv, String> {
 
 /// [`probe`] with a time limit of `limit`.
 pub fn probe_within(python: &Path, limit: Duration) -> Result<PythonEnv, String> {
+    let stdout = run_helper(python, &["probe"], &[], limit)?;
+    let env: PythonEnv = serde_json::from_slice(&stdout)
+        .map_err(|e| format!("{} answered its probe oddly: {e}", python.display()))?;
+    if env.pillow.is_none() {
+        return Err(format!(
+            "{} (Python {}) has no Pillow: run scripts/python-setup.sh",
+            python.display(),
+            env.python
+        ));
+    }
+    Ok(env)
+}
+
+/// Runs `python helper.py ARGS…` with `envs` set, for at most `limit`: in a process group of
+/// its own, killed whole when it overruns, and dying with poolbench (`PR_SET_PDEATHSIG`) if
+/// poolbench is stopped meanwhile. Returns its standard output, or one line saying why not.
+pub(crate) fn run_helper(
+    python: &Path,
+    args: &[&str],
+    envs: &[(&str, String)],
+    limit: Duration,
+) -> Result<Vec<u8>, String> {
     let helper = helper_path()?;
+    let what = args.join(" ");
     let cannot = |e: std::io::Error| format!("cannot run {}: {e}", python.display());
     let mut stdout = tempfile::tempfile().map_err(cannot)?;
     let mut stderr = tempfile::tempfile().map_err(cannot)?;
     let mut command = Command::new(python);
     command
         .arg(&helper)
-        .arg("probe")
+        .args(args)
+        .envs(envs.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .stdout(stdout.try_clone().map_err(cannot)?)
         .stderr(stderr.try_clone().map_err(cannot)?)
@@ -116,48 +153,45 @@ pub fn probe_within(python: &Path, limit: Duration) -> Result<PythonEnv, String>
             break status;
         }
         if started.elapsed() >= limit {
-            // SAFETY: signals the process group the probe leads (made by `process_group(0)`).
+            // SAFETY: signals the process group the child leads (made by `process_group(0)`).
             unsafe {
                 libc::killpg(child.id() as i32, libc::SIGKILL);
             }
             let _ = child.wait();
             return Err(format!(
-                "{} gave no answer to its probe in {} s",
+                "{} gave no answer to its {what} in {} s",
                 python.display(),
                 limit.as_secs_f64()
             ));
         }
         std::thread::sleep(Duration::from_millis(20));
     };
+    // The group's other processes (a cluster engine's, say) end with it.
+    // SAFETY: as above.
+    unsafe {
+        libc::killpg(child.id() as i32, libc::SIGKILL);
+    }
     let read = |file: &mut std::fs::File| {
         let mut bytes = Vec::new();
         let _ = file.seek(SeekFrom::Start(0));
         let _ = file.read_to_end(&mut bytes);
         bytes
     };
-    let output = std::process::Output {
-        status,
-        stdout: read(&mut stdout),
-        stderr: read(&mut stderr),
-    };
-    if !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
+    if !status.success() {
+        let stderr = read(&mut stderr);
+        let stderr = String::from_utf8_lossy(&stderr);
         return Err(format!(
-            "{} failed its probe: {}",
+            "{} failed its {what}: {}",
             python.display(),
-            stderr.lines().last().unwrap_or("no message")
+            stderr
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("no message")
+                .trim()
         ));
     }
-    let env: PythonEnv = serde_json::from_slice(&output.stdout)
-        .map_err(|e| format!("{} answered its probe oddly: {e}", python.display()))?;
-    if env.pillow.is_none() {
-        return Err(format!(
-            "{} (Python {}) has no Pillow: run scripts/python-setup.sh",
-            python.display(),
-            env.python
-        ));
-    }
-    Ok(env)
+    Ok(read(&mut stdout))
 }
 
 #[cfg(test)]

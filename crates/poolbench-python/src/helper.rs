@@ -63,8 +63,8 @@ fn write_helper() -> Result<PathBuf, String> {
 
 /// A running helper. No thread of poolbench's waits on it: replies are read with `poll` and a
 /// deadline, and its standard error goes to a file read only to explain a failure. Dropping it
-/// asks it to quit, then kills its whole process group (the pool's worker processes
-/// included) if it has not gone within a second.
+/// asks it to quit, waits up to 5 s for it to go (a cluster engine shuts down its cluster),
+/// then kills every process it started: its descendants and its process group.
 #[derive(Debug)]
 pub(crate) struct Helper {
     child: Child,
@@ -95,6 +95,8 @@ impl Helper {
             // One string hash for every helper and its workers: a set or dict of strings
             // then pickles alike in every process (`--py-task` checksums hash the pickle).
             .env("PYTHONHASHSEED", "0")
+            // Where the cluster engines' real clusters are, if any.
+            .envs(crate::engine::cluster_env())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(child_stderr)
@@ -216,13 +218,56 @@ impl Helper {
     /// Kills the helper's process group and reaps the helper.
     fn kill(&mut self) {
         self.stdin = None;
+        self.kill_all();
+        let _ = self.child.wait();
+    }
+
+    /// Kills every process the helper started: its descendants first (a cluster engine
+    /// starts some in process groups of their own: Ray's workers), then its process group.
+    fn kill_all(&self) {
         let pid = self.child.id() as libc::pid_t;
+        for descendant in descendants(pid) {
+            // SAFETY: a plain signal to a process id read from /proc just now.
+            unsafe {
+                libc::kill(descendant, libc::SIGKILL);
+            }
+        }
         // SAFETY: signals the process group this helper leads (made by `process_group(0)`).
         unsafe {
             libc::killpg(pid, libc::SIGKILL);
         }
-        let _ = self.child.wait();
     }
+}
+
+/// The process ids descended from `root` (children, their children, …), from `/proc`.
+pub(crate) fn descendants(root: libc::pid_t) -> Vec<libc::pid_t> {
+    let parents: Vec<(libc::pid_t, libc::pid_t)> = std::fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<libc::pid_t>().ok())
+        .filter_map(|pid| Some((pid, parent_of(pid)?)))
+        .collect();
+    let mut found = vec![root];
+    let mut next = 0;
+    while next < found.len() {
+        let parent = found[next];
+        found.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(pid, _)| *pid),
+        );
+        next += 1;
+    }
+    found.remove(0);
+    found
+}
+
+/// The parent of `pid`, from `/proc/<pid>/stat` (field 4).
+fn parent_of(pid: libc::pid_t) -> Option<libc::pid_t> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let rest = &stat[stat.rfind(')')? + 2..];
+    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Drop for Helper {
@@ -230,18 +275,15 @@ impl Drop for Helper {
         if let Some(mut stdin) = self.stdin.take() {
             let _ = stdin.write_all(b"{\"op\": \"quit\"}\n");
         }
-        for _ in 0..100 {
+        // A cluster engine takes a few seconds to shut down cleanly; a plain pool, none.
+        for _ in 0..500 {
             if matches!(self.child.try_wait(), Ok(Some(_))) {
                 break;
             }
             std::thread::sleep(Duration::from_millis(10));
         }
-        // The pool's worker processes share the group: none outlives the helper.
-        let pid = self.child.id() as libc::pid_t;
-        // SAFETY: as in `kill`.
-        unsafe {
-            libc::killpg(pid, libc::SIGKILL);
-        }
+        // None of the processes it started outlives the helper.
+        self.kill_all();
         let _ = self.child.wait();
     }
 }

@@ -18,6 +18,7 @@
 //! environment `scripts/python-setup.sh` makes, or `$POOLBENCH_PYTHON`) or says in one line
 //! why there is none.
 
+mod engine;
 mod env;
 mod helper;
 mod pool;
@@ -27,6 +28,7 @@ use poolbench_core::{
     WorkerKind,
 };
 
+pub use engine::{cluster_of, cluster_threads, use_cluster, Engine, SIZE_LIMIT};
 pub use env::{
     probe as probe_interpreter, probe_within, python_env, PythonEnv, PROBE_LIMIT, PYTHON_VAR,
 };
@@ -41,6 +43,9 @@ pub struct PythonModel {
     /// Name, summary, what runs its tasks (the helper's main thread, its threads, or worker
     /// processes) and style.
     descriptor: Descriptor,
+    /// The cluster engine it drives, if it is one (an optional package; a real cluster can
+    /// replace the local one).
+    engine: Option<Engine>,
 }
 
 impl PythonModel {
@@ -65,7 +70,19 @@ impl PythonModel {
                 .place(TaskPlace::OtherProcesses)
                 .workers(workers)
                 .style(style),
+            engine: None,
         }
+    }
+
+    /// The same model, driving `engine`.
+    const fn on(mut self, engine: Engine) -> Self {
+        self.engine = Some(engine);
+        self
+    }
+
+    /// The cluster engine it drives, if it is one.
+    pub fn engine(&self) -> Option<Engine> {
+        self.engine
     }
 }
 
@@ -116,6 +133,24 @@ pub static PYTHON_MODELS: &[&PythonModel] = &[
         WorkerKind::Processes,
         ModelStyle::new([0, 90, 50], Marker::Diamond),
     ),
+    &PythonModel::new(
+        "py-dask",
+        "dask",
+        "Python: Dask distributed, Client.map + gather over W one-thread worker processes \
+         (a LocalCluster, or the cluster at --dask-scheduler)",
+        WorkerKind::Processes,
+        ModelStyle::new([166, 118, 29], Marker::Triangle),
+    )
+    .on(Engine::Dask),
+    &PythonModel::new(
+        "py-ray-pool",
+        "ray-pool",
+        "Python: Ray's ray.util.multiprocessing.Pool(W).map (Ray started locally with W CPUs, \
+         or the cluster at --ray-address)",
+        WorkerKind::Processes,
+        ModelStyle::new([231, 41, 138], Marker::Cross),
+    )
+    .on(Engine::Ray),
 ];
 
 impl Model for PythonModel {

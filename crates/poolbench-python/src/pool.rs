@@ -34,6 +34,8 @@ struct State {
     phases: Option<PhaseTimes>,
     /// The last batch's `map`, as Python timed it.
     last_batch: Option<Duration>,
+    /// Tasks of the last batch a cluster engine ran again after losing a worker.
+    last_retried: usize,
 }
 
 /// One task in a batch's reply: checksum, error, enqueued, started, finished (ns from the
@@ -46,6 +48,9 @@ struct Batch {
     batch_ns: u64,
     outcomes: Vec<WireOutcome>,
     phases: Option<PhaseTimes>,
+    /// Tasks run again after a lost worker (cluster engines only).
+    #[serde(default)]
+    retried: usize,
 }
 
 impl PythonPool {
@@ -65,6 +70,7 @@ impl PythonPool {
                 prepared: None,
                 phases: None,
                 last_batch: None,
+                last_retried: 0,
             }),
         })
     }
@@ -143,6 +149,10 @@ impl Pool for PythonPool {
         self.state().last_batch
     }
 
+    fn last_batch_retried(&self) -> usize {
+        self.state().last_retried
+    }
+
     fn take_phases(&self, _: &Arc<dyn Workload>) -> Option<PhaseTimes> {
         self.state().phases.take()
     }
@@ -152,6 +162,7 @@ impl Pool for PythonPool {
     fn run(&self, workload: &Arc<dyn Workload>) -> Result<Vec<TaskOutcome>, ModelError> {
         let mut state = self.state();
         state.last_batch = None;
+        state.last_retried = 0;
         self.prepare_state(&mut state, workload)?;
         let tasks = workload.tasks();
         let limit = poolbench_core::watch::task_timeout().unwrap_or(DEFAULT_TASK_LIMIT);
@@ -171,6 +182,7 @@ impl Pool for PythonPool {
             return Err(ModelError::LostTasks { missing });
         }
         state.last_batch = Some(Duration::from_nanos(batch.batch_ns));
+        state.last_retried = batch.retried;
         if let Some(phases) = batch.phases {
             state
                 .phases
@@ -199,15 +211,17 @@ fn outcome((checksum, error, enqueued, started, finished): WireOutcome) -> TaskO
     }
 }
 
-/// CPU, peak memory and context switches of every process in the helper's group: the helper
-/// and the pool's worker processes.
+/// CPU, peak memory and context switches of every process in the helper's group and every
+/// process descended from it: the helper, the pool's worker processes, and a cluster engine's
+/// (Ray starts its workers in process groups of their own).
 fn group_usage(group: i32) -> ChildUsage {
     let mut usage = ChildUsage::default();
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return usage;
     };
+    let descendants = crate::helper::descendants(group);
     for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
-        if process_group(pid) != Some(group) {
+        if pid != group && process_group(pid) != Some(group) && !descendants.contains(&pid) {
             continue;
         }
         usage.cpu_s += poolbench_process::cpu_seconds(pid).unwrap_or(0.0);

@@ -12,6 +12,7 @@
 
 pub mod articles;
 mod chart;
+pub mod cluster;
 mod drawable;
 mod history;
 mod summary;
@@ -101,7 +102,24 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
     let advice = decide::what_to_use(&groups, &decisions);
     let (article_files, article_charts) = articles::pages(inputs, &sections, &conditions)?;
     let has_articles = !article_files.is_empty();
+    let (cluster_files, cluster_charts) = cluster::pages(inputs, &conditions)?;
     let mut markdown = text::markdown(inputs, &sections, (&advice, &decisions), formats);
+    let mut index = text::html(inputs, &sections, (&advice, &decisions), has_articles);
+    if !cluster_files.is_empty() {
+        markdown.insert_str(
+            markdown.find("\n\n").map_or(0, |i| i + 2),
+            "**[Cluster engines](cluster.md)**: what a task costs Dask and Ray beside Python's \
+             pools, and from which task length each keeps up with multiprocessing.Pool.\n\n",
+        );
+        if let Some(at) = index.find("<nav>") {
+            index.insert_str(
+                at,
+                "<p><b><a href=\"cluster.html\">Cluster engines</a></b>: what a task costs \
+                 Dask and Ray beside Python's pools, and from which task length each keeps up \
+                 with multiprocessing.Pool.</p>",
+            );
+        }
+    }
     if has_articles {
         markdown.insert_str(
             markdown.find("\n\n").map_or(0, |i| i + 2),
@@ -112,7 +130,7 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
     let mut files = vec![
         ReportFile {
             path: "index.html".into(),
-            bytes: text::html(inputs, &sections, (&advice, &decisions), has_articles).into_bytes(),
+            bytes: index.into_bytes(),
         },
         ReportFile {
             path: "README.md".into(),
@@ -124,10 +142,12 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         },
     ];
     files.extend(article_files);
+    files.extend(cluster_files);
     for chart in sections
         .into_iter()
         .flat_map(|s| s.charts)
         .chain(article_charts)
+        .chain(cluster_charts)
     {
         files.extend(chart.into_files(formats)?);
     }

@@ -205,6 +205,8 @@ fn decoders_that_differ_in_simd_mark_every_s2_figure_not_like_for_like() {
             pillow: Some("13.0.0".into()),
             libjpeg_turbo: Some("3.2.0".into()),
             models: Vec::new(),
+            engines: Vec::new(),
+            clusters: Vec::new(),
         });
         poolbench_report::build(&one(results)).unwrap()
     };

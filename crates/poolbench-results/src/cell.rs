@@ -116,6 +116,11 @@ pub struct Outcome {
     /// killed, or their async task cancelled; a thread model's run stops at the first).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub timed_out_tasks: usize,
+    /// Task runs repeated because the worker running them was lost (a cluster engine's
+    /// scheduler reran them elsewhere), over every timed batch; their outputs are verified
+    /// like any others.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub retried_tasks: usize,
     /// Tasks whose checksum differed from the oracle's in at least one batch.
     pub mismatched_tasks: usize,
     /// The first few task errors, as "task I: message".

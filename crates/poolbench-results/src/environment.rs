@@ -51,6 +51,13 @@ pub struct PythonSide {
     pub libjpeg_turbo: Option<String>,
     /// Each Python model and the exact call it makes (pool, map, chunksize).
     pub models: Vec<(String, String)>,
+    /// The cluster engines installed, with their versions (`dask 2026.8.0`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub engines: Vec<String>,
+    /// The real clusters the engines ran on (`dask at tcp://10.0.0.5:8786`); none when they
+    /// started local ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clusters: Vec<String>,
 }
 
 /// What to do so that Rust's and Python's JPEG decoding are compared like for like.

@@ -80,6 +80,18 @@ pub static PRESETS: &[Preset] = &[
         warmup: 1,
         sampling: QUICK_SAMPLING,
     },
+    Preset {
+        name: "cluster",
+        summary: "the cluster engines (py-dask, py-ray-pool) beside Python's pools, with --with-python after scripts/python-setup.sh --cluster: no-op tasks at W = 2 for the cost of a task, sum over four decades of task length at W = 2 for each engine's break-even (~3 min on 2 cores)",
+        entries: cluster,
+        workers: &[2],
+        repeat: 6,
+        warmup: 1,
+        sampling: Sampling {
+            measure_s: 2.0,
+            ..QUICK_SAMPLING
+        },
+    },
 ];
 
 const QUICK_WORKERS: &[usize] = &[1, 2, 4, 8];
@@ -244,6 +256,8 @@ fn seeds() -> Vec<PlanEntry> {
             "py-pool",
             "py-process-executor",
             "py-dummy-pool",
+            "py-dask",
+            "py-ray-pool",
         ]),
         // S3: ThreadPool(5).imap_unordered: results in completion order. Ten waits of
         // 40 ms ± 80 %, so that tasks finish out of order.
@@ -283,7 +297,13 @@ fn seeds() -> Vec<PlanEntry> {
         // S7: sum(range(1_000_000)) x 3 tasks on 3 workers, as in the article.
         PlanEntry::new(WorkloadSpec::new("sum", 3).with("n", 1_000_000), &[3])
             .experiment("S7")
-            .python(&["py-sequential", "py-thread-executor", "py-process-executor"]),
+            .python(&[
+                "py-sequential",
+                "py-thread-executor",
+                "py-process-executor",
+                "py-dask",
+                "py-ray-pool",
+            ]),
         // S8: download files, then write each to disk; 16 bodies of 64 KiB, 20 ms of server
         // latency each, at the executors' default sizes on 2 cores (threads: min(32, cores +
         // 4) = 6; processes: cores = 2).
@@ -297,6 +317,31 @@ fn seeds() -> Vec<PlanEntry> {
         .experiment("S8 (download, then write to disk)")
         .python(BOTH_EXECUTORS),
     ]
+}
+
+/// The cluster engines beside Python's own process pools (docs/cluster.md): the cost of one
+/// no-op task, then `sum` from about 20 µs to 80 ms of Python per task, at W = 2. The report
+/// reads each engine's break-even task length from the second.
+fn cluster() -> Vec<PlanEntry> {
+    use poolbench_core::experiments::{CLUSTER_BREAK_EVEN, CLUSTER_OVERHEAD};
+    const POOLS: &[&str] = &["py-sequential", "py-pool", "py-dask", "py-ray-pool"];
+    let mut entries = vec![PlanEntry::new(WorkloadSpec::new("noop", 64), &[2])
+        .experiment(CLUSTER_OVERHEAD)
+        .python(&[
+            "py-sequential",
+            "py-pool",
+            "py-process-executor",
+            "py-dask",
+            "py-ray-pool",
+        ])];
+    for n in [1_000, 10_000, 100_000, 1_000_000, 4_000_000] {
+        entries.push(
+            PlanEntry::new(WorkloadSpec::new("sum", 16).with("n", n), &[2])
+                .experiment(CLUSTER_BREAK_EVEN)
+                .python(POOLS),
+        );
+    }
+    entries
 }
 
 #[cfg(test)]

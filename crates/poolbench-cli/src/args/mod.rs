@@ -160,9 +160,23 @@ pub struct RunArgs {
     /// imap_unordered and concurrent.futures' executors) on the workloads Python implements,
     /// interleaved with the Rust cells and verified against the same oracle. Needs the
     /// environment `scripts/python-setup.sh` makes (or $POOLBENCH_PYTHON); without it one line
-    /// says so and the Rust side runs alone.
+    /// says so and the Rust side runs alone. The cluster engines (py-dask, py-ray-pool) run
+    /// only when named in --models (or the cluster preset): each starts a cluster per cell
     #[arg(long)]
     pub with_python: bool,
+
+    /// Run `py-dask` on the Dask cluster whose scheduler is at this address instead of a local
+    /// one (added to the models if --models left it out). W is then the cluster's worker
+    /// threads, asked of it before the run: a sweep over W is refused. Workloads that read
+    /// local files (thumbnail) need --cache-dir on a path every worker sees. See
+    /// docs/cluster.md
+    #[arg(long, value_name = "tcp://HOST:PORT")]
+    pub dask_scheduler: Option<String>,
+
+    /// Run `py-ray-pool` on the Ray cluster at this address instead of starting Ray locally,
+    /// as --dask-scheduler does for Dask (W is the cluster's CPUs)
+    #[arg(long, value_name = "HOST:PORT")]
+    pub ray_address: Option<String>,
 
     /// Your own Python function: run MODULE:FUNCTION(i) for every task index i on each of
     /// Python's pools, verified against Python's plain loop (py-sequential, the oracle: every

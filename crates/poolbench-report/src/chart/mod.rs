@@ -8,6 +8,7 @@
 //! read from the report's [`poolbench_compare::ModelBook`], which every group and series carries.
 
 mod bars;
+mod breakeven;
 mod cpu;
 mod frame;
 mod latency;
@@ -28,6 +29,7 @@ use poolbench_core::ModelStyle;
 
 use crate::Series;
 
+pub use breakeven::{BreakEvenChart, EfficiencyLine};
 pub(crate) use frame::wrap_at_separators;
 pub use frame::{fonts, header};
 pub use legend::{split_for_legend, Legend, LineStyle, MACHINE_DASH, SIDE_LEGEND_WIDTH};

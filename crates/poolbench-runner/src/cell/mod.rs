@@ -268,6 +268,7 @@ impl CellRun {
             let timer = Instant::now();
             let result = pool.run(&self.workload);
             busy += pool.last_batch_time().unwrap_or_else(|| timer.elapsed());
+            self.cell.outcome.retried_tasks += pool.last_batch_retried();
             let outcomes = match result {
                 Ok(outcomes) => outcomes,
                 Err(e) => {
