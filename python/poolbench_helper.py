@@ -273,6 +273,9 @@ class RayPool:
             options["address"] = address
             options["runtime_env"] = {"py_modules": [poolbench_workloads]}
         else:
+            # "local": a Ray of its own, never one already running on this machine (which a
+            # bare ray.init() would join).
+            options["address"] = "local"
             options["num_cpus"] = workers
             options["runtime_env"] = {"env_vars": {"PYTHONPATH": os.pathsep.join(paths)}}
         self.ray = ray
@@ -410,7 +413,13 @@ def cluster_size(engine):
     elif engine == "ray":
         import ray
 
-        ray.init(address=os.environ[RAY_ADDRESS], include_dashboard=False, log_to_driver=False)
+        try:
+            ray.init(address=os.environ[RAY_ADDRESS], include_dashboard=False, log_to_driver=False)
+        except ConnectionError as e:
+            raise ConnectionError(
+                f"{e} (a cluster started by `ray start` asks for its token: run poolbench with "
+                "RAY_AUTH_MODE=token and the token in ~/.ray/auth_token or RAY_AUTH_TOKEN)"
+            ) from None
         threads = int(ray.cluster_resources().get("CPU", 0))
         ray.shutdown()
     else:

@@ -92,11 +92,11 @@ pub(crate) fn say_what_cannot_run(plan: &Plan) {
             Some(language) => format!(
                 "{name}: left out {} — it is {language} code, which only {language}'s models \
                  run",
-                group(&left_out)
+                group(&left_out, &plan.models)
             ),
             None => format!(
                 "{name}: left out {} — {}",
-                group(&left_out),
+                group(&left_out, &plan.models),
                 why_not(left_out[0].language(), info)
             ),
         };
@@ -107,13 +107,11 @@ pub(crate) fn say_what_cannot_run(plan: &Plan) {
     }
 }
 
-/// "the Rust models" when every model left out is Rust's, else their names.
-fn group(models: &[&dyn Model]) -> String {
+/// "the Rust models" when the models left out are every one of the plan's in that language,
+/// else their names.
+fn group(models: &[&dyn Model], planned: &[&dyn Model]) -> String {
     let language = models[0].language();
-    let all_of_language = poolbench_models::all_models()
-        .into_iter()
-        .filter(|m| m.language() == language)
-        .count();
+    let all_of_language = planned.iter().filter(|m| m.language() == language).count();
     if models.len() == all_of_language && models.iter().all(|m| m.language() == language) {
         format!("the {language} models")
     } else {

@@ -88,7 +88,7 @@ pub static PRESETS: &[Preset] = &[
         repeat: 6,
         warmup: 1,
         sampling: Sampling {
-            measure_s: 2.0,
+            measure_s: 6.0,
             ..QUICK_SAMPLING
         },
     },
@@ -320,7 +320,7 @@ fn seeds() -> Vec<PlanEntry> {
 }
 
 /// The cluster engines beside Python's own process pools (docs/cluster.md): the cost of one
-/// no-op task, then `sum` from about 20 µs to 80 ms of Python per task, at W = 2. The report
+/// no-op task, then `sum` from about 20 µs to 200 ms of Python per task, at W = 2. The report
 /// reads each engine's break-even task length from the second.
 fn cluster() -> Vec<PlanEntry> {
     use poolbench_core::experiments::{CLUSTER_BREAK_EVEN, CLUSTER_OVERHEAD};
@@ -334,7 +334,7 @@ fn cluster() -> Vec<PlanEntry> {
             "py-dask",
             "py-ray-pool",
         ])];
-    for n in [1_000, 10_000, 100_000, 1_000_000, 4_000_000] {
+    for n in [1_000, 10_000, 100_000, 1_000_000, 10_000_000] {
         entries.push(
             PlanEntry::new(WorkloadSpec::new("sum", 16).with("n", n), &[2])
                 .experiment(CLUSTER_BREAK_EVEN)
