@@ -418,3 +418,57 @@ fn without_the_engines_one_line_each_and_the_rest_runs() {
             "--dask-scheduler needs dask[distributed]",
         ));
 }
+
+/// A Ray pool's worker (an actor) killed mid-run: `ray.util.multiprocessing.Pool` does not run
+/// its tasks again, so the cell stops there with Ray's own error, keeps the samples it had, and
+/// the run exits 1; no Ray process outlives it.
+#[test]
+fn a_lost_ray_worker_ends_its_cell_with_rays_error_and_leaves_no_process() {
+    let Some(_) = engines("a_lost_ray_worker_ends_its_cell_with_rays_error") else {
+        return;
+    };
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = engine_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args(["run", "--models", "py-ray-pool", "--workloads", "sleep"])
+        .args(["--set", "sleep.delay_ms=600", "--tasks", "4", "--repeat", "8"])
+        .args(["--max-repeat", "8", "--warmup", "0", "--measure-time", "0"])
+        .args(["--workers", "2", "-q", "--out"])
+        .arg(&out)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let actor = loop {
+        let actors: Vec<i32> = engine_processes()
+            .into_iter()
+            .filter(|(_, cmdline)| cmdline.contains("PoolActor"))
+            .map(|(pid, _)| pid)
+            .collect();
+        if let Some(pid) = actors.first() {
+            break *pid;
+        }
+        assert!(Instant::now() < deadline, "Ray's pool never started");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    std::thread::sleep(Duration::from_millis(1500));
+    // SAFETY: a plain signal to a Ray worker this test's run started.
+    unsafe {
+        libc::kill(actor, libc::SIGKILL);
+    }
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ActorDiedError"), "{stderr}");
+    let cell = results(&out)
+        .into_iter()
+        .find(|c| c["model"] == "py-ray-pool")
+        .unwrap();
+    assert_eq!(cell["outcome"]["verified"], false);
+    let left = left_after(&before);
+    assert!(left.is_empty(), "processes left after the run: {left:?}");
+}
