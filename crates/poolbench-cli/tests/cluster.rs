@@ -433,7 +433,14 @@ fn a_lost_ray_worker_ends_its_cell_with_rays_error_and_leaves_no_process() {
     let out = dir.path().join("out");
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
         .args(["run", "--models", "py-ray-pool", "--workloads", "sleep"])
-        .args(["--set", "sleep.delay_ms=600", "--tasks", "4", "--repeat", "8"])
+        .args([
+            "--set",
+            "sleep.delay_ms=600",
+            "--tasks",
+            "4",
+            "--repeat",
+            "8",
+        ])
         .args(["--max-repeat", "8", "--warmup", "0", "--measure-time", "0"])
         .args(["--workers", "2", "-q", "--out"])
         .arg(&out)
