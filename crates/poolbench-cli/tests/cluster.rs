@@ -43,6 +43,9 @@ fn engine_processes() -> Vec<(i32, String)> {
             continue;
         };
         let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        // Ray's and Dask's own processes, the helper, and the worker processes a LocalCluster
+        // spawns (`spawn_main`) with their resource tracker. (The tests of this file run one
+        // at a time, and no other test binary runs beside them.)
         if [
             "raylet",
             "gcs_server",
@@ -50,6 +53,9 @@ fn engine_processes() -> Vec<(i32, String)> {
             "ray/_private",
             "distributed",
             "dask",
+            "poolbench_helper.py",
+            "multiprocessing.spawn",
+            "multiprocessing.resource_tracker",
         ]
         .iter()
         .any(|mark| cmdline.contains(mark))
@@ -478,4 +484,56 @@ fn a_lost_ray_worker_ends_its_cell_with_rays_error_and_leaves_no_process() {
     assert_eq!(cell["outcome"]["verified"], false);
     let left = left_after(&before);
     assert!(left.is_empty(), "processes left after the run: {left:?}");
+}
+
+/// SIGTERM while both engines' clusters are up: the run stops with 130, and no scheduler,
+/// worker, raylet or actor outlives it.
+#[test]
+fn sigterm_leaves_no_engine_process() {
+    let Some(_) = engines("sigterm_leaves_no_engine_process") else {
+        return;
+    };
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let before = engine_processes();
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
+        .args([
+            "run",
+            "--models",
+            "py-dask,py-ray-pool",
+            "--workloads",
+            "sleep",
+        ])
+        .args([
+            "--set",
+            "sleep.delay_ms=200",
+            "--repeat",
+            "30",
+            "--workers",
+            "2",
+        ])
+        .args(["-q", "--out"])
+        .arg(dir.path().join("out"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    // Both clusters up: a Dask worker and a Ray actor exist.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let now = engine_processes();
+        let count = |mark: &str| now.iter().filter(|(_, c)| c.contains(mark)).count();
+        if count("PoolActor") >= 1 && count("spawn_main") >= 2 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the clusters never started");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // SAFETY: a plain signal to the run this test started.
+    unsafe {
+        libc::kill(child.id() as i32, libc::SIGTERM);
+    }
+    assert_eq!(child.wait().unwrap().code(), Some(130));
+    let left = left_after(&before);
+    assert!(left.is_empty(), "processes left after SIGTERM: {left:?}");
 }
