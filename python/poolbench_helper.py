@@ -255,6 +255,14 @@ class DaskPool:
             self.cluster.close()
 
 
+def ray_unreachable(args):
+    """On a Ray worker: why it cannot use the workload's local files, with its host, or None."""
+    import socket
+
+    problem = unreachable(*args)
+    return None if problem is None else f"on {socket.gethostname()} {problem}"
+
+
 class RayPool:
     """Ray's drop-in for `multiprocessing.Pool`: `ray.util.multiprocessing.Pool(W).map`, its
     default chunksize, on Ray started locally with W CPUs (or on the cluster at --ray-address).
@@ -282,6 +290,14 @@ class RayPool:
         ray.init(**options)
         self.pool = Pool(workers, initializer=install, initargs=(name, form))
         self.pool.map(ping, range(workers), chunksize=1)
+        if address:
+            # Each worker says whether it can read the inputs (one task per worker).
+            for problem in self.pool.map(ray_unreachable, [(name, form)] * workers, chunksize=1):
+                if problem is not None:
+                    raise RuntimeError(
+                        f"a Ray worker {problem}: a real cluster's workers need poolbench's "
+                        "inputs on a path every worker sees (--cache-dir)"
+                    )
 
     def map(self, n):
         return self.pool.map(task, range(n))
