@@ -234,7 +234,7 @@ impl Deployment {
     /// The process a worker's nanny runs the worker in (its `spawn_main` child).
     fn a_worker_process(&self) -> i32 {
         let nanny = self.group[1].id() as i32;
-        descendants(nanny)
+        poolbench_process::descendants(nanny)
             .into_iter()
             .find(|pid| {
                 std::fs::read(format!("/proc/{pid}/cmdline"))
@@ -256,28 +256,16 @@ impl Drop for Deployment {
     }
 }
 
-/// Every process descended from `root`.
-fn descendants(root: i32) -> Vec<i32> {
-    let parent = |pid: i32| -> Option<i32> {
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        stat[stat.rfind(')')? + 2..]
-            .split_whitespace()
-            .nth(1)?
-            .parse()
-            .ok()
-    };
-    let all: Vec<i32> = std::fs::read_dir("/proc")
-        .unwrap()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
-        .collect();
-    let mut found = vec![root];
-    let mut next = 0;
-    while next < found.len() {
-        let of = found[next];
-        found.extend(all.iter().copied().filter(|&p| parent(p) == Some(of)));
-        next += 1;
-    }
-    found.split_off(1)
+/// A run of `model` on 8 samples of 4 sleeps of 0.6 s (no warm-up, no extra rounds) into `out`,
+/// to be started and signalled by the test: long enough batches to lose a worker in.
+fn slow_sleeps(model: &str, out: &Path) -> Command {
+    let mut cmd = Command::new(assert_cmd::cargo::cargo_bin("poolbench"));
+    cmd.args(["run", "--models", model, "--workloads", "sleep"])
+        .args(["--set", "sleep.delay_ms=600", "--tasks", "4"])
+        .args(["--repeat", "8", "--max-repeat", "8", "--warmup", "0"])
+        .args(["--measure-time", "0", "--out"])
+        .arg(out);
+    cmd
 }
 
 #[test]
@@ -315,19 +303,7 @@ fn a_real_dask_deployment_runs_py_dask_at_its_own_size_and_survives_a_lost_worke
     // A worker killed while a batch of 0.6 s tasks runs: the scheduler reruns its tasks on the
     // other worker, the outputs verify, and the reruns are recorded.
     let lost = dir.path().join("lost");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
-        .args(["run", "--models", "py-dask", "--workloads", "sleep"])
-        .args([
-            "--set",
-            "sleep.delay_ms=600",
-            "--tasks",
-            "4",
-            "--repeat",
-            "8",
-        ])
-        .args(["--max-repeat", "8"])
-        .args(["--warmup", "0", "--measure-time", "0", "--out"])
-        .arg(&lost)
+    let mut child = slow_sleeps("py-dask", &lost)
         .args(["--dask-scheduler", &deployment.address])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -437,19 +413,8 @@ fn a_lost_ray_worker_ends_its_cell_with_rays_error_and_leaves_no_process() {
     let before = engine_processes();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("poolbench"))
-        .args(["run", "--models", "py-ray-pool", "--workloads", "sleep"])
-        .args([
-            "--set",
-            "sleep.delay_ms=600",
-            "--tasks",
-            "4",
-            "--repeat",
-            "8",
-        ])
-        .args(["--max-repeat", "8", "--warmup", "0", "--measure-time", "0"])
-        .args(["--workers", "2", "-q", "--out"])
-        .arg(&out)
+    let mut child = slow_sleeps("py-ray-pool", &out)
+        .args(["--workers", "2", "-q"])
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()

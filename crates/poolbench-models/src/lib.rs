@@ -37,8 +37,8 @@ pub use crate::tokio_blocking::TokioBlocking;
 use poolbench_core::{Model, ModelStyle};
 pub use poolbench_process::{ProcessModel, StartMethod};
 pub use poolbench_python::{
-    check_foreign_task, cluster_of, cluster_threads, find_python_model, python_env, use_cluster,
-    Engine, PythonEnv, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS,
+    check_foreign_task, cluster_threads, find_python_model, python_env, use_cluster, Engine,
+    PythonEnv, PythonModel, PYTHON_MODELS, PYTHON_WORKLOADS,
 };
 
 /// Every model, in the order reports list them. The first is the sequential oracle.

@@ -52,7 +52,7 @@ pub use model::{ProcessModel, StartMethod};
 #[cfg(target_os = "linux")]
 pub use pool::ProcessPool;
 #[cfg(target_os = "linux")]
-pub use usage::{context_switches, cpu_seconds};
+pub use usage::{context_switches, cpu_seconds, descendants, parent_of, process_group};
 pub use worker::{tie_to_parent, worker_main};
 
 /// Elsewhere the process models exist (so names and registries are the same) but refuse to start.

@@ -78,15 +78,6 @@ pub fn use_cluster(engine: Engine, address: &str) {
     clusters.push((engine, address.to_owned()));
 }
 
-/// The address `engine` runs on, when it is a real cluster.
-pub fn cluster_of(engine: Engine) -> Option<String> {
-    let clusters = CLUSTERS.lock().unwrap_or_else(|e| e.into_inner());
-    clusters
-        .iter()
-        .find(|(e, _)| *e == engine)
-        .map(|(_, a)| a.clone())
-}
-
 /// The environment every helper is started with: each real cluster's address.
 pub(crate) fn cluster_env() -> Vec<(&'static str, String)> {
     let clusters = CLUSTERS.lock().unwrap_or_else(|e| e.into_inner());

@@ -226,7 +226,7 @@ impl Helper {
     /// starts some in process groups of their own: Ray's workers), then its process group.
     fn kill_all(&self) {
         let pid = self.child.id() as libc::pid_t;
-        for descendant in descendants(pid) {
+        for descendant in poolbench_process::descendants(pid) {
             // SAFETY: a plain signal to a process id read from /proc just now.
             unsafe {
                 libc::kill(descendant, libc::SIGKILL);
@@ -237,37 +237,6 @@ impl Helper {
             libc::killpg(pid, libc::SIGKILL);
         }
     }
-}
-
-/// The process ids descended from `root` (children, their children, …), from `/proc`.
-pub(crate) fn descendants(root: libc::pid_t) -> Vec<libc::pid_t> {
-    let parents: Vec<(libc::pid_t, libc::pid_t)> = std::fs::read_dir("/proc")
-        .into_iter()
-        .flatten()
-        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<libc::pid_t>().ok())
-        .filter_map(|pid| Some((pid, parent_of(pid)?)))
-        .collect();
-    let mut found = vec![root];
-    let mut next = 0;
-    while next < found.len() {
-        let parent = found[next];
-        found.extend(
-            parents
-                .iter()
-                .filter(|(_, p)| *p == parent)
-                .map(|(pid, _)| *pid),
-        );
-        next += 1;
-    }
-    found.remove(0);
-    found
-}
-
-/// The parent of `pid`, from `/proc/<pid>/stat` (field 4).
-fn parent_of(pid: libc::pid_t) -> Option<libc::pid_t> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(1)?.parse().ok()
 }
 
 impl Drop for Helper {

@@ -28,7 +28,7 @@ use poolbench_core::{
     WorkerKind,
 };
 
-pub use engine::{cluster_of, cluster_threads, use_cluster, Engine, SIZE_LIMIT};
+pub use engine::{cluster_threads, use_cluster, Engine, SIZE_LIMIT};
 pub use env::{
     probe as probe_interpreter, probe_within, python_env, PythonEnv, PROBE_LIMIT, PYTHON_VAR,
 };

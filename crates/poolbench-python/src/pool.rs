@@ -219,9 +219,12 @@ fn group_usage(group: i32) -> ChildUsage {
     let Ok(entries) = std::fs::read_dir("/proc") else {
         return usage;
     };
-    let descendants = crate::helper::descendants(group);
+    let descendants = poolbench_process::descendants(group);
     for pid in entries.filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok()) {
-        if pid != group && process_group(pid) != Some(group) && !descendants.contains(&pid) {
+        if pid != group
+            && poolbench_process::process_group(pid) != Some(group)
+            && !descendants.contains(&pid)
+        {
             continue;
         }
         usage.cpu_s += poolbench_process::cpu_seconds(pid).unwrap_or(0.0);
@@ -233,11 +236,4 @@ fn group_usage(group: i32) -> ChildUsage {
         }
     }
     usage
-}
-
-/// The process group of `pid`, from `/proc/<pid>/stat` (field 5).
-fn process_group(pid: i32) -> Option<i32> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    rest.split_whitespace().nth(2)?.parse().ok()
 }
