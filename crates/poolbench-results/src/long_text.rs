@@ -67,6 +67,32 @@ fn cut(value: &mut Value, most: usize) -> bool {
     }
 }
 
+/// The length in bytes of the longest string (or key) in the JSON text `bytes`, escapes
+/// counted as written: at least the characters of each. One pass, no parsing; a reader skips
+/// [`cut_long_text`] (and the JSON values it needs) when no string can be too long.
+pub fn longest_string_bytes(bytes: &[u8]) -> usize {
+    let (mut longest, mut start, mut inside, mut escaped) = (0, 0, false, false);
+    for (at, &b) in bytes.iter().enumerate() {
+        if !inside {
+            if b == b'"' {
+                inside = true;
+                start = at + 1;
+            }
+        } else if escaped {
+            escaped = false;
+        } else if b == b'\\' {
+            escaped = true;
+        } else if b == b'"' {
+            inside = false;
+            longest = longest.max(at - start);
+        }
+    }
+    if inside {
+        longest = longest.max(bytes.len() - start);
+    }
+    longest
+}
+
 /// `text` cut to `most` characters (its start, "…", 16 hexadecimal digits of a hash of the
 /// whole), or `None` when it is short enough already.
 pub fn shortened(text: &str, most: usize) -> Option<String> {
@@ -98,6 +124,15 @@ mod tests {
             shortened(&"x".repeat(MOST_NAME_CHARS), MOST_NAME_CHARS),
             None
         );
+    }
+
+    #[test]
+    fn the_longest_string_is_found_through_escaped_quotes() {
+        assert_eq!(longest_string_bytes(br#"{"model": "rayon", "n": 12}"#), 5);
+        // An escaped quote does not end a string: 1,000 of them make one long string.
+        let hostile = format!(r#"{{"model": "{}"}}"#, r#"a\""#.repeat(1_000));
+        assert_eq!(longest_string_bytes(hostile.as_bytes()), 3_000);
+        assert_eq!(longest_string_bytes(br#"{"cut": "abc"#), 3);
     }
 
     #[test]

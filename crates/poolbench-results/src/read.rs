@@ -14,6 +14,7 @@
 use std::io::Read;
 use std::path::Path;
 
+use crate::long_text::MOST_NAME_CHARS;
 use crate::upgrade::{upgrade_v1, SCHEMA_V1};
 use crate::{CellResult, ResultsFile, SCHEMA};
 
@@ -81,12 +82,19 @@ impl ResultsFile {
                 found,
             });
         }
-        let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(not_results)?;
-        crate::long_text::cut_long_text(&mut value);
-        if found == SCHEMA_V1 {
-            upgrade_v1(&mut value);
-        }
-        let results: ResultsFile = serde_json::from_value(value).map_err(not_results)?;
+        let short = crate::long_text::longest_string_bytes(bytes) <= MOST_NAME_CHARS;
+        let results: ResultsFile = if short && found == SCHEMA {
+            // No string can be over any limit: read straight into the schema.
+            serde_json::from_slice(bytes).map_err(not_results)?
+        } else {
+            let mut value: serde_json::Value =
+                serde_json::from_slice(bytes).map_err(not_results)?;
+            crate::long_text::cut_long_text(&mut value);
+            if found == SCHEMA_V1 {
+                upgrade_v1(&mut value);
+            }
+            serde_json::from_value(value).map_err(not_results)?
+        };
         check(&results).map_err(|message| ReadError::BadValue {
             path: path.to_owned(),
             message,
