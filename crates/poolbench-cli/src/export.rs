@@ -39,11 +39,16 @@ pub struct ExportArgs {
     #[arg(long, requires = "compare")]
     pub absolute: bool,
 
-    /// Check this history (as `poolbench history check` does, with its defaults, on this
-    /// file's machine) first: a cell whose newest change is a regression is a failed test
-    /// case in junit and has its reason in csv.
-    #[arg(long, value_name = "HISTORY.db")]
-    pub history: Option<PathBuf>,
+    /// Check this history, an SQLite file or a postgres:// URL (as `poolbench history check`
+    /// does, with its defaults, on this file's machine) first: a cell whose newest change is a
+    /// regression is a failed test case in junit and has its reason in csv.
+    #[arg(long, value_name = "HISTORY.db|URL")]
+    pub history: Option<std::ffi::OsString>,
+
+    /// With --history: the machine series to check, as `history add --machine` named it
+    /// [default: this file's CPU, cores and host].
+    #[arg(long, requires = "history", value_name = "NAME")]
+    pub machine: Option<String>,
 
     /// Write here (atomically) instead of standard output.
     #[arg(long, short, value_name = "FILE")]
@@ -90,9 +95,13 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
     }
     if let Some(db) = &args.history {
         let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
-        let history = poolbench_history::History::open(db).map_err(usage)?;
+        let location = poolbench_history::Location::parse(db);
+        let mut history = poolbench_history::History::open_at(&location, false).map_err(usage)?;
         let series = history.series(Some(DEFAULT_LAST)).map_err(usage)?;
-        let machine = poolbench_history::machine(&results);
+        let machine = args
+            .machine
+            .clone()
+            .unwrap_or_else(|| poolbench_history::machine(&results));
         let checks = check(&series, &CheckSettings::default());
         for cell in checks
             .into_iter()
@@ -101,7 +110,7 @@ pub fn run(args: ExportArgs) -> anyhow::Result<ExitCode> {
             regressions.entry(cell.name).or_insert_with(|| {
                 format!(
                     "history check of {}: {}",
-                    db.display(),
+                    location.describe(),
                     cell.why.unwrap_or_default()
                 )
             });

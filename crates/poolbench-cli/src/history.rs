@@ -1,6 +1,7 @@
 //! `poolbench history`: runs kept in an SQLite file, change points found over them, charts.
 
-use std::path::{Path, PathBuf};
+use std::ffi::OsString;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand};
@@ -8,7 +9,7 @@ use poolbench_history::changepoint::Settings;
 use poolbench_history::check::{check, short, CellCheck, CheckSettings, DEFAULT_LAST};
 use poolbench_history::render::{self, Style};
 use poolbench_history::trend::trends;
-use poolbench_history::{CellSeries, History};
+use poolbench_history::{AddAs, CellSeries, History, Location};
 
 use crate::args::parse_percent;
 use crate::report::read_results;
@@ -19,11 +20,11 @@ pub const DEFAULT_DB: &str = "poolbench-history.db";
 
 #[derive(Debug, Args)]
 pub struct HistoryArgs {
-    /// The history database (SQLite) [default: $POOLBENCH_HISTORY, else
-    /// ./poolbench-history.db]. `sqlite3 FILE` opens it; docs/history-format.md documents its
-    /// tables.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub db: Option<PathBuf>,
+    /// The history: an SQLite file, or a PostgreSQL database shared by a team's runners
+    /// (postgres://user:password@host:port/db) [default: $POOLBENCH_HISTORY, else
+    /// ./poolbench-history.db]. docs/history-format.md documents the tables.
+    #[arg(long, global = true, value_name = "FILE|URL")]
+    pub db: Option<OsString>,
 
     #[command(subcommand)]
     pub command: HistoryCommand,
@@ -31,8 +32,9 @@ pub struct HistoryArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum HistoryCommand {
-    /// Add runs (results.json files), keyed by commit, start time and machine; adding a run
-    /// that is already there changes nothing. Creates the database if there is none.
+    /// Add runs (results.json files), keyed by commit, start time, machine and host; adding a
+    /// run that is already there changes nothing, and another run with its key is an error
+    /// (exit 2). Creates the history if there is none. Parallel adds queue; none is lost.
     Add(AddArgs),
     /// List the runs in the history, oldest first.
     List,
@@ -55,6 +57,21 @@ pub struct AddArgs {
     /// recorded in the results file].
     #[arg(long, value_name = "SHA")]
     pub commit: Option<String>,
+
+    /// The series the runs' times belong to [default: "CPU × N cores on HOST"]. A fleet of
+    /// identical, short-lived CI runners (a new host name each job) names one, e.g.
+    /// --machine gha-ubuntu-2core; `check` follows each machine's series on its own.
+    #[arg(long, value_name = "NAME", value_parser = parse_machine)]
+    pub machine: Option<String>,
+}
+
+fn parse_machine(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    if text.is_empty() || text.len() > 120 || text.chars().any(char::is_control) {
+        Err("a machine name is 1 to 120 printable characters".to_owned())
+    } else {
+        Ok(text.to_owned())
+    }
 }
 
 #[derive(Debug, Args)]
@@ -125,15 +142,17 @@ impl Judging {
     }
 }
 
-fn db_path(args: &HistoryArgs) -> PathBuf {
-    args.db
+fn location(args: &HistoryArgs) -> Location {
+    let text = args
+        .db
         .clone()
-        .or_else(|| std::env::var_os("POOLBENCH_HISTORY").map(PathBuf::from))
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_DB))
+        .or_else(|| std::env::var_os("POOLBENCH_HISTORY").filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| OsString::from(DEFAULT_DB));
+    Location::parse(&text)
 }
 
 pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
-    let path = db_path(&args);
+    let path = location(&args);
     let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
     match args.command {
         HistoryCommand::Add(add) => {
@@ -143,16 +162,19 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                 .iter()
                 .map(|p| read_results(p).map(|r| (p, r)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let mut history = History::open_or_create(&path).map_err(usage)?;
+            let mut history = History::open_at(&path, true).map_err(usage)?;
             for (file, results) in files {
                 let keeper = "the history, which keys cells by name,";
                 if let Some(note) = poolbench_compare::identity::shared_names_note(&results, keeper)
                 {
                     eprintln!("note: {}: {note}", file.display());
                 }
-                let added = history
-                    .add(&results, add.commit.as_deref())
-                    .map_err(usage)?;
+                let how = AddAs {
+                    commit: add.commit.clone(),
+                    machine: add.machine.clone(),
+                    source: Some(file.display().to_string()),
+                };
+                let added = history.add_as(&results, &how).map_err(usage)?;
                 println!(
                     "{}: {} run {} of commit {} on {} ({} cells) in {}",
                     file.display(),
@@ -165,12 +187,12 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                     short(&added.git_commit),
                     added.machine,
                     added.cells,
-                    path.display()
+                    path.describe()
                 );
             }
         }
         HistoryCommand::List => {
-            let history = History::open(&path).map_err(usage)?;
+            let mut history = History::open_at(&path, false).map_err(usage)?;
             let runs = history.runs().map_err(usage)?;
             println!(
                 "{:>5}  {:<10}  {:<20}  {:>5}  {:>10}  machine",
@@ -187,7 +209,7 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
                     run.machine
                 );
             }
-            println!("{} runs in {}", runs.len(), path.display());
+            println!("{} runs in {}", runs.len(), path.describe());
         }
         HistoryCommand::Check(c) => {
             let (_, checks) = load(&path, &c.judging)?;
@@ -232,9 +254,12 @@ pub fn run(args: HistoryArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Every cell's series in the history at `path` (the newest `--last` runs), and its check.
-fn load(path: &Path, judging: &Judging) -> Result<(Vec<CellSeries>, Vec<CellCheck>), UsageError> {
+fn load(
+    path: &Location,
+    judging: &Judging,
+) -> Result<(Vec<CellSeries>, Vec<CellCheck>), UsageError> {
     let usage = |e: poolbench_history::HistoryError| UsageError(e.to_string());
-    let history = History::open(path).map_err(usage)?;
+    let mut history = History::open_at(path, false).map_err(usage)?;
     let series = history.series(Some(judging.last as usize)).map_err(usage)?;
     let checks = check(&series, &judging.settings());
     Ok((series, checks))

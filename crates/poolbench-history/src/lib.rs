@@ -14,5 +14,6 @@ pub mod render;
 pub mod trend;
 
 pub use db::{
-    machine, Added, CellSeries, History, HistoryError, Point, Run, SCHEMA_SQL, SCHEMA_VERSION,
+    machine, schema_sql, AddAs, Added, CellSeries, Conflict, History, HistoryError, Location,
+    Point, Run, BUSY_WAIT, SCHEMA_VERSION,
 };

@@ -2,7 +2,7 @@
 //! figures, and a file that is not a history is a clear error and is never written to.
 
 use poolbench_core::WorkKind;
-use poolbench_history::{History, HistoryError};
+use poolbench_history::{AddAs, History, HistoryError};
 use poolbench_results::{CellResult, Environment, ResultsFile, Timing};
 
 fn cell(model: &str, workers: usize, median: f64) -> CellResult {
@@ -20,6 +20,7 @@ fn run(commit: &str, started_at: &str, rayon: f64) -> ResultsFile {
     environment.started_at = started_at.into();
     environment.cpu_model = Some("Test CPU".into());
     environment.logical_cores = 2;
+    environment.hostname = Some("runner-1".into());
     let mut results = ResultsFile::new(environment, Some("quick".into()));
     results.results = vec![cell("sequential", 1, 1.0), cell("rayon", 2, rayon)];
     results
@@ -35,7 +36,7 @@ fn adding_a_run_twice_adds_it_once() {
         .unwrap();
     assert!(first.new);
     assert_eq!((first.cells, first.git_commit.as_str()), (2, "aaa"));
-    assert_eq!(first.machine, "Test CPU × 2 cores");
+    assert_eq!(first.machine, "Test CPU × 2 cores on runner-1");
     let again = history
         .add(&run("aaa", "2026-11-01T00:00:00Z", 0.5), None)
         .unwrap();
@@ -47,7 +48,7 @@ fn adding_a_run_twice_adds_it_once() {
         .unwrap();
     assert!(other.new);
     drop(history);
-    let history = History::open(&path).unwrap();
+    let mut history = History::open(&path).unwrap();
     let runs = history.runs().unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[0].cells, 2);
@@ -140,4 +141,166 @@ fn a_missing_history_or_another_schema_is_a_clear_error() {
         .unwrap();
     let error = History::open(&path).unwrap_err();
     assert!(matches!(error, HistoryError::Schema { .. }), "{error}");
+}
+
+#[test]
+fn two_hosts_are_two_machines_even_in_the_same_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut history = History::open_or_create(&dir.path().join("h.db")).unwrap();
+    let one = run("aaa", "2026-11-01T00:00:00Z", 0.5);
+    let mut two = run("aaa", "2026-11-01T00:00:00Z", 0.6);
+    two.environment.hostname = Some("runner-2".into());
+    assert!(history.add(&one, None).unwrap().new);
+    let added = history.add(&two, None).unwrap();
+    assert!(added.new);
+    assert_eq!(added.machine, "Test CPU × 2 cores on runner-2");
+    let machines: std::collections::BTreeSet<String> = history
+        .series(None)
+        .unwrap()
+        .into_iter()
+        .map(|s| s.machine)
+        .collect();
+    assert_eq!(machines.len(), 2, "{machines:?}");
+    // A fleet names one series for both hosts; the two runs stay two runs.
+    let fleet = AddAs {
+        machine: Some("fleet".into()),
+        ..AddAs::default()
+    };
+    assert!(history.add_as(&one, &fleet).unwrap().new);
+    assert!(history.add_as(&two, &fleet).unwrap().new);
+    let fleet_series = history.series(None).unwrap();
+    let rayon = fleet_series
+        .iter()
+        .find(|s| s.machine == "fleet" && s.model == "rayon")
+        .unwrap();
+    assert_eq!(rayon.points.len(), 2);
+}
+
+#[test]
+fn the_same_key_with_other_figures_is_an_error_naming_both_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.db");
+    let mut history = History::open_or_create(&path).unwrap();
+    let from = |file: &str| AddAs {
+        source: Some(file.into()),
+        ..AddAs::default()
+    };
+    let stored = history
+        .add_as(
+            &run("aaa", "2026-11-01T00:00:00Z", 0.5),
+            &from("first.json"),
+        )
+        .unwrap();
+    // The same figures again (another copy of the file): kept once, no error.
+    let again = history
+        .add_as(&run("aaa", "2026-11-01T00:00:00Z", 0.5), &from("copy.json"))
+        .unwrap();
+    assert!(!again.new);
+    let error = history
+        .add_as(
+            &run("aaa", "2026-11-01T00:00:00Z", 0.7),
+            &from("second.json"),
+        )
+        .unwrap_err();
+    assert!(matches!(&error, HistoryError::Conflict(c) if c.run_id == stored.run_id));
+    let message = error.to_string();
+    assert!(
+        message.contains("first.json") && message.contains("second.json"),
+        "{message}"
+    );
+    assert_eq!(history.runs().unwrap().len(), 1);
+}
+
+#[test]
+fn an_empty_file_is_refused_and_left_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty = dir.path().join("empty.db");
+    std::fs::write(&empty, b"").unwrap();
+    for result in [History::open(&empty), History::open_or_create(&empty)] {
+        let error = result.unwrap_err();
+        assert!(matches!(error, HistoryError::Empty { .. }), "{error}");
+        assert!(error.to_string().contains("empty.db"), "{error}");
+    }
+    assert_eq!(std::fs::metadata(&empty).unwrap().len(), 0);
+    // Reading never writes: a new history opened to read is not given anything.
+    let path = dir.path().join("h.db");
+    drop(History::open_or_create(&path).unwrap());
+    let before = std::fs::read(&path).unwrap();
+    let mut history = History::open(&path).unwrap();
+    assert!(history.runs().unwrap().is_empty());
+    drop(history);
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    // Nothing was left beside it.
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 2, "{names:?}");
+}
+
+#[test]
+fn parallel_writers_on_a_new_file_all_land() {
+    for trial in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("h.db");
+        let barrier = std::sync::Barrier::new(8);
+        std::thread::scope(|scope| {
+            for writer in 0..8 {
+                let (path, barrier) = (&path, &barrier);
+                scope.spawn(move || {
+                    barrier.wait();
+                    let mut history = History::open_or_create(path).unwrap();
+                    let results = run(&format!("c{writer}"), "2026-11-01T00:00:00Z", 0.5);
+                    assert!(history.add(&results, None).unwrap().new);
+                });
+            }
+        });
+        let mut history = History::open(&path).unwrap();
+        assert_eq!(history.runs().unwrap().len(), 8, "trial {trial}");
+    }
+}
+
+#[test]
+fn a_schema_1_file_is_read_as_it_is_and_brought_up_to_date_by_a_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.db");
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+         INSERT INTO meta VALUES ('schema_version', '1');
+         CREATE TABLE runs (id INTEGER PRIMARY KEY, git_commit TEXT NOT NULL,
+             started_at TEXT NOT NULL, machine TEXT NOT NULL, cpu_model TEXT,
+             logical_cores INTEGER NOT NULL, hostname TEXT, preset TEXT,
+             poolbench_version TEXT NOT NULL, build_profile TEXT NOT NULL,
+             added_at TEXT NOT NULL, UNIQUE (git_commit, started_at, machine));
+         CREATE TABLE cells (run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+             name TEXT NOT NULL, workload TEXT NOT NULL, workload_name TEXT NOT NULL,
+             params TEXT NOT NULL, tasks INTEGER NOT NULL, model TEXT NOT NULL,
+             workers INTEGER NOT NULL, median_s REAL, ci_low_s REAL, ci_high_s REAL,
+             ci_level REAL, samples INTEGER NOT NULL, relative REAL, relative_low REAL,
+             relative_high REAL, verified INTEGER NOT NULL, failed_tasks INTEGER NOT NULL,
+             PRIMARY KEY (run_id, name));
+         INSERT INTO runs VALUES (1, 'old', '2026-10-01T00:00:00Z', 'Test CPU × 2 cores',
+             'Test CPU', 2, 'runner-1', 'quick', '0.1.0', 'release', '2026-10-01T00:00:00Z');
+         INSERT INTO cells VALUES (1, 'sum/N=8/sequential/W=1', 'sum', 'sum/N=8', '{}', 8,
+             'sequential', 1, 1.0, 0.9, 1.1, 0.95, 8, NULL, NULL, NULL, 1, 0);",
+    )
+    .unwrap();
+    drop(conn);
+    let before = std::fs::read(&path).unwrap();
+    assert_eq!(History::open(&path).unwrap().runs().unwrap().len(), 1);
+    assert_eq!(std::fs::read(&path).unwrap(), before, "reading wrote to it");
+    let mut history = History::open_or_create(&path).unwrap();
+    let added = history
+        .add(&run("new", "2026-11-01T00:00:00Z", 0.5), None)
+        .unwrap();
+    assert!(added.new);
+    let runs = history.runs().unwrap();
+    assert_eq!(runs.len(), 2);
+    // The old run joins the new one's series: its machine now names its host.
+    assert_eq!(runs[0].machine, runs[1].machine);
+    let sequential = history
+        .series(None)
+        .unwrap()
+        .into_iter()
+        .find(|s| s.model == "sequential")
+        .unwrap();
+    assert_eq!(sequential.points.len(), 2, "{sequential:?}");
 }

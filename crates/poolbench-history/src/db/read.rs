@@ -1,78 +1,50 @@
-//! Reading the history back: the runs, and each cell's series.
+//! Reading the history back: the runs, and each cell's series. The queries are the same for
+//! both stores; the order is set here, in Rust, so that both stores give the same answer
+//! whatever their text collation.
 
 use std::collections::{HashMap, HashSet};
 
-use super::{CellSeries, History, HistoryError, Point, Run};
+use super::{CellSeries, History, HistoryError, Run};
+
+/// Every run with its count of cells and of cells that did not verify.
+pub(crate) const RUNS_SQL: &str = "
+SELECT r.id, r.git_commit, r.started_at, r.machine, r.preset,
+       CAST(count(c.name) AS BIGINT), CAST(coalesce(sum(1 - c.verified), 0) AS BIGINT)
+FROM runs r LEFT JOIN cells c ON c.run_id = r.id
+GROUP BY r.id, r.git_commit, r.started_at, r.machine, r.preset";
+
+/// Every cell of every run: columns 0–4 are its [`SeriesKey`], 5–15 its [`Point`].
+pub(crate) const POINTS_SQL: &str = "
+SELECT c.name, c.workload_name, c.model, c.workers, r.machine, r.id, r.git_commit,
+       r.started_at, c.median_s, c.ci_low_s, c.ci_high_s, c.relative,
+       c.relative_low, c.relative_high, c.verified, c.failed_tasks
+FROM cells c JOIN runs r ON r.id = c.run_id";
+
+/// Which series a point belongs to: name, workload name, model, workers, machine.
+pub(crate) type SeriesKey = (String, String, String, i64, String);
+
+/// Two optional bounds as one interval.
+pub(crate) fn pair(a: Option<f64>, b: Option<f64>) -> Option<[f64; 2]> {
+    a.zip(b).map(|(a, b)| [a, b])
+}
 
 impl History {
     /// Every run, oldest first.
-    pub fn runs(&self) -> Result<Vec<Run>, HistoryError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT r.id, r.git_commit, r.started_at, r.machine, r.preset,
-                        count(c.name), coalesce(sum(1 - c.verified), 0)
-                 FROM runs r LEFT JOIN cells c ON c.run_id = r.id
-                 GROUP BY r.id ORDER BY r.started_at, r.id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let rows = statement
-            .query_map([], |row| {
-                Ok(Run {
-                    id: row.get(0)?,
-                    git_commit: row.get(1)?,
-                    started_at: row.get(2)?,
-                    machine: row.get(3)?,
-                    preset: row.get(4)?,
-                    cells: row.get::<_, i64>(5)? as usize,
-                    unverified: row.get::<_, i64>(6)? as usize,
-                })
-            })
-            .map_err(|e| self.sql(e))?;
-        rows.collect::<Result<_, _>>().map_err(|e| self.sql(e))
+    pub fn runs(&mut self) -> Result<Vec<Run>, HistoryError> {
+        let mut runs = self.store.runs()?;
+        runs.sort_by(|a, b| (&a.started_at, a.id).cmp(&(&b.started_at, b.id)));
+        Ok(runs)
     }
 
     /// Every cell's series, per machine, each oldest first; with `last`, only the newest
     /// `last` runs of each machine.
-    pub fn series(&self, last: Option<usize>) -> Result<Vec<CellSeries>, HistoryError> {
-        let mut statement = self
-            .conn
-            .prepare(
-                "SELECT c.name, c.workload_name, c.model, c.workers, r.machine, r.id, r.git_commit,
-                        r.started_at, c.median_s, c.ci_low_s, c.ci_high_s, c.relative,
-                        c.relative_low, c.relative_high, c.verified, c.failed_tasks
-                 FROM cells c JOIN runs r ON r.id = c.run_id
-                 ORDER BY r.machine, c.name, r.started_at, r.id",
-            )
-            .map_err(|e| self.sql(e))?;
-        let pair = |a: Option<f64>, b: Option<f64>| a.zip(b).map(|(a, b)| [a, b]);
-        let rows = statement
-            .query_map([], |row| {
-                let key: (String, String, String, i64, String) = (
-                    row.get(0)?,
-                    row.get(1)?,
-                    row.get(2)?,
-                    row.get(3)?,
-                    row.get(4)?,
-                );
-                let point = Point {
-                    run_id: row.get(5)?,
-                    git_commit: row.get(6)?,
-                    started_at: row.get(7)?,
-                    median_s: row.get(8)?,
-                    ci_s: pair(row.get(9)?, row.get(10)?),
-                    relative: row.get(11)?,
-                    relative_ci: pair(row.get(12)?, row.get(13)?),
-                    verified: row.get(14)?,
-                    failed_tasks: row.get::<_, i64>(15)? as usize,
-                };
-                Ok((key, point))
-            })
-            .map_err(|e| self.sql(e))?;
+    pub fn series(&mut self, last: Option<usize>) -> Result<Vec<CellSeries>, HistoryError> {
+        let mut points = self.store.points()?;
+        points.sort_by(|(a, p), (b, q)| {
+            (&a.4, &a.0, &p.started_at, p.run_id).cmp(&(&b.4, &b.0, &q.started_at, q.run_id))
+        });
         let mut all: Vec<CellSeries> = Vec::new();
-        for row in rows {
-            let ((name, workload_name, model, workers, machine), point) =
-                row.map_err(|e| self.sql(e))?;
+        for ((name, workload_name, model, workers, machine), point) in points {
             match all.last_mut() {
                 Some(s) if s.name == name && s.machine == machine => s.points.push(point),
                 _ => all.push(CellSeries {
@@ -96,7 +68,7 @@ impl History {
     }
 
     /// The ids of each machine's newest `last` runs.
-    fn newest_runs(&self, last: usize) -> Result<HashSet<i64>, HistoryError> {
+    fn newest_runs(&mut self, last: usize) -> Result<HashSet<i64>, HistoryError> {
         let mut per_machine: HashMap<String, Vec<i64>> = HashMap::new();
         for run in self.runs()? {
             per_machine.entry(run.machine).or_default().push(run.id);
