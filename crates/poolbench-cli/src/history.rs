@@ -38,7 +38,8 @@ pub enum HistoryCommand {
     Add(AddArgs),
     /// List the runs in the history, oldest first.
     List,
-    /// Find change points in every cell's series (E-divisive means, t-tested as Otava does) and
+    /// Find change points in every cell's series (E-divisive means, t-tested as Otava does but
+    /// robust to outlying runs) and
     /// exit 1 when a cell's newest change is a regression beyond the threshold, or its newest
     /// run did not verify.
     Check(CheckArgs),
@@ -80,7 +81,8 @@ pub struct Judging {
     #[arg(long, value_parser = parse_percent, value_name = "PERCENT", default_value = "5")]
     pub threshold: f64,
 
-    /// Largest p-value of a change point (t-test, Bonferroni-adjusted for the splits tried).
+    /// Largest p-value of a change point (t-test of outlier-clipped runs, which a rank test
+    /// must back).
     #[arg(long, default_value_t = Settings::default().significance, value_parser = parse_significance)]
     pub significance: f64,
 

@@ -11,6 +11,7 @@ pub mod changepoint;
 pub mod check;
 mod db;
 pub mod render;
+pub mod synthetic;
 pub mod trend;
 
 pub use db::{
