@@ -12,9 +12,16 @@
 #   OUT=/tmp/ci scripts/ci-regression.sh main             # where runs go (default reports/ci-regression)
 #
 # The Markdown summary is written to $OUT/summary.md and appended to $GITHUB_STEP_SUMMARY when
-# that is set. When BASE_REF is the commit the working tree is at and the tree is clean, one
-# build serves both sides (an A/A comparison). The base must know the plan: `--preset ci`
-# exists from the commit that added this script on; for older bases, give PLAN as flags.
+# that is set; $OUT/junit.xml has each cell as a test case (the last round's pair compared).
+# When BASE_REF is the commit the working tree is at and the tree is clean, one build serves
+# both sides (an A/A comparison). The base must know the plan: `--preset ci` exists from the
+# commit that added this script on; for older bases, give PLAN as flags.
+#
+# Builds are reused: each base commit's binary is kept in $CI_CACHE (default
+# ~/.cache/poolbench-ci/bin), and base builds share one target folder there, so a second PR
+# against the same base builds nothing and a new base rebuilds only poolbench's own crates.
+# Cache that folder in CI (docs/github-workflow.yml does). The temporary worktree and files
+# are removed on any exit, Ctrl-C and SIGTERM included.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if (( $# != 1 )); then
@@ -38,21 +45,64 @@ base_commit="$(git rev-parse --verify --quiet "$base_ref^{commit}")" || {
     exit 2
 }
 
+cache="${CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/poolbench-ci}"
+cargo_cmd="${POOLBENCH_CI_CARGO:-cargo}"
+tmp=""
+worktree=""
+cleanup() {
+    if [[ -n $worktree ]]; then
+        git worktree remove --force "$worktree" > /dev/null 2>&1 || true
+        git worktree prune > /dev/null 2>&1 || true
+    fi
+    if [[ -n $tmp ]]; then
+        rm -rf "$tmp"
+    fi
+}
+# Long steps run in the background and are waited for, so that a signal is handled at once
+# (bash runs a trap only after a foreground command ends), and the step is stopped with it.
+child=""
+in_background() {
+    "$@" &
+    child=$!
+    wait "$child"
+    child=""
+}
+stop() {
+    if [[ -n $child ]]; then
+        kill -TERM "$child" 2> /dev/null || true
+        wait "$child" 2> /dev/null || true
+    fi
+    echo "ci-regression.sh: $1; removed its worktree and temporary files" >&2
+    exit "$2"
+}
+trap cleanup EXIT
+trap 'stop interrupted 130' INT
+trap 'stop terminated 143' TERM
+
 echo "== building the working tree" >&2
-cargo build --release --quiet
+in_background "$cargo_cmd" build --release --quiet
 new_bin="$PWD/target/release/poolbench"
 
 if [[ $base_commit == "$(git rev-parse HEAD)" && -z "$(git status --porcelain --untracked-files=no)" ]]; then
     echo "== base $base_ref is the working tree: one build for both sides" >&2
     base_bin="$new_bin"
+elif [[ -x $cache/bin/poolbench-$base_commit ]]; then
+    echo "== base $base_ref (${base_commit:0:10}): built before, $cache/bin" >&2
+    base_bin="$cache/bin/poolbench-$base_commit"
 else
+    mkdir -p "$cache/bin"
     tmp="$(mktemp -d)"
-    trap 'git worktree remove --force "$tmp/base" >/dev/null 2>&1 || true; rm -rf "$tmp"' EXIT
+    worktree="$tmp/base"
     echo "== building $base_ref (${base_commit:0:10}) in a temporary worktree" >&2
-    git worktree add --detach --quiet "$tmp/base" "$base_commit"
-    # Its own target folder: the two builds must not overwrite each other.
-    (cd "$tmp/base" && CARGO_TARGET_DIR="$tmp/target" cargo build --release --quiet)
-    base_bin="$tmp/target/release/poolbench"
+    git worktree add --detach --quiet "$worktree" "$base_commit"
+    # Base builds share one target folder in the cache (the dependencies are built once), apart
+    # from the working tree's: the two builds must not overwrite each other.
+    in_background env -C "$worktree" CARGO_TARGET_DIR="$cache/target" "$cargo_cmd" build --release --quiet
+    cp "$cache/target/release/poolbench" "$tmp/poolbench"
+    mv "$tmp/poolbench" "$cache/bin/poolbench-$base_commit"
+    base_bin="$cache/bin/poolbench-$base_commit"
+    cleanup
+    tmp="" worktree=""
 fi
 
 rm -rf "$out"
@@ -60,8 +110,8 @@ mkdir -p "$out"
 files=()
 for ((i = 1; i <= rounds; i++)); do
     echo "== round $i of $rounds: base, then new" >&2
-    "$base_bin" run --quiet "${plan[@]}" --out "$out/base-$i" >&2
-    "$new_bin" run --quiet "${plan[@]}" "${new_args[@]}" --out "$out/new-$i" >&2
+    in_background "$base_bin" run --quiet "${plan[@]}" --out "$out/base-$i" >&2
+    in_background "$new_bin" run --quiet "${plan[@]}" "${new_args[@]}" --out "$out/new-$i" >&2
     files+=("$out/base-$i/results.json" "$out/new-$i/results.json")
 done
 
@@ -73,6 +123,8 @@ if (( status == 2 )); then
     exit 2
 fi
 "$new_bin" compare --rounds --absolute "${files[@]}" --no-fail
+"$new_bin" export "$out/new-$rounds/results.json" --format junit \
+    --compare "$out/base-$rounds/results.json" --out "$out/junit.xml" || true
 if [[ -n "${GITHUB_STEP_SUMMARY:-}" ]]; then
     cat "$out/summary.md" >> "$GITHUB_STEP_SUMMARY"
 fi

@@ -5,7 +5,7 @@
 //! With `--otava PYTHON`, Apache Otava's `compute_change_points` (at the same p-value) judges
 //! the very same series beside it (`scripts/otava-compare.sh` installs Otava and runs this).
 //!
-//! `cargo run --release -p poolbench-history --example changepoints -- [--otava PYTHON] [SERIES_PER_CASE]`
+//! `cargo run --release -p poolbench-history --example changepoints -- [--otava PYTHON] [--significance P] [--min-runs N] [SERIES_PER_CASE]`
 //! (default 200; deterministic: the same numbers every time).
 
 use std::io::Write;
@@ -43,13 +43,25 @@ fn otava(python: &str, series: &[Vec<f64>], max_pvalue: f64) -> Vec<Vec<(usize, 
 fn main() {
     let mut args = std::env::args().skip(1);
     let (mut python, mut per_case) = (None, 200usize);
+    let mut settings = Settings::default();
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--otava" => python = args.next(),
+            "--significance" => {
+                settings.significance = args
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .expect("--significance P")
+            }
+            "--min-runs" => {
+                settings.min_size = args
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .expect("--min-runs N")
+            }
             n => per_case = n.parse().expect("SERIES_PER_CASE is a number"),
         }
     }
-    let settings = Settings::default();
     println!(
         "{RUNS} runs per series, {per_case} series per case; significance {}, at least {} runs each side, threshold {:.0} %.\n",
         settings.significance,
