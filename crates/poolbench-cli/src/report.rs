@@ -45,7 +45,7 @@ pub fn report(args: ReportArgs) -> anyhow::Result<ExitCode> {
 
 /// `poolbench compare BASE NEW`: what changed, with an exit status for CI.
 pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
-    use poolbench_compare::compare::{self, Verdict};
+    use poolbench_compare::compare;
     let files = args
         .files
         .iter()
@@ -90,7 +90,7 @@ pub fn compare(args: CompareArgs) -> anyhow::Result<ExitCode> {
         CompareFormat::Markdown => print!("{}", compare::render_markdown(&comparison)),
         CompareFormat::Json => println!("{}", serde_json::to_string_pretty(&comparison)?),
     }
-    let regressed = comparison.count(Verdict::Regressed) > 0;
+    let regressed = comparison.regressed();
     Ok(if regressed && !args.no_fail {
         ExitCode::FAILURE
     } else {

@@ -227,3 +227,71 @@ fn interleaved_rounds_are_compared_in_pairs() {
         .code(2)
         .stderr(predicate::str::contains("pairs of files"));
 }
+
+/// Eight model cells of one workload, each +18 % but each with ±30 % of its own noise from
+/// round to round: no cell's interval can call it, the workload pooled over its cells does,
+/// and the comparison fails.
+#[test]
+fn a_workload_whose_cells_all_moved_a_little_is_called_regressed() {
+    let f = Fixture::new();
+    let models = [
+        "rayon",
+        "crossbeam",
+        "threadpool",
+        "handrolled",
+        "thread-per-task",
+        "tokio",
+        "tokio-blocking",
+        "process",
+    ];
+    let many = |json: &mut Value| {
+        let cells = json["results"].as_array_mut().unwrap();
+        let rayon = cells
+            .iter()
+            .find(|c| c["model"] == "rayon")
+            .unwrap()
+            .clone();
+        cells.retain(|c| c["model"] != "rayon");
+        for model in models {
+            let mut cell = rayon.clone();
+            cell["model"] = model.into();
+            cells.push(cell);
+        }
+    };
+    let mut files = Vec::new();
+    for round in 0..6 {
+        files.push(f.write(&format!("base{round}.json"), &|json| many(json)));
+        files.push(f.write(&format!("new{round}.json"), &|json| {
+            many(json);
+            for (c, model) in models.iter().enumerate() {
+                let own = 0.3 + 0.01 * round as f64;
+                let sign = if (round + c) % 2 == 0 { 1.0 } else { -1.0 };
+                slower_cells(json, 1.18 * (1.0 + sign * own), &|cell| {
+                    cell["model"] == *model
+                });
+            }
+        }));
+    }
+    let out = poolbench()
+        .args(["compare", "--rounds", "--absolute"])
+        .args(&files)
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let text = String::from_utf8(out).unwrap();
+    assert!(
+        text.contains("0 regressed, 0 improved, 9 unchanged"),
+        "{text}"
+    );
+    assert!(text.contains("1 workloads pooled: 1 regressed"), "{text}");
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("workload sum"))
+        .unwrap();
+    assert!(
+        line.contains("8 of 9 cells slower") && line.contains("regressed"),
+        "{line}"
+    );
+}

@@ -5,7 +5,7 @@
 //! With `--otava PYTHON`, Apache Otava's `compute_change_points` (at the same p-value) judges
 //! the very same series beside it (`scripts/otava-compare.sh` installs Otava and runs this).
 //!
-//! `cargo run --release -p poolbench-history --example changepoints -- [--otava PYTHON] [--significance P] [--min-runs N] [SERIES_PER_CASE]`
+//! `cargo run --release -p poolbench-history --example changepoints -- [--otava PYTHON] [--significance P] [--min-runs N] [--no-step-only] [SERIES_PER_CASE]`
 //! (default 200; deterministic: the same numbers every time).
 
 use std::io::Write;
@@ -44,6 +44,7 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let (mut python, mut per_case) = (None, 200usize);
     let mut settings = Settings::default();
+    let mut no_step_only = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--otava" => python = args.next(),
@@ -53,6 +54,7 @@ fn main() {
                     .and_then(|p| p.parse().ok())
                     .expect("--significance P")
             }
+            "--no-step-only" => no_step_only = true,
             "--min-runs" => {
                 settings.min_size = args
                     .next()
@@ -74,7 +76,10 @@ fn main() {
         "| noise | case | poolbench |\n|---|---|---|"
     };
     println!("{tools}");
-    for case in cases(per_case) {
+    for case in cases(per_case)
+        .into_iter()
+        .filter(|c| !no_step_only || c.after == 0)
+    {
         let ours: Vec<Vec<(usize, f64)>> = case
             .series
             .iter()

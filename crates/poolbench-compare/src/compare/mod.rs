@@ -25,9 +25,11 @@ use serde::Serialize;
 use crate::identity::{cell_name, is_oracle, references, workload_name};
 use crate::stats::cell_ci;
 
+mod pooled;
 mod render;
 mod rounds;
 
+pub use pooled::WorkloadChange;
 pub use render::{render_markdown, render_text};
 pub use rounds::compare_rounds;
 
@@ -77,6 +79,9 @@ pub struct Comparison {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rounds: Option<usize>,
     pub cells: Vec<CellChange>,
+    /// With rounds: each workload's cells pooled ([`pooled`]); empty for two single files.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub workloads: Vec<WorkloadChange>,
     /// Cells only in the new file, and only in the base file, by their stable names
     /// ([`cell_name`]: parameters and N included, so a changed parameter shows).
     pub added: Vec<String>,
@@ -89,6 +94,15 @@ impl Comparison {
     /// How many cells got `verdict`.
     pub fn count(&self, verdict: Verdict) -> usize {
         self.cells.iter().filter(|c| c.verdict == verdict).count()
+    }
+
+    /// Whether a cell or a pooled workload regressed: what fails a comparison.
+    pub fn regressed(&self) -> bool {
+        self.count(Verdict::Regressed) > 0
+            || self
+                .workloads
+                .iter()
+                .any(|w| w.verdict == Verdict::Regressed)
     }
 }
 
@@ -149,6 +163,7 @@ pub fn compare(
         threshold_source,
         relative,
         rounds: None,
+        workloads: Vec::new(),
         cells: pairs
             .iter()
             .map(|(b, n)| judge(b, n, reference(b), threshold))

@@ -30,9 +30,20 @@ fn headline(c: &Comparison) -> String {
         .rounds
         .map(|r| format!(", paired over {r} interleaved rounds"))
         .unwrap_or_default();
+    let workloads = if c.workloads.is_empty() {
+        String::new()
+    } else {
+        let count = |v: Verdict| c.workloads.iter().filter(|w| w.verdict == v).count();
+        format!(
+            "; {} workloads pooled: {} regressed, {} improved",
+            c.workloads.len(),
+            count(Verdict::Regressed),
+            count(Verdict::Improved)
+        )
+    };
     format!(
-        "{} cells compared: {} regressed, {} improved, {} unchanged (threshold {:.1} %: {}; \
-         changes of {basis}{rounds})",
+        "{} cells compared: {} regressed, {} improved, {} unchanged{workloads} (threshold \
+         {:.1} %: {}; changes of {basis}{rounds})",
         c.cells.len(),
         c.count(Verdict::Regressed),
         c.count(Verdict::Improved),
@@ -40,6 +51,23 @@ fn headline(c: &Comparison) -> String {
         c.threshold * 100.0,
         c.threshold_source
     )
+}
+
+/// Each pooled workload as a row: name, cells slower, change, interval, verdict, why.
+fn workload_rows(c: &Comparison) -> Vec<[String; 6]> {
+    c.workloads
+        .iter()
+        .map(|w| {
+            [
+                printable(&w.workload),
+                format!("{} of {}", w.slower_cells, w.cells),
+                percent(w.change),
+                interval(w.interval),
+                format!("{:?}", w.verdict).to_lowercase(),
+                printable(&w.why),
+            ]
+        })
+        .collect()
 }
 
 fn rows(c: &Comparison) -> Vec<[String; 7]> {
@@ -90,6 +118,15 @@ pub fn render_text(c: &Comparison) -> String {
     for row in &rows {
         let _ = writeln!(out, "{}", line(row));
     }
+    if !c.workloads.is_empty() {
+        let _ = writeln!(out, "\nworkloads, every cell pooled over the rounds:");
+        for [name, slower, change, interval, verdict, why] in workload_rows(c) {
+            let _ = writeln!(
+                out,
+                "workload {name}  {slower} cells slower  {change}  {interval}  {verdict}  {why}"
+            );
+        }
+    }
     let _ = writeln!(out, "\n{}", headline(c));
     extras(c, &mut out);
     out
@@ -112,6 +149,16 @@ pub fn render_markdown(c: &Comparison) -> String {
         let _ = writeln!(out, "| {} |", cells.join(" | "));
     }
     out.push('\n');
+    if !c.workloads.is_empty() {
+        out.push_str("Workloads, every cell pooled over the rounds:\n\n");
+        out.push_str("| workload | cells slower | change | interval | verdict | why |\n");
+        out.push_str("|---|---|---|---|---|---|\n");
+        for row in workload_rows(c) {
+            let cells: Vec<String> = row.iter().map(|c| md(c)).collect();
+            let _ = writeln!(out, "| {} |", cells.join(" | "));
+        }
+        out.push('\n');
+    }
     extras(c, &mut out);
     out
 }

@@ -19,6 +19,7 @@ use std::collections::HashMap;
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
+use super::pooled::{pool, CellRatios};
 use super::{
     broken, call, cell_name, cost, machine_warnings, only_in, CellChange, Comparison, Verdict,
     LEAST_THRESHOLD,
@@ -39,6 +40,7 @@ pub fn compare_rounds(
             relative,
             rounds: Some(0),
             cells: Vec::new(),
+            workloads: Vec::new(),
             added: Vec::new(),
             missing: Vec::new(),
             machine_warnings: Vec::new(),
@@ -58,9 +60,10 @@ pub fn compare_rounds(
             ratios: Vec::new(),
             base_medians: Vec::new(),
             new_medians: Vec::new(),
+            by_round: vec![None; indexed.len()],
             broken: None,
         };
-        for (base, new) in &indexed {
+        for (round, (base, new)) in indexed.iter().enumerate() {
             let (Some(b), Some(n)) = (base.cells.get(&key), new.cells.get(&key)) else {
                 continue;
             };
@@ -78,6 +81,7 @@ pub fn compare_rounds(
             if let (Some(b), Some(n)) = (cost(b, references.0), cost(n, references.1)) {
                 if b.0 > 0.0 && n.0.is_finite() {
                     r.ratios.push(n.0 / b.0);
+                    r.by_round[round] = Some(n.0 / b.0);
                 }
             }
         }
@@ -93,18 +97,31 @@ pub fn compare_rounds(
             ),
         ),
     };
-    // Simultaneous 95 % intervals over every compared cell (Bonferroni).
-    let confidence = 1.0 - FAMILY_ERROR / rounds.len().max(1) as f64;
+    // Each workload's cells pooled (a model's cell relative to its sequential one is pooled
+    // with the others judged so; a broken cell is already a regression).
+    let pooled: Vec<CellRatios> = rounds
+        .iter()
+        .filter(|r| r.broken.is_none() && (r.relative || !relative))
+        .map(|r| CellRatios {
+            workload: workload_name(r.cell),
+            by_round: r.by_round.clone(),
+        })
+        .collect();
+    let workload_count = pool(&pooled, threshold, 0.95).len();
+    // Simultaneous 95 % intervals over every compared cell and workload (Bonferroni).
+    let confidence = 1.0 - FAMILY_ERROR / (rounds.len() + workload_count).max(1) as f64;
     let cells = rounds
         .iter()
         .map(|r| judge_rounds(r, threshold, confidence))
         .collect();
+    let workloads = pool(&pooled, threshold, confidence);
     Comparison {
         threshold,
         threshold_source,
         relative,
         rounds: Some(pairs.len()),
         cells,
+        workloads,
         added: only_in(first_new, first_base),
         missing: only_in(first_base, first_new),
         machine_warnings: machine_warnings(first_base, first_new),
@@ -170,6 +187,8 @@ struct CellRounds<'a> {
     ratios: Vec<f64>,
     base_medians: Vec<f64>,
     new_medians: Vec<f64>,
+    /// `ratios` by round (`None` where the round has no figure for the cell).
+    by_round: Vec<Option<f64>>,
     broken: Option<String>,
 }
 
