@@ -18,8 +18,9 @@
 # commit that added this script on; for older bases, give PLAN as flags.
 #
 # Builds are reused: each base commit's binary is kept in $CI_CACHE (default
-# ~/.cache/poolbench-ci/bin), and base builds share one target folder there, so a second PR
-# against the same base builds nothing and a new base rebuilds only poolbench's own crates.
+# ~/.cache/poolbench-ci), base builds share one target folder there and the working tree's
+# build another, so a second PR against the same base builds only what the PR changed, and a
+# new base rebuilds only poolbench's own crates.
 # Cache that folder in CI (docs/github-workflow.yml does). The temporary worktree and files
 # are removed on any exit, Ctrl-C and SIGTERM included.
 set -euo pipefail
@@ -47,6 +48,13 @@ base_commit="$(git rev-parse --verify --quiet "$base_ref^{commit}")" || {
 
 cache="${CI_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/poolbench-ci}"
 cargo_cmd="${POOLBENCH_CI_CARGO:-cargo}"
+# Both sides are built with every loop aligned to 64 bytes. Without it, a change anywhere moves
+# the hot loop of a workload to another address, and a loop that now straddles a 32-byte
+# boundary runs at another speed: `sum`'s loop, byte for byte the same in two builds, ran 2x
+# slower in one (docs/ci-regression.md). CI_RUSTFLAGS= (empty) builds as cargo does.
+rustflags="${CI_RUSTFLAGS--Cllvm-args=-align-loops=64}"
+flavour="$(printf '%s' "$rustflags" | cksum | cut -d' ' -f1)"
+bins="$cache/bin/$flavour"
 tmp=""
 worktree=""
 cleanup() {
@@ -80,27 +88,31 @@ trap 'stop interrupted 130' INT
 trap 'stop terminated 143' TERM
 
 echo "== building the working tree" >&2
-in_background "$cargo_cmd" build --release --quiet
-new_bin="$PWD/target/release/poolbench"
+# The working tree's build has a target folder of its own in the cache, so that the flags
+# above do not make the usual `target/` rebuild from scratch (and back again).
+in_background env RUSTFLAGS="$rustflags" CARGO_TARGET_DIR="$cache/new-target/$flavour" \
+    "$cargo_cmd" build --release --quiet
+new_bin="$cache/new-target/$flavour/release/poolbench"
 
 if [[ $base_commit == "$(git rev-parse HEAD)" && -z "$(git status --porcelain --untracked-files=no)" ]]; then
     echo "== base $base_ref is the working tree: one build for both sides" >&2
     base_bin="$new_bin"
-elif [[ -x $cache/bin/poolbench-$base_commit ]]; then
-    echo "== base $base_ref (${base_commit:0:10}): built before, $cache/bin" >&2
-    base_bin="$cache/bin/poolbench-$base_commit"
+elif [[ -x $bins/poolbench-$base_commit ]]; then
+    echo "== base $base_ref (${base_commit:0:10}): built before, $bins" >&2
+    base_bin="$bins/poolbench-$base_commit"
 else
-    mkdir -p "$cache/bin"
+    mkdir -p "$bins"
     tmp="$(mktemp -d)"
     worktree="$tmp/base"
     echo "== building $base_ref (${base_commit:0:10}) in a temporary worktree" >&2
     git worktree add --detach --quiet "$worktree" "$base_commit"
     # Base builds share one target folder in the cache (the dependencies are built once), apart
     # from the working tree's: the two builds must not overwrite each other.
-    in_background env -C "$worktree" CARGO_TARGET_DIR="$cache/target" "$cargo_cmd" build --release --quiet
-    cp "$cache/target/release/poolbench" "$tmp/poolbench"
-    mv "$tmp/poolbench" "$cache/bin/poolbench-$base_commit"
-    base_bin="$cache/bin/poolbench-$base_commit"
+    in_background env -C "$worktree" RUSTFLAGS="$rustflags" \
+        CARGO_TARGET_DIR="$cache/base-target/$flavour" "$cargo_cmd" build --release --quiet
+    cp "$cache/base-target/$flavour/release/poolbench" "$tmp/poolbench"
+    mv "$tmp/poolbench" "$bins/poolbench-$base_commit"
+    base_bin="$bins/poolbench-$base_commit"
     cleanup
     tmp="" worktree=""
 fi
