@@ -10,9 +10,12 @@
 //! test that counted cells as independent (a sign test over cells) would call the machine's
 //! drift a regression. Averaging cells does take away what is each cell's own noise, which is
 //! most of it for CPU-bound work on shared vCPUs. A workload regressed when its interval lies
-//! above zero and its change exceeds the threshold; the workloads join the cells in one
-//! Bonferroni family, so the whole comparison still calls something unchanged with at most
-//! [`super::rounds::FAMILY_ERROR`].
+//! above zero and its change exceeds the threshold. Workloads and cells are one Bonferroni
+//! family, the workloads sharing half its error and the cells the other half, so the whole
+//! comparison still calls something unchanged with at most [`super::rounds::FAMILY_ERROR`].
+//! What pooling cannot remove is noise common to a whole run: when one round's new run
+//! landed on a slower machine state, all its cells moved together, and only more rounds
+//! average that out (docs/ci-regression.md measures both).
 
 use serde::Serialize;
 
