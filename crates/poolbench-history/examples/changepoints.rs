@@ -11,7 +11,7 @@
 use std::io::Write;
 use std::process::{Command, Stdio};
 
-use poolbench_history::changepoint::{change_points, Settings};
+use poolbench_history::changepoint::Settings;
 use poolbench_history::synthetic::{cases, RUNS};
 
 const THRESHOLD: f64 = 0.05;
@@ -80,16 +80,7 @@ fn main() {
         .into_iter()
         .filter(|c| !no_step_only || c.after == 0)
     {
-        let ours: Vec<Vec<(usize, f64)>> = case
-            .series
-            .iter()
-            .map(|d| {
-                change_points(&d.relative, &settings)
-                    .iter()
-                    .map(|c| (c.index, c.size))
-                    .collect()
-            })
-            .collect();
+        let ours = case.poolbench(&settings);
         let mut row = format!(
             "| {} | {} | {} |",
             case.noise.label(),

@@ -142,6 +142,19 @@ impl Case {
         }
     }
 
+    /// poolbench's change points (index, size) of each series, as `history check` follows it.
+    pub fn poolbench(&self, settings: &crate::changepoint::Settings) -> Vec<Vec<(usize, f64)>> {
+        self.series
+            .iter()
+            .map(|d| {
+                crate::changepoint::change_points(&d.relative, settings)
+                    .iter()
+                    .map(|c| (c.index, c.size))
+                    .collect()
+            })
+            .collect()
+    }
+
     /// Of each series' change points (index, size), how many were caught (with a step) or were
     /// a false alarm (without one).
     pub fn count(&self, found: &[Vec<(usize, f64)>], threshold: f64) -> usize {

@@ -4,7 +4,7 @@
 //! `scripts/otava-compare.sh` (apache-otava 0.8.0, `compute_change_points`, p ≤ 0.001, on the
 //! raw series) and are fixed here; the series are deterministic, so poolbench's are too.
 
-use poolbench_history::changepoint::{change_points, Settings};
+use poolbench_history::changepoint::Settings;
 use poolbench_history::synthetic::cases;
 
 /// Otava's counts, case by case in `cases`' order: for each noise (normal 1 %, 3 %, 7 %,
@@ -26,16 +26,7 @@ const SHORT_OF_OTAVA: (usize, usize) = (11, 23);
 fn recall_at_least_otavas_with_no_more_false_alarms_on_every_kind_of_noise() {
     let settings = Settings::default();
     for (i, case) in cases(200).iter().enumerate() {
-        let found: Vec<Vec<(usize, f64)>> = case
-            .series
-            .iter()
-            .map(|d| {
-                change_points(&d.relative, &settings)
-                    .iter()
-                    .map(|c| (c.index, c.size))
-                    .collect()
-            })
-            .collect();
+        let found = case.poolbench(&settings);
         let ours = case.count(&found, 0.05);
         let what = format!("{}, {}", case.noise.label(), case.label());
         if case.after == 0 {
