@@ -3,33 +3,14 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use common::{poolbench, slower, Fixture};
+use common::{history, history_runs, poolbench, Fixture};
 use predicates::prelude::*;
 use serde_json::Value;
 
-/// `count` runs of the fixture, one per commit `c00`, `c01`, …, a day apart; the runs from
-/// `slow_from` on have the rayon cell `factor` times slower. Each run's times get a little
-/// noise (±1 %, alternating) so the series are not constant.
 fn runs(f: &Fixture, count: usize, slow_from: usize, factor: f64) -> Vec<PathBuf> {
-    (0..count)
-        .map(|i| {
-            f.write(&format!("run{i:02}.json"), &|json: &mut Value| {
-                json["environment"]["started_at"] =
-                    format!("2026-11-{:02}T00:00:00Z", i + 1).into();
-                json["environment"]["git_commit"] = format!("c{i:02}").into();
-                let wobble = if i % 2 == 0 { 0.99 } else { 1.01 };
-                slower(json, wobble * if i >= slow_from { factor } else { 1.0 });
-            })
-        })
-        .collect()
-}
-
-fn history(db: &Path) -> assert_cmd::Command {
-    let mut cmd = poolbench();
-    cmd.arg("history").arg("--db").arg(db);
-    cmd
+    history_runs(f, "c", count, slow_from, factor)
 }
 
 #[test]
@@ -106,7 +87,7 @@ fn check_exits_1_on_a_recent_regression_and_0_on_a_steady_history() {
     // The same verdict as a failed JUnit test case of the newest run.
     let output = poolbench()
         .arg("export")
-        .arg(f.dir.path().join("run11.json"))
+        .arg(f.dir.path().join("c11.json"))
         .args(["--format", "junit", "--history"])
         .arg(&slowed)
         .assert()
@@ -177,7 +158,7 @@ fn a_damaged_or_missing_database_is_a_clear_error_and_is_not_touched() {
             .stderr(predicate::str::contains("h.db"));
     }
     assert_eq!(std::fs::read(&db).unwrap(), notes);
-    history(&f.dir.path().join("none.db"))
+    history(f.dir.path().join("none.db"))
         .arg("check")
         .assert()
         .code(2)

@@ -9,31 +9,9 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 use common::postgres::ScratchServer;
-use common::{poolbench, slower, Fixture};
+use common::{history, history_runs as runs, slower, Fixture};
 use predicates::prelude::*;
 use serde_json::Value;
-
-/// `count` runs of the fixture named `{tag}{i}`, one per commit, a day apart; from
-/// `slow_from` on, every cell but sequential is `factor` times slower.
-fn runs(f: &Fixture, tag: &str, count: usize, slow_from: usize, factor: f64) -> Vec<PathBuf> {
-    (0..count)
-        .map(|i| {
-            f.write(&format!("{tag}{i:02}.json"), &|json: &mut Value| {
-                json["environment"]["started_at"] =
-                    format!("2026-11-{:02}T00:00:00Z", i % 28 + 1).into();
-                json["environment"]["git_commit"] = format!("{tag}{i:02}").into();
-                let wobble = [0.99, 1.01, 1.0][i % 3];
-                slower(json, wobble * if i >= slow_from { factor } else { 1.0 });
-            })
-        })
-        .collect()
-}
-
-fn history(db: &std::ffi::OsStr) -> assert_cmd::Command {
-    let mut cmd = poolbench();
-    cmd.arg("history").arg("--db").arg(db);
-    cmd
-}
 
 /// Starts `poolbench history --db DB add FILE` for every file at once; every one must succeed.
 fn add_all_at_once(db: &std::ffi::OsStr, files: &[PathBuf]) {

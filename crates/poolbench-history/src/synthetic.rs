@@ -6,10 +6,8 @@
 //! and another tool (Apache Otava, in `scripts/otava-changepoints.py`) can be given exactly
 //! the series poolbench was.
 
-use serde::Serialize;
-
 /// The noise of one run's figure.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Noise {
     /// Each run's figure is off by a normal error with this relative standard deviation.
     Normal(f64),
@@ -43,7 +41,7 @@ impl Noise {
 }
 
 /// One drawn series, as each kind of tool sees it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Drawn {
     /// What poolbench follows: the model's figure ÷ the same run's sequential figure.
     pub relative: Vec<f64>,

@@ -134,3 +134,34 @@ pub fn slower_cells(json: &mut Value, factor: f64, which: &dyn Fn(&Value) -> boo
         }
     }
 }
+
+/// `count` runs of the fixture for a history, one per commit `{tag}00`, `{tag}01`, … (in
+/// files of the same names), a day apart; the runs from `slow_from` on have the rayon cell
+/// `factor` times slower. Each run's times get a little noise (±1 %, alternating) so the
+/// series are not constant.
+pub fn history_runs(
+    f: &Fixture,
+    tag: &str,
+    count: usize,
+    slow_from: usize,
+    factor: f64,
+) -> Vec<PathBuf> {
+    (0..count)
+        .map(|i| {
+            f.write(&format!("{tag}{i:02}.json"), &|json: &mut Value| {
+                json["environment"]["started_at"] =
+                    format!("2026-11-{:02}T00:00:00Z", i + 1).into();
+                json["environment"]["git_commit"] = format!("{tag}{i:02}").into();
+                let wobble = if i % 2 == 0 { 0.99 } else { 1.01 };
+                slower(json, wobble * if i >= slow_from { factor } else { 1.0 });
+            })
+        })
+        .collect()
+}
+
+/// `poolbench history --db DB` (a file or a postgres:// URL).
+pub fn history(db: impl AsRef<std::ffi::OsStr>) -> Command {
+    let mut cmd = poolbench();
+    cmd.arg("history").arg("--db").arg(db);
+    cmd
+}

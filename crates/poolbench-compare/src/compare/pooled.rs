@@ -44,18 +44,24 @@ pub(crate) struct CellRatios {
     pub by_round: Vec<Option<f64>>,
 }
 
-/// The workloads of `cells` with at least two cells, each judged at `confidence`.
-pub(crate) fn pool(cells: &[CellRatios], threshold: f64, confidence: f64) -> Vec<WorkloadChange> {
-    let mut names: Vec<&str> = cells.iter().map(|c| c.workload.as_str()).collect();
-    names.dedup();
-    names.sort_unstable();
-    names.dedup();
-    names
-        .into_iter()
-        .filter_map(|name| {
-            let members: Vec<&CellRatios> = cells.iter().filter(|c| c.workload == name).collect();
-            (members.len() >= 2).then(|| judge(name, &members, threshold, confidence))
-        })
+/// The cells of each workload that has at least two, by workload name.
+pub(crate) fn workloads(cells: &[CellRatios]) -> Vec<(&str, Vec<&CellRatios>)> {
+    let mut groups: std::collections::BTreeMap<&str, Vec<&CellRatios>> = Default::default();
+    for cell in cells {
+        groups.entry(cell.workload.as_str()).or_default().push(cell);
+    }
+    groups.into_iter().filter(|(_, m)| m.len() >= 2).collect()
+}
+
+/// Each of `workloads` judged at `confidence`.
+pub(crate) fn pool(
+    workloads: &[(&str, Vec<&CellRatios>)],
+    threshold: f64,
+    confidence: f64,
+) -> Vec<WorkloadChange> {
+    workloads
+        .iter()
+        .map(|(name, members)| judge(name, members, threshold, confidence))
         .collect()
 }
 
@@ -140,7 +146,7 @@ mod tests {
         )
         .unwrap();
         assert!(one.1[0] < 0.0, "one cell alone is not called: {one:?}");
-        let pooled = pool(&cells, 0.05, 1.0 - 0.05 / 14.0);
+        let pooled = pool(&workloads(&cells), 0.05, 1.0 - 0.05 / 14.0);
         assert_eq!(pooled.len(), 1);
         assert_eq!(pooled[0].verdict, Verdict::Regressed, "{pooled:?}");
         assert_eq!(pooled[0].cells, 11);
@@ -152,16 +158,20 @@ mod tests {
 
     #[test]
     fn an_unchanged_workload_and_a_lone_cell_are_not_called() {
-        let pooled = pool(&workload(11, 6, 1.0, 0.3), 0.05, 1.0 - 0.05 / 14.0);
+        let pooled = pool(
+            &workloads(&workload(11, 6, 1.0, 0.3)),
+            0.05,
+            1.0 - 0.05 / 14.0,
+        );
         assert_eq!(pooled[0].verdict, Verdict::Unchanged, "{pooled:?}");
-        assert!(pool(&workload(1, 6, 2.0, 0.01), 0.05, 0.99).is_empty());
+        assert!(pool(&workloads(&workload(1, 6, 2.0, 0.01)), 0.05, 0.99).is_empty());
     }
 
     #[test]
     fn a_round_missing_a_cell_is_left_out_of_the_pool() {
         let mut cells = workload(3, 3, 1.0, 0.01);
         cells[1].by_round[0] = None;
-        let pooled = pool(&cells, 0.05, 0.95);
+        let pooled = pool(&workloads(&cells), 0.05, 0.95);
         assert!(pooled[0].why.contains("too few rounds"), "{pooled:?}");
     }
 }

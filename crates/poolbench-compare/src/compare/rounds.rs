@@ -19,7 +19,7 @@ use std::collections::HashMap;
 use poolbench_results::{percentile, CellResult, ResultsFile};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
-use super::pooled::{pool, CellRatios};
+use super::pooled::{pool, workloads, CellRatios};
 use super::{
     broken, call, cell_name, cost, machine_warnings, only_in, CellChange, Comparison, Verdict,
     LEAST_THRESHOLD,
@@ -107,7 +107,8 @@ pub fn compare_rounds(
             by_round: r.by_round.clone(),
         })
         .collect();
-    let workload_count = pool(&pooled, threshold, 0.95).len();
+    let groups = workloads(&pooled);
+    let workload_count = groups.len();
     // Simultaneous 95 % intervals over every compared cell and workload (Bonferroni). With
     // workloads to judge, they get half the family's error and the cells the other half: a few
     // workloads then get intervals a third narrower than an equal share would give them, the
@@ -123,7 +124,7 @@ pub fn compare_rounds(
         .map(|r| judge_rounds(r, threshold, confidence))
         .collect();
     let workloads = pool(
-        &pooled,
+        &groups,
         threshold,
         1.0 - workload_error / workload_count.max(1) as f64,
     );

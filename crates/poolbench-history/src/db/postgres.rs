@@ -106,40 +106,15 @@ impl PostgresStore {
             .connect(NoTls)
             .map_err(|e| error(format!("cannot connect: {e}")))?;
         let mut store = Self { client, place };
-        if create {
-            let mut tx = store
-                .client
-                .transaction()
-                .map_err(|e| pg_error(&store.place, e))?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CREATE_LOCK])
-                .map_err(|e| pg_error(&store.place, e))?;
-            tx.batch_execute(SCHEMA_SQL)
-                .map_err(|e| pg_error(&store.place, e))?;
-            tx.execute(
-                "INSERT INTO poolbench.meta VALUES ('schema_version', $1) ON CONFLICT DO NOTHING",
-                &[&SCHEMA_VERSION.to_string()],
-            )
-            .map_err(|e| pg_error(&store.place, e))?;
-            tx.commit().map_err(|e| pg_error(&store.place, e))?;
-        }
-        let found = store
-            .client
-            .query_opt(
-                "SELECT value FROM poolbench.meta WHERE key = 'schema_version'",
-                &[],
-            )
-            .map_err(|e| match e.code() {
-                Some(c)
-                    if *c == SqlState::UNDEFINED_TABLE || *c == SqlState::INVALID_SCHEMA_NAME =>
-                {
-                    HistoryError::Missing {
-                        place: store.place.clone(),
-                    }
-                }
-                _ => pg_error(&store.place, e),
-            })?
-            .map(|row| row.get::<_, String>(0))
-            .unwrap_or_else(|| "none".to_owned());
+        // The tables are made only when they are missing: the DDL (and the CREATE privilege
+        // on the database it needs) is the first add's, not every add's.
+        let found = match store.schema_version() {
+            Err(HistoryError::Missing { .. }) if create => {
+                store.create_tables()?;
+                store.schema_version()?
+            }
+            other => other?,
+        };
         if found != SCHEMA_VERSION.to_string() {
             return Err(HistoryError::Schema {
                 place: store.place,
@@ -156,6 +131,45 @@ impl PostgresStore {
             .batch_execute(session)
             .map_err(|e| pg_error(&store.place, e))?;
         Ok(store)
+    }
+}
+
+impl PostgresStore {
+    /// The tables' schema version; [`HistoryError::Missing`] when there are no tables.
+    fn schema_version(&mut self) -> Result<String, HistoryError> {
+        let row = self
+            .client
+            .query_opt(
+                "SELECT value FROM poolbench.meta WHERE key = 'schema_version'",
+                &[],
+            )
+            .map_err(|e| match e.code() {
+                Some(c)
+                    if *c == SqlState::UNDEFINED_TABLE || *c == SqlState::INVALID_SCHEMA_NAME =>
+                {
+                    HistoryError::Missing {
+                        place: self.place.clone(),
+                    }
+                }
+                _ => pg_error(&self.place, e),
+            })?;
+        Ok(row.map_or_else(|| "none".to_owned(), |row| row.get(0)))
+    }
+
+    /// Makes the tables under an advisory lock, so runners that start at once make them once.
+    fn create_tables(&mut self) -> Result<(), HistoryError> {
+        let place = self.place.clone();
+        let pg = |e| pg_error(&place, e);
+        let mut tx = self.client.transaction().map_err(pg)?;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&CREATE_LOCK])
+            .map_err(pg)?;
+        tx.batch_execute(SCHEMA_SQL).map_err(pg)?;
+        tx.execute(
+            "INSERT INTO poolbench.meta VALUES ('schema_version', $1) ON CONFLICT DO NOTHING",
+            &[&SCHEMA_VERSION.to_string()],
+        )
+        .map_err(pg)?;
+        tx.commit().map_err(pg)
     }
 }
 

@@ -79,13 +79,18 @@ pub(crate) fn rows(results: &ResultsFile, how: &AddAs) -> (RunRow, Vec<CellRow>)
     let cells: Vec<CellRow> = results
         .results
         .iter()
-        .filter(|cell| seen.insert(cell_name(cell)))
-        .map(|cell| {
+        .map(|cell| (cell, cell_name(cell)))
+        .filter(|(_, name)| seen.insert(name.clone()))
+        .map(|(cell, name)| {
             let ci = cell_ci(cell);
+            let workload_name = workload_name(cell);
             CellRow {
-                name: cell_name(cell),
+                relative: references
+                    .get(&workload_name)
+                    .and_then(|r| cost(cell, Some(r))),
+                name,
                 workload: cell.workload.clone(),
-                workload_name: workload_name(cell),
+                workload_name,
                 params: serde_json::to_string(&cell.params).unwrap_or_default(),
                 tasks: cell.tasks as i64,
                 model: cell.model.clone(),
@@ -93,9 +98,6 @@ pub(crate) fn rows(results: &ResultsFile, how: &AddAs) -> (RunRow, Vec<CellRow>)
                 median_s: cell.time.median_s,
                 ci: ci.map(|c| (c.low, c.high, c.level)),
                 samples: cell.time.samples_s.len() as i64,
-                relative: references
-                    .get(&workload_name(cell))
-                    .and_then(|r| cost(cell, Some(r))),
                 verified: i64::from(cell.outcome.verified && cell.outcome.failed_tasks == 0),
                 failed_tasks: cell.outcome.failed_tasks as i64,
             }

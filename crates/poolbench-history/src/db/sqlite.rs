@@ -70,6 +70,9 @@ pub fn schema_sql() -> String {
     format!("{}\n{OTHER_TABLES}", RUNS_TABLE.replace("{name}", "runs"))
 }
 
+/// The file's schema version, as text.
+const VERSION_SQL: &str = "SELECT value FROM meta WHERE key = 'schema_version'";
+
 /// A history file.
 #[derive(Debug)]
 pub(crate) struct SqliteStore {
@@ -150,11 +153,7 @@ impl SqliteStore {
     fn version(&self) -> Result<i64, HistoryError> {
         let found: Option<String> = self
             .conn
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |row| row.get(0),
-            )
+            .query_row(VERSION_SQL, [], |row| row.get(0))
             .optional()
             .map_err(|e| HistoryError::Corrupt {
                 place: self.path.display().to_string(),
@@ -181,13 +180,8 @@ impl SqliteStore {
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql)?;
-        let version: String = tx
-            .query_row(
-                "SELECT value FROM meta WHERE key = 'schema_version'",
-                [],
-                |r| r.get(0),
-            )
-            .map_err(sql)?;
+        // Another writer may have brought it up to date while this one waited.
+        let version: String = tx.query_row(VERSION_SQL, [], |r| r.get(0)).map_err(sql)?;
         if version == "1" {
             tx.execute_batch(&format!(
                 "{}
@@ -241,9 +235,9 @@ fn create_whole(path: &Path) -> Result<(), HistoryError> {
         .file_name()
         .map_or_else(|| "history".into(), |n| n.to_string_lossy().into_owned());
     let staging = path.with_file_name(format!(
-        ".{name}.poolbench-new-{}-{}",
+        ".{name}.poolbench-new-{}-{:08x}",
         std::process::id(),
-        fastrand_suffix()
+        fastrand::u32(..)
     ));
     let made = (|| {
         let conn = connect(
@@ -264,15 +258,6 @@ fn create_whole(path: &Path) -> Result<(), HistoryError> {
     })();
     let _ = std::fs::remove_file(&staging);
     made
-}
-
-/// A few random hex digits, so two threads of one process never share a staging name.
-fn fastrand_suffix() -> String {
-    use std::hash::{BuildHasher, RandomState};
-    format!(
-        "{:08x}",
-        RandomState::new().hash_one(std::time::Instant::now()) as u32
-    )
 }
 
 impl Store for SqliteStore {
