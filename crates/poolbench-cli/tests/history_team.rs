@@ -199,3 +199,42 @@ fn a_shared_postgres_history_takes_parallel_adds_and_checks_as_sqlite_does() {
     .success()
     .stdout(predicate::str::contains("sekrit").not());
 }
+
+/// A runner's user needs no CREATE: once the tables are made, SELECT, INSERT and UPDATE on
+/// them are enough to add (UPDATE for the lock that makes writers queue), SELECT to check.
+#[test]
+fn a_runner_with_table_privileges_only_adds_and_checks() {
+    let Some(server) = ScratchServer::start("postgres privileges") else {
+        return;
+    };
+    let f = Fixture::new();
+    let files = runs(&f, "g", 3, 99, 1.0);
+    history(&server.url)
+        .arg("add")
+        .arg(&files[0])
+        .assert()
+        .success();
+    server.sql(
+        "CREATE ROLE ci LOGIN; CREATE ROLE reader LOGIN;
+         GRANT USAGE ON SCHEMA poolbench TO ci, reader;
+         GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA poolbench TO ci;
+         GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA poolbench TO reader;",
+    );
+    history(server.url_as("ci"))
+        .arg("add")
+        .arg(&files[1])
+        .assert()
+        .success();
+    history(server.url_as("ci")).arg("check").assert().success();
+    history(server.url_as("reader"))
+        .arg("add")
+        .arg(&files[2])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("permission denied"));
+    history(server.url_as("reader"))
+        .arg("check")
+        .assert()
+        .success();
+    assert_eq!(listed_runs(std::ffi::OsStr::new(&server.url)), 2);
+}

@@ -112,6 +112,24 @@ impl ScratchServer {
         Some(server)
     }
 
+    /// Runs `sql` with `psql` as the server's superuser; panics on an error.
+    pub fn sql(&self, sql: &str) {
+        let out = Command::new(self.bin.join("psql"))
+            .args(["-v", "ON_ERROR_STOP=1", "-q", "-c", sql, &self.url])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "psql: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// The URL as another user.
+    pub fn url_as(&self, user: &str) -> String {
+        self.url.replace("poolbench@", &format!("{user}@"))
+    }
+
     fn command(&self, tool: &str) -> Command {
         let program = self.bin.join(tool);
         match self.user {
