@@ -48,10 +48,18 @@ import traceback
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 
 import poolbench_workloads
-from poolbench_workloads import Image, features, install, task
+from poolbench_workloads import Image, features, install, task, traced_task
 
 def indexed_task(i):
     return i, task(i)
+
+
+def indexed_traced_task(i):
+    return i, traced_task(i)
+
+
+# What an imap_unordered pool maps instead of each task function: the same, with its index.
+INDEXED = {task: indexed_task, traced_task: indexed_traced_task}
 
 
 def ping(_):
@@ -70,8 +78,8 @@ class Sequential:
     def __init__(self, workers, name, form):
         pass
 
-    def map(self, n):
-        return [task(i) for i in range(n)]
+    def map(self, n, fn=task):
+        return [fn(i) for i in range(n)]
 
     def close(self):
         pass
@@ -85,8 +93,8 @@ class DummyPool:
         self.pool = multiprocessing.dummy.Pool(workers)
         self.workers = workers
 
-    def map(self, n):
-        return self.pool.map(task, range(n))
+    def map(self, n, fn=task):
+        return self.pool.map(fn, range(n))
 
     def close(self):
         self.pool.terminate()
@@ -105,9 +113,9 @@ class ImapUnordered(DummyPool):
     """multiprocessing.dummy.Pool(W).imap_unordered (seed S3): results in completion order,
     each carrying its index (poolbench puts them back in input order to verify them)."""
 
-    def map(self, n):
+    def map(self, n, fn=task):
         results = [None] * n
-        for i, outcome in self.pool.imap_unordered(indexed_task, range(n)):
+        for i, outcome in self.pool.imap_unordered(INDEXED[fn], range(n)):
             results[i] = outcome
         return results
 
@@ -118,8 +126,8 @@ class ThreadExecutor:
     def __init__(self, workers, name, form):
         self.executor = ThreadPoolExecutor(max_workers=workers)
 
-    def map(self, n):
-        return list(self.executor.map(task, range(n)))
+    def map(self, n, fn=task):
+        return list(self.executor.map(fn, range(n)))
 
     def close(self):
         self.executor.shutdown(wait=False, cancel_futures=True)
@@ -191,6 +199,11 @@ def dask_task(i):
     return sys.modules["poolbench_workloads"].task(i)
 
 
+def dask_traced_task(i):
+    """`traced_task` as a Dask worker runs it (see `dask_task`)."""
+    return sys.modules["poolbench_workloads"].traced_task(i)
+
+
 def dask_retried(keys, dask_scheduler=None):
     """On the scheduler: the reruns of `keys` after a lost worker."""
     return sum(getattr(dask_scheduler.tasks.get(k), "suspicious", 0) for k in keys)
@@ -231,8 +244,9 @@ class DaskPool:
                     )
         self.map(len(self.client.scheduler_info()["workers"]))
 
-    def map(self, n):
-        self.futures = self.client.map(dask_task, range(n), pure=False)
+    def map(self, n, fn=task):
+        remote = dask_traced_task if fn is traced_task else dask_task
+        self.futures = self.client.map(remote, range(n), pure=False)
         return self.client.gather(self.futures)
 
     def retried(self):
@@ -299,8 +313,8 @@ class RayPool:
                         "inputs on a path every worker sees (--cache-dir)"
                     )
 
-    def map(self, n):
-        return self.pool.map(task, range(n))
+    def map(self, n, fn=task):
+        return self.pool.map(fn, range(n))
 
     def close(self):
         self.pool.terminate()
@@ -341,13 +355,20 @@ def keep_protocol_apart():
     os.dup2(2, 1)
 
 
-def run_batch(pool, tasks):
+def run_batch(pool, tasks, traced=False):
+    """One batch. A traced batch (untimed, once per cell) runs `traced_task`, which also says
+    which process and thread ran each task; timed batches run `task` and read neither."""
+    fn = traced_task if traced else task
     start = time.perf_counter_ns()
-    results = pool.map(tasks)
+    results = pool.map(tasks, fn)
     batch_ns = time.perf_counter_ns() - start
     outcomes = []
+    workers = [] if traced else None
     totals, counted = None, 0
-    for checksum, error, started, finished, phases in results:
+    for result in results:
+        checksum, error, started, finished, phases = result[:5]
+        if traced:
+            workers.append(list(result[5]))
         outcomes.append([checksum, error, 0, max(0, started - start), max(0, finished - start)])
         if phases is not None:
             totals = list(phases) if totals is None else [a + b for a, b in zip(totals, phases)]
@@ -358,7 +379,13 @@ def run_batch(pool, tasks):
         phase_times = {"tasks": counted, "phases": [list(p) for p in zip(names, totals)]}
     # Asked after the batch is timed: a cluster engine's reruns of tasks whose worker was lost.
     retried = pool.retried() if hasattr(pool, "retried") else 0
-    return {"batch_ns": batch_ns, "outcomes": outcomes, "phases": phase_times, "retried": retried}
+    return {
+        "batch_ns": batch_ns,
+        "outcomes": outcomes,
+        "phases": phase_times,
+        "retried": retried,
+        "workers": workers,
+    }
 
 
 def serve(pool_name, workers):
@@ -378,7 +405,7 @@ def serve(pool_name, workers):
                 pool = POOLS[pool_name](workers, request["workload"], request["form"])
                 reply({"ok": True})
             elif op == "run":
-                reply(run_batch(pool, tasks))
+                reply(run_batch(pool, tasks, bool(request.get("trace"))))
             elif op == "check":
                 install(request["workload"], request["form"])
                 reply({"ok": True, "first": poolbench_workloads.WORKLOAD.check()})

@@ -62,13 +62,16 @@ class Sum:
     """Seed S7, as the article writes it: sum(range(n))."""
 
     def __init__(self, form):
-        self.n = form["n"]
+        # Uneven tasks (`uneven` > 1) come as one n and one expected sum per task.
+        self.ns = form.get("ns")
+        self.n = form.get("n")
         self.expected = form["expected"]
 
     def run(self, i):
-        total = sum(range(self.n)) & MASK
-        if total != self.expected:
-            raise ValueError(f"sum of 0..{self.n} gave {total}, expected {self.expected}")
+        n, expected = (self.n, self.expected) if self.ns is None else (self.ns[i], self.expected[i])
+        total = sum(range(n)) & MASK
+        if total != expected:
+            raise ValueError(f"sum of 0..{n} gave {total}, expected {expected}")
         return mix(i, total), None
 
 
@@ -252,6 +255,12 @@ def task(i):
     except Exception as e:  # a task's failure is its own outcome
         checksum, phases, error = None, None, f"{type(e).__name__}: {e}"
     return checksum, error, started, time.perf_counter_ns(), phases
+
+
+def traced_task(i):
+    """`task`, plus the worker that ran it: this process's pid and this thread's native id
+    (what `top -H` shows). Only the traced batch runs it, so timed batches read neither."""
+    return task(i) + ((os.getpid(), threading.get_native_id()),)
 
 
 def unreachable(name, form):

@@ -114,6 +114,7 @@ pub(crate) fn plan_from(
             .task_timeout
             .map(std::time::Duration::from_secs_f64)
             .or(task_timeout),
+        trace: !args.no_trace,
     };
     Ok((plan, source))
 }

@@ -90,6 +90,8 @@ pub struct Point {
     pub phases: Option<Vec<PhaseMean>>,
     /// Task indices in the order they finished, in one batch (batches of up to 64 tasks).
     pub completion_order: Option<Vec<usize>>,
+    /// The cell's traced batch: every task on the worker that ran it (its timeline).
+    pub trace: Option<poolbench_results::Trace>,
 }
 
 /// One model's cells on one machine, by increasing worker count.

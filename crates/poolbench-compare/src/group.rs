@@ -135,5 +135,6 @@ fn point(cell: &CellResult) -> Option<Point> {
         self_peak_rss_bytes: cell.cost.self_peak_rss_bytes,
         phases: cell.per_task.phases.clone(),
         completion_order: cell.per_task.completion_order.clone(),
+        trace: cell.per_task.trace.clone(),
     })
 }

@@ -108,6 +108,7 @@ pub(crate) mod tests {
             self_peak_rss_bytes: None,
             phases: None,
             completion_order: None,
+            trace: None,
         }
     }
 

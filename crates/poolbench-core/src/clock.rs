@@ -27,6 +27,8 @@ thread_local! {
 pub struct BatchClock {
     /// `None` when the batch takes no per-task readings (see [`without_task_stamps`]).
     origin: Option<quanta::Instant>,
+    /// Whether the batch records each task's worker (see [`crate::traced`]).
+    traced: bool,
 }
 
 impl BatchClock {
@@ -35,8 +37,20 @@ impl BatchClock {
     pub fn start() -> Self {
         let stamps = !NO_TASK_STAMPS.with(Cell::get);
         Self {
+            traced: stamps && crate::trace::tracing(),
             origin: stamps.then(quanta::Instant::now),
         }
+    }
+
+    /// Whether this batch records which worker ran each task (see [`crate::traced`]).
+    pub fn traces(&self) -> bool {
+        self.traced
+    }
+
+    /// The calling thread's OS id when this batch is traced; `None`, without a reading,
+    /// otherwise. Called on the worker as a task starts.
+    pub fn worker(&self) -> Option<u64> {
+        self.traced.then(crate::trace::os_thread_id)
     }
 
     /// Time since the batch started; zero, without reading the clock, when the batch takes no

@@ -18,6 +18,7 @@ pub fn run_task(
     enqueued: Duration,
 ) -> TaskOutcome {
     let _mark = crate::watch::mark_task(index, crate::watch::current_tick());
+    let worker = clock.worker();
     let started = clock.elapsed();
     let result =
         catch_unwind(AssertUnwindSafe(|| workload.run_blocking(index))).unwrap_or_else(|payload| {
@@ -32,6 +33,7 @@ pub fn run_task(
             enqueued,
             started,
             finished,
+            worker,
         },
     }
 }

@@ -29,6 +29,7 @@ mod roles;
 mod slots;
 mod stop;
 mod system;
+mod trace;
 pub mod watch;
 mod workload;
 
@@ -50,4 +51,5 @@ pub use system::{
     is_worker_process, logical_cores, mark_worker_process, peak_rss_bytes, reset_own_peak_rss,
     thread_count,
 };
+pub use trace::{os_thread_id, traced, tracing, Traced};
 pub use workload::{BoxFuture, IdealInput, WorkKind, Workload, WorkloadError, WorkloadSpec};

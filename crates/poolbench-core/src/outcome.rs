@@ -47,11 +47,17 @@ pub type TaskResult = Result<TaskOutput, TaskError>;
 ///
 /// `started - enqueued` is the queue wait (dispatch latency); `finished - started` is the
 /// service time. Each model's docs say what "enqueued" means for it.
+///
+/// `worker` is set in traced batches only (see [`crate::traced`]): the OS thread id that ran
+/// the task, or the worker process's pid for a process model (Python's: its thread's native
+/// id or its process's pid, as its workers are).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct TaskTiming {
     pub enqueued: Duration,
     pub started: Duration,
     pub finished: Duration,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub worker: Option<u64>,
 }
 
 impl TaskTiming {
@@ -101,6 +107,7 @@ mod tests {
             enqueued: Duration::ZERO,
             started: Duration::from_millis(start_ms),
             finished: Duration::from_millis(end_ms),
+            worker: None,
         }
     }
 
@@ -120,6 +127,7 @@ mod tests {
             enqueued: Duration::from_millis(1),
             started: Duration::from_millis(4),
             finished: Duration::from_millis(9),
+            worker: None,
         };
         assert_eq!(t.queue_wait(), Duration::from_millis(3));
         assert_eq!(t.service(), Duration::from_millis(5));

@@ -152,6 +152,8 @@ async fn run_task_async(
     clock: &BatchClock,
     enqueued: Duration,
 ) -> TaskOutcome {
+    // The thread that first polls the task (a task may move between threads at its awaits).
+    let worker = clock.worker();
     let started = clock.elapsed();
     let Some(future) = workload.run_async(index) else {
         return run_task(workload, index, clock, enqueued);
@@ -180,6 +182,7 @@ async fn run_task_async(
             enqueued,
             started,
             finished: clock.elapsed(),
+            worker,
         },
     }
 }

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use poolbench_core::{
     ChildUsage, ModelError, PhaseTimes, Pool, TaskError, TaskOutcome, TaskOutput, TaskTiming,
-    Workload, WorkloadSpec,
+    WorkerKind, Workload, WorkloadSpec,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -23,6 +23,9 @@ const DEFAULT_TASK_LIMIT: Duration = Duration::from_secs(60);
 pub(crate) struct PythonPool {
     model: &'static str,
     workers: usize,
+    /// What runs its tasks: a traced batch's worker is the process for process pools, the
+    /// thread otherwise.
+    kind: WorkerKind,
     state: Mutex<State>,
 }
 
@@ -51,6 +54,9 @@ struct Batch {
     /// Tasks run again after a lost worker (cluster engines only).
     #[serde(default)]
     retried: usize,
+    /// A traced batch's workers, task by task: (pid, native thread id).
+    #[serde(default)]
+    workers: Option<Vec<(u64, u64)>>,
 }
 
 impl PythonPool {
@@ -65,6 +71,7 @@ impl PythonPool {
         Ok(Self {
             model: poolbench_core::Model::name(model),
             workers,
+            kind: poolbench_core::Model::worker_kind(model),
             state: Mutex::new(State {
                 helper,
                 prepared: None,
@@ -170,7 +177,10 @@ impl Pool for PythonPool {
         let wait = limit.saturating_mul(rounds) + Duration::from_secs(5);
         let reply = state
             .helper
-            .ask(&json!({"op": "run"}), wait)
+            .ask(
+                &json!({"op": "run", "trace": poolbench_core::tracing()}),
+                wait,
+            )
             .map_err(|message| ModelError::Internal {
                 message: format!("{}: {message}", self.model),
             })?;
@@ -189,7 +199,16 @@ impl Pool for PythonPool {
                 .get_or_insert_with(PhaseTimes::default)
                 .add(&phases);
         }
-        Ok(batch.outcomes.into_iter().map(outcome).collect())
+        let mut outcomes: Vec<TaskOutcome> = batch.outcomes.into_iter().map(outcome).collect();
+        if let Some(workers) = batch.workers.filter(|w| w.len() == tasks) {
+            for (outcome, (pid, thread)) in outcomes.iter_mut().zip(workers) {
+                outcome.timing.worker = Some(match self.kind {
+                    WorkerKind::Processes => pid,
+                    _ => thread,
+                });
+            }
+        }
+        Ok(outcomes)
     }
 }
 
@@ -207,6 +226,7 @@ fn outcome((checksum, error, enqueued, started, finished): WireOutcome) -> TaskO
             enqueued: Duration::from_nanos(enqueued),
             started: Duration::from_nanos(started),
             finished: Duration::from_nanos(finished),
+            worker: None,
         },
     }
 }

@@ -53,6 +53,8 @@ pub struct ReportFile {
 pub struct Section<'a> {
     pub group: &'a WorkloadGroup,
     pub charts: Vec<Rendered>,
+    /// Its timelines ("How each model scheduled the work"): Rust's, then Python's.
+    pub timelines: Vec<Rendered>,
 }
 
 /// Which picture files a report holds besides the HTML and Markdown.
@@ -96,6 +98,7 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
         sections.push(Section {
             group: g,
             charts: charts_for(g, &conditions)?,
+            timelines: timelines_for(g, &conditions)?,
         });
     }
     let decisions = decide::decide_all(&groups);
@@ -145,7 +148,7 @@ pub fn build_with(inputs: &[Input], formats: Formats) -> Result<Vec<ReportFile>,
     files.extend(cluster_files);
     for chart in sections
         .into_iter()
-        .flat_map(|s| s.charts)
+        .flat_map(|s| s.charts.into_iter().chain(s.timelines))
         .chain(article_charts)
         .chain(cluster_charts)
     {
@@ -183,4 +186,25 @@ fn charts_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, Repo
         .filter_map(|section| section(g, conditions))
         .map(|chart| chart.map_err(ReportError::from))
         .collect()
+}
+
+/// The timelines of one measured workload: one chart per language with a traced cell.
+fn timelines_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, ReportError> {
+    if g.worker_counts().is_empty() || g.role != WorkloadRole::Measured {
+        return Ok(Vec::new());
+    }
+    [
+        poolbench_core::Language::Rust,
+        poolbench_core::Language::Python,
+    ]
+    .into_iter()
+    .map(|language| chart::Timeline {
+        group: g,
+        language,
+        conditions: conditions.to_owned(),
+        models: None,
+    })
+    .filter(chart::Timeline::has_data)
+    .map(|chart| render(&chart).map_err(ReportError::from))
+    .collect()
 }

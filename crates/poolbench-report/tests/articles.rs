@@ -40,6 +40,11 @@ fn seed_experiments_get_their_pages_and_their_charts() {
     let s3 = text_of(&files, "articles/s3.html");
     assert!(s3.contains("../charts/completion-order-s3-sleep.svg"));
     assert!(s3.contains("tasks finished out of their submission order"));
+    // Articles that claim something about scheduling show both languages' timelines.
+    for page in [&s2, &s3] {
+        assert!(page.contains("../charts/timeline-rust-"), "{page}");
+        assert!(page.contains("../charts/timeline-python-"), "{page}");
+    }
     let md = text_of(&files, "articles.md");
     assert!(md.contains("| S2 (32 of 6,000 images)"), "{md}");
     assert!(text_of(&files, "README.md").contains("(articles.md)"));

@@ -90,7 +90,8 @@ fn every_numeric_axis_has_three_labels_in_one_precision() {
         // Bar charts have the models on their y axis; every other axis is numeric.
         let categories = chart.contains("models-at")
             || chart.contains("overhead-per-task")
-            || chart.contains("phases-");
+            || chart.contains("phases-")
+            || chart.contains("timeline-");
         if !categories {
             assert_readable(chart, "y", &y);
         }

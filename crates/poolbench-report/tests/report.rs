@@ -22,6 +22,8 @@ fn report_has_every_file_and_chart_kind() {
         "charts/overhead-per-task-w2-noop.png",
         "charts/latency-cdf-sleep.svg",
         "charts/cpu-vs-wall-sleep.svg",
+        "charts/timeline-rust-sleep.svg",
+        "charts/timeline-rust-sum.png",
     ] {
         assert!(
             names.contains(&expected),
@@ -43,6 +45,12 @@ fn report_has_every_file_and_chart_kind() {
     }
     for file in files.iter().filter(|f| f.path.ends_with(".png")) {
         let png = image::load_from_memory(&file.bytes).unwrap();
+        if file.path.contains("timeline-") {
+            // As wide as every chart, as tall as its lanes need.
+            assert_eq!(png.width(), poolbench_report::SIZE.0, "{}", file.path);
+            assert!((400..2000).contains(&png.height()), "{}", file.path);
+            continue;
+        }
         assert_eq!(
             (png.width(), png.height()),
             poolbench_report::SIZE,
@@ -50,6 +58,8 @@ fn report_has_every_file_and_chart_kind() {
             file.path
         );
     }
+    // A timeline for each measured workload (sleep, sum), none for the overhead probe (noop).
+    assert!(!names.iter().any(|n| n.contains("timeline-rust-noop")));
     let csv = &files
         .iter()
         .find(|f| f.path == "results.csv")

@@ -205,6 +205,11 @@ pub struct PerTask {
     /// batches, in the order a task runs them.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phases: Option<Vec<PhaseMean>>,
+    /// The median of three untimed, traced batches: every task on the worker that ran it (see
+    /// [`crate::trace`]). Absent when the run was not traced (`--no-trace`, files from before
+    /// issue 28) or the cell had no pool left to trace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trace: Option<crate::Trace>,
 }
 
 /// One phase's mean time per task.

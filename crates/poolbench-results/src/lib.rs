@@ -24,6 +24,7 @@ pub mod results;
 pub mod sampling;
 pub mod stats;
 pub mod table;
+pub mod trace;
 pub mod upgrade;
 pub mod verdict;
 
@@ -39,4 +40,5 @@ pub use results::{staged_file, write_atomic, ModelInfo, ResultsFile, WorkloadRec
 pub use sampling::Sampling;
 pub use stats::{below_ci_level, order_statistic_rank, percentile, MedianCi, Summary, CI_LEVEL};
 pub use table::{format_duration, in_unit, more_workers_than_tasks, workload_column, Table};
+pub use trace::{Lane, Span, Trace, MOST_SPANS};
 pub use verdict::{CostFigures, DecidedBy, Pick, Verdict};

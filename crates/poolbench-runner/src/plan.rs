@@ -81,6 +81,9 @@ pub struct Plan {
     /// The per-task time limit; `None` for the default, which scales with the workload (see
     /// [`Plan::task_limit`]).
     pub task_timeout: Option<Duration>,
+    /// Whether each cell ends with one untimed, traced batch: its timeline (see
+    /// [`poolbench_results::trace`]).
+    pub trace: bool,
 }
 
 /// A plan that cannot run.
@@ -273,6 +276,7 @@ mod tests {
             order,
             sampling: Sampling::default(),
             task_timeout: None,
+            trace: false,
         }
     }
 

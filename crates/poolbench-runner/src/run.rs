@@ -214,7 +214,15 @@ impl Group<'_> {
                     Err(Stopped) => stopped = true,
                 }
             }
+            // Overhead probes and testing aids get no timeline (the report draws none).
+            let measured = poolbench_workloads::find_workload(&self.entry.spec.name)
+                .map_or(true, |info| {
+                    info.role == poolbench_core::WorkloadRole::Measured
+                });
             for mut run in runs {
+                if self.plan.trace && measured && !stopped && !stop_requested() {
+                    run.trace();
+                }
                 run.close();
                 finished.push(run);
             }

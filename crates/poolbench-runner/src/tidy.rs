@@ -130,6 +130,7 @@ mod tests {
             order: CellOrder::Fixed,
             sampling: Sampling::default(),
             task_timeout: None,
+            trace: false,
         };
         let said = plan.merge_duplicates();
         assert_eq!(plan.models.len(), 1);

@@ -119,6 +119,7 @@ fn plan(models: &[&'static dyn Model], repeat: usize, order: CellOrder) -> Plan 
             measure_s: 0.0,
         },
         task_timeout: None,
+        trace: false,
     }
 }
 

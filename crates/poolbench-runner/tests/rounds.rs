@@ -37,6 +37,7 @@ fn exact(repeat: usize, order: CellOrder, spec: WorkloadSpec, names: &[&str]) ->
             measure_s: 0.0,
         },
         task_timeout: None,
+        trace: false,
     }
 }
 

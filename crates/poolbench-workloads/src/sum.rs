@@ -6,6 +6,12 @@
 //! keeps one real addition per iteration (checked in the disassembly: see docs/trust.md's notes
 //! on honest numbers). Each task verifies its sum against the closed form, so a loop that did
 //! not run, or ran wrong, is a failed task rather than a fast one.
+//!
+//! With `uneven` = R > 1 the tasks differ in length: task i sums `n × R^u_i` integers, u_i a
+//! fixed pseudo-random number in [-1, 1] drawn from i (log-uniform between n / R and n × R,
+//! the same on every run and in both languages). That is the load a timeline needs to show
+//! work stealing against a FIFO queue: a scheduler that hands out work in fixed shares leaves
+//! workers idle behind a long task; one that balances as it goes does not.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -41,6 +47,14 @@ struct SumParams {
     /// A testing aid (see [`crate::slowdown`]): each task sums `n × (1 + slowdown)` integers.
     #[serde(skip_serializing_if = "slowdown::is_zero")]
     slowdown: f64,
+    /// Spread of the tasks' lengths, 1 to 100: each sums n × R^u integers, u in [-1, 1]
+    /// drawn from the task's index (1: every task sums n).
+    #[serde(skip_serializing_if = "is_even")]
+    uneven: f64,
+}
+
+fn is_even(uneven: &f64) -> bool {
+    *uneven == 1.0
 }
 
 impl Default for SumParams {
@@ -48,6 +62,7 @@ impl Default for SumParams {
         Self {
             n: 1_000_000,
             slowdown: 0.0,
+            uneven: 1.0,
         }
     }
 }
@@ -56,12 +71,19 @@ impl Default for SumParams {
 struct Sum {
     spec: WorkloadSpec,
     n: u64,
+    uneven: f64,
 }
 
 /// The parameters, parsed and checked.
 fn parse(spec: &WorkloadSpec) -> Result<SumParams, WorkloadError> {
     let params: SumParams = spec.parse_params()?;
     slowdown::check(INFO.name, params.slowdown)?;
+    if !(1.0..=100.0).contains(&params.uneven) {
+        return Err(WorkloadError::BadParams {
+            workload: INFO.name.to_owned(),
+            message: format!("uneven must be between 1 and 100 (got {})", params.uneven),
+        });
+    }
     Ok(params)
 }
 
@@ -74,6 +96,7 @@ fn build(spec: &WorkloadSpec, _: &BuildContext) -> Result<Arc<dyn Workload>, Wor
     Ok(Arc::new(Sum {
         spec: spec.normalised(&params),
         n: slowed(params.n, params.slowdown),
+        uneven: params.uneven,
     }))
 }
 
@@ -99,6 +122,17 @@ pub fn expected_sum_below(n: u64) -> u64 {
     (n * n.saturating_sub(1) / 2) as u64
 }
 
+impl Sum {
+    /// How many integers task `index` sums.
+    fn n_of(&self, index: usize) -> u64 {
+        if self.uneven == 1.0 {
+            return self.n;
+        }
+        let u = (mix(index, 0x0e7e) >> 11) as f64 / (1u64 << 53) as f64 * 2.0 - 1.0;
+        (self.n as f64 * self.uneven.powf(u)).round() as u64
+    }
+}
+
 impl Workload for Sum {
     fn spec(&self) -> &WorkloadSpec {
         &self.spec
@@ -109,12 +143,12 @@ impl Workload for Sum {
     }
 
     fn run_blocking(&self, index: usize) -> TaskResult {
-        let total = sum_below(self.n);
-        let expected = expected_sum_below(self.n);
+        let n = self.n_of(index);
+        let total = sum_below(n);
+        let expected = expected_sum_below(n);
         if total != expected {
             return Err(TaskError::failed(format!(
-                "sum of 0..{} gave {total}, expected {expected}",
-                self.n
+                "sum of 0..{n} gave {total}, expected {expected}"
             )));
         }
         Ok(TaskOutput {
@@ -124,10 +158,22 @@ impl Workload for Sum {
 
     /// Python sums with the article's own `sum(range(n))` and checks it against `expected`.
     fn foreign_form(&self) -> Option<serde_json::Value> {
-        Some(serde_json::json!({ "n": self.n, "expected": expected_sum_below(self.n) }))
+        if self.uneven == 1.0 {
+            return Some(
+                serde_json::json!({ "n": self.n, "expected": expected_sum_below(self.n) }),
+            );
+        }
+        let ns: Vec<u64> = (0..self.tasks()).map(|i| self.n_of(i)).collect();
+        let expected: Vec<u64> = ns.iter().map(|&n| expected_sum_below(n)).collect();
+        Some(serde_json::json!({ "ns": ns, "expected": expected }))
     }
 
+    /// ⌈N / min(W, C)⌉ rounds of the serial time's share; none for uneven tasks (their
+    /// rounds are not equal).
     fn ideal(&self, input: IdealInput) -> Option<Duration> {
+        if self.uneven != 1.0 {
+            return None;
+        }
         Some(cpu_bound_ideal(
             self.tasks(),
             input.workers,
@@ -164,5 +210,35 @@ mod tests {
             let spec = WorkloadSpec::new("sum", 2).with("slowdown", bad);
             assert!(build(&spec, &BuildContext::default()).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn uneven_tasks_span_n_over_r_to_n_times_r_the_same_every_time() {
+        let spec = WorkloadSpec::new("sum", 64)
+            .with("n", 10_000)
+            .with("uneven", 10.0);
+        let a = build(&spec, &BuildContext::default()).unwrap();
+        let b = build(&spec, &BuildContext::default()).unwrap();
+        for i in 0..64 {
+            assert_eq!(a.run_blocking(i), b.run_blocking(i));
+        }
+        let form = a.foreign_form().unwrap();
+        let ns: Vec<u64> = serde_json::from_value(form["ns"].clone()).unwrap();
+        assert!(ns.iter().all(|&n| (1_000..=100_000).contains(&n)), "{ns:?}");
+        let (lo, hi) = (ns.iter().min().unwrap(), ns.iter().max().unwrap());
+        assert!(hi / lo >= 20, "a real spread: {lo}..{hi}");
+        assert!(a
+            .ideal(IdealInput {
+                workers: 2,
+                cores: 2,
+                serial: Some(Duration::from_secs(1))
+            })
+            .is_none());
+        for bad in [0.5, 101.0, f64::NAN] {
+            let spec = WorkloadSpec::new("sum", 2).with("uneven", bad);
+            assert!(build(&spec, &BuildContext::default()).is_err(), "{bad}");
+        }
+        let plain = build(&WorkloadSpec::new("sum", 2), &BuildContext::default()).unwrap();
+        assert!(!plain.spec().params.contains_key("uneven"));
     }
 }

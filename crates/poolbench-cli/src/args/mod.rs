@@ -238,6 +238,13 @@ pub struct RunArgs {
     #[arg(long, value_parser = parse_seconds, value_name = "SECONDS")]
     pub task_timeout: Option<f64>,
 
+    /// Skip each cell's traced batches. By default every cell ends with three more batches,
+    /// untimed, in which each task records the worker that ran it; the median one is the
+    /// cell's timeline in the report ("How each model scheduled the work"), with its share of
+    /// idle worker-time. Timed batches never record workers either way.
+    #[arg(long)]
+    pub no_trace: bool,
+
     /// Set a workload parameter, e.g. `--set sleep.delay_ms=5 --set thumbnail.width=1280`
     /// (see `poolbench list` for each workload's parameters). Repeatable.
     #[arg(long = "set", value_parser = parse_setting, value_name = "WORKLOAD.KEY=VALUE")]

@@ -34,6 +34,9 @@ impl ProcessPool {
         self.load(st, workload)?;
         let tasks = workload.tasks();
         let origin = monotonic_ns();
+        // A traced batch records each task's worker process (its pid, known here: no reading
+        // in the worker).
+        let traced = poolbench_core::tracing();
         let since = |ns: u64| Duration::from_nanos(ns.saturating_sub(origin));
         let mut pending: VecDeque<usize> = (0..tasks).collect();
         let mut done = 0;
@@ -76,6 +79,7 @@ impl ProcessPool {
                         enqueued: at,
                         started: at,
                         finished: at,
+                        worker: None,
                     };
                     sink(index, lost(message.clone(), timing));
                     done += 1;
@@ -92,6 +96,7 @@ impl ProcessPool {
                         enqueued,
                         started: enqueued,
                         finished: since(monotonic_ns()),
+                        worker: None,
                     };
                     TaskOutcome {
                         result: Err(result),
@@ -110,6 +115,9 @@ impl ProcessPool {
                                 enqueued,
                                 started: since(started_ns),
                                 finished: since(finished_ns),
+                                worker: traced
+                                    .then(|| u64::try_from(st.slots[i].worker.pid).ok())
+                                    .flatten(),
                             };
                             sink(task.index, TaskOutcome { result, timing });
                             let slot = &mut st.slots[i];

@@ -33,8 +33,8 @@ struct Page<'a> {
 struct Part<'a> {
     group: &'a WorkloadGroup,
     comparison: Comparison,
-    /// Chart files (under `charts/`) to show, in order.
-    charts: Vec<String>,
+    /// Chart files (under `charts/`) to show, in order, with their sizes.
+    charts: Vec<(String, (u32, u32))>,
 }
 
 /// The pages, their own charts and `articles.md`; nothing when no cell replicates a seed
@@ -51,14 +51,25 @@ pub(crate) fn pages(
         let Some(article) = g.experiment.as_deref().and_then(article_of) else {
             continue;
         };
-        let mut charts: Vec<String> = section.charts.iter().map(|c| c.name.clone()).collect();
+        let mut charts: Vec<(String, (u32, u32))> = section
+            .charts
+            .iter()
+            .map(|c| (c.name.clone(), c.size))
+            .collect();
+        if article.about_scheduling {
+            // Python's and Rust's timelines, one under the other, first on the page.
+            let timelines = section.timelines.iter().rev();
+            for chart in timelines {
+                charts.insert(0, (chart.name.clone(), chart.size));
+            }
+        }
         let order = CompletionOrder {
             group: g,
             conditions: conditions.to_owned(),
         };
         if article.about_order && order.has_data() {
             let chart = render(&order)?;
-            charts.insert(0, chart.name.clone());
+            charts.insert(0, (chart.name.clone(), chart.size));
             extra.push(chart);
         }
         let mismatch = inputs
@@ -211,13 +222,10 @@ fn page_html(inputs: &[Input], page: &Page) -> String {
             let _ = write!(h, "</tr>");
         }
         let _ = write!(h, "</table>");
-        for chart in &part.charts {
+        for (chart, (width, height)) in &part.charts {
             let _ = write!(
                 h,
-                "<figure><img src=\"../charts/{0}.svg\" alt=\"{0}\" width=\"{1}\" height=\"{2}\"></figure>",
-                chart,
-                crate::chart::SIZE.0,
-                crate::chart::SIZE.1
+                "<figure><img src=\"../charts/{chart}.svg\" alt=\"{chart}\" width=\"{width}\" height=\"{height}\"></figure>",
             );
         }
     }
@@ -274,7 +282,7 @@ fn markdown(inputs: &[Input], pages: &[Page]) -> String {
                 let _ = writeln!(m, "| {} |", cells.join(" | "));
             }
             m.push('\n');
-            for chart in &part.charts {
+            for (chart, _) in &part.charts {
                 let _ = writeln!(m, "![{chart}](charts/{chart}.svg)\n");
             }
         }

@@ -32,6 +32,10 @@ pub struct Article {
     /// Whether the experiment is about the order tasks finish in (its page charts that order
     /// and counts the tasks that finish out of turn).
     pub about_order: bool,
+    /// Whether the article makes a claim about how a pool schedules its tasks (S2's chunks,
+    /// S3's completion order, S7's threads against processes under the GIL): its page shows
+    /// the timelines of Python's and Rust's models.
+    pub about_scheduling: bool,
     /// What the article claims that two cells can test (none: an example, or advice).
     pub claims: &'static [Claim],
 }
@@ -47,6 +51,7 @@ pub const ARTICLES: &[Article] = &[
         here: "16 GETs from poolbench's own mock HTTP server, 45 ms of server latency each: \
                0.72 s on one thread, the article's 14.4 s scaled down 20x (no internet here)",
         about_order: false,
+        about_scheduling: false,
         claims: &[Claim {
             text: "a pool of threads fetches the list far faster than one thread",
             kind: None,
@@ -65,6 +70,7 @@ pub const ARTICLES: &[Article] = &[
                of 6,000 unknown ones. Both languages decode at reduced scale (1/2 here), as \
                Pillow's thumbnail() does, then resize with Lanczos, encode and write",
         about_order: false,
+        about_scheduling: true,
         claims: &[Claim {
             text: "Pool.map makes the thumbnails faster than one process",
             kind: None,
@@ -86,6 +92,7 @@ pub const ARTICLES: &[Article] = &[
                in Python's pools and most Rust ones; work stealing in rayon and crossbeam), not \
                the language: compare pools that hand tasks out alike",
         about_order: true,
+        about_scheduling: true,
         claims: &[Claim {
             text: "imap_unordered hands results back in completion order",
             kind: None,
@@ -103,6 +110,7 @@ pub const ARTICLES: &[Article] = &[
         here: "3 GETs of 100 ms latency on 3 workers; 5 tiny sums on 4 workers: tasks this \
                small measure what a pool costs, not what it saves",
         about_order: false,
+        about_scheduling: false,
         claims: &[],
     },
     Article {
@@ -114,6 +122,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "both pools",
         here: "sum and sleep at W = 1 to 16 on the Rust models (S7 shows Python's side)",
         about_order: false,
+        about_scheduling: false,
         claims: &[
             Claim {
                 text: "for CPU-bound work, workers beyond one per core gain nothing",
@@ -139,6 +148,7 @@ pub const ARTICLES: &[Article] = &[
         article_models: "ThreadPoolExecutor, ProcessPoolExecutor",
         here: "5 waits of 200 ms on 3 workers: ideal 0.4 s, the article's 4 s scaled 10x",
         about_order: false,
+        about_scheduling: false,
         claims: &[Claim {
             text: "threads and processes both take the ideal two rounds of the wait",
             kind: None,
@@ -156,6 +166,7 @@ pub const ARTICLES: &[Article] = &[
         here: "as in the article; the Rust loop adds one real addition per number (the \
                optimiser would otherwise fold it to n(n-1)/2)",
         about_order: false,
+        about_scheduling: true,
         claims: &[Claim {
             text: "the process pool finishes faster than the thread pool (the GIL)",
             kind: None,
@@ -175,6 +186,7 @@ pub const ARTICLES: &[Article] = &[
                starts each executor inside its timing; here a pool's start-up is measured \
                apart (startup in the report's per-task table)",
         about_order: false,
+        about_scheduling: false,
         claims: &[Claim {
             text: "the thread pool (6 threads) performs better than the process pool (2 \
                    processes) for I/O",
@@ -193,6 +205,7 @@ pub const ARTICLES: &[Article] = &[
         here: "not a timing experiment: poolbench's fault tests check that a failing, \
                panicking, hung or crashing task is reported and never stops the others",
         about_order: false,
+        about_scheduling: false,
         claims: &[],
     },
 ];

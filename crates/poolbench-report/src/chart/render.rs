@@ -19,6 +19,10 @@ pub struct ChartError {
 pub trait Figure {
     /// File stem, e.g. `time-vs-workers-sleep`.
     fn name(&self) -> String;
+    /// Its size in pixels: [`SIZE`] unless the chart needs another height.
+    fn size(&self) -> (u32, u32) {
+        SIZE
+    }
     /// Draws the whole chart.
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String>;
 }
@@ -28,6 +32,8 @@ pub trait Figure {
 pub struct Rendered {
     pub name: String,
     pub svg: String,
+    /// Its size in pixels.
+    pub size: (u32, u32),
 }
 
 impl Rendered {
@@ -50,11 +56,15 @@ pub fn render(figure: &impl Figure) -> Result<Rendered, ChartError> {
     };
     let mut svg = String::new();
     {
-        let root = SVGBackend::with_string(&mut svg, SIZE).into_drawing_area();
+        let root = SVGBackend::with_string(&mut svg, figure.size()).into_drawing_area();
         figure.draw(&root).map_err(fail)?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
-    Ok(Rendered { name, svg })
+    Ok(Rendered {
+        name,
+        svg,
+        size: figure.size(),
+    })
 }
 
 /// The PNG of an SVG chart, drawn by resvg with the same embedded DejaVu fonts.

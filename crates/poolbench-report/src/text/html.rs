@@ -91,14 +91,7 @@ pub fn html(
             escape(&g.params)
         );
         for chart in &section.charts {
-            // The SVG file, not the SVG inlined: each chart is stored once in the folder.
-            let _ = write!(
-                h,
-                "<figure><img src=\"charts/{0}.svg\" alt=\"{0}\" width=\"{1}\" height=\"{2}\"></figure>",
-                chart.name,
-                crate::chart::SIZE.0,
-                crate::chart::SIZE.1
-            );
+            figure(&mut h, chart);
         }
         html_table(&mut h, &HEADINGS, &table_rows(g));
         if let Some(note) = blocking_note(g) {
@@ -115,6 +108,25 @@ pub fn html(
         );
         html_table(&mut h, &DETAIL_HEADINGS, &detail_rows(g));
         let _ = write!(h, "</details>");
+        if !section.timelines.is_empty() {
+            let _ = write!(
+                h,
+                "<h3>{}</h3><p>{}</p>",
+                super::schedule::HEADING,
+                escape(super::schedule::INTRO)
+            );
+            for chart in &section.timelines {
+                figure(&mut h, chart);
+            }
+            html_table(
+                &mut h,
+                &super::schedule::HEADINGS,
+                &super::schedule::rows(g),
+            );
+            if let Some(finding) = super::schedule::finding(g) {
+                let _ = write!(h, "<p>{}</p>", escape(&finding));
+            }
+        }
     }
     let _ = write!(h, "<h2>Environment</h2>");
     for input in inputs {
@@ -134,6 +146,16 @@ pub fn html(
         }
     );
     h
+}
+
+/// A chart as a figure: the SVG file, not the SVG inlined (each chart is stored once in the
+/// folder), at its own size.
+fn figure(h: &mut String, chart: &crate::Rendered) {
+    let _ = write!(
+        h,
+        "<figure><img src=\"charts/{0}.svg\" alt=\"{0}\" width=\"{1}\" height=\"{2}\"></figure>",
+        chart.name, chart.size.0, chart.size.1
+    );
 }
 
 fn html_table(h: &mut String, headings: &[&str], rows: &[Vec<String>]) {

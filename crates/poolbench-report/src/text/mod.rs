@@ -6,6 +6,7 @@ use crate::summary::{conditions, summary, warnings};
 use crate::Section;
 
 mod html;
+mod schedule;
 
 pub use html::html;
 pub(crate) use html::page_head;
@@ -234,6 +235,16 @@ pub fn markdown(
         }
         let _ = writeln!(md, "\nPer task:\n");
         markdown_table(&mut md, &DETAIL_HEADINGS, &detail_rows(g));
+        if !section.timelines.is_empty() {
+            let _ = writeln!(md, "\n### {}\n\n{}\n", schedule::HEADING, schedule::INTRO);
+            for chart in &section.timelines {
+                let _ = writeln!(md, "![{0}](charts/{0}.{picture})\n", chart.name);
+            }
+            markdown_table(&mut md, &schedule::HEADINGS, &schedule::rows(g));
+            if let Some(finding) = schedule::finding(g) {
+                let _ = writeln!(md, "\n{}", md_safe(&finding));
+            }
+        }
     }
     let _ = writeln!(md, "\n## Environment\n");
     for input in inputs {

@@ -3,10 +3,12 @@
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
 
-use poolbench_core::WorkKind;
+use std::time::Duration;
+
+use poolbench_core::{TaskTiming, WorkKind};
 use poolbench_report::{Input, ReportFile};
 use poolbench_results::{
-    CellResult, Cost, Environment, Outcome, PerTask, Plan, ResultsFile, Scaling, Timing,
+    CellResult, Cost, Environment, Outcome, PerTask, Plan, ResultsFile, Scaling, Timing, Trace,
 };
 
 pub const MODELS: [&str; 3] = ["rayon", "tokio", "process"];
@@ -62,10 +64,29 @@ pub fn cell(
                     .map(|i| median / 8.0 * (1.0 + f64::from(i) / 50.0))
                     .collect()
             }),
+            trace: Trace::of(&timings(median, workers), workers),
             ..PerTask::default()
         },
         ..CellResult::new(workload, kind, model, workers, 8)
     }
+}
+
+/// Eight tasks dealt round-robin to `workers` workers (ids 100, 101, …), each a round of the
+/// batch's `median`.
+pub fn timings(median: f64, workers: usize) -> Vec<TaskTiming> {
+    let rounds = 8usize.div_ceil(workers);
+    let d = median / rounds as f64;
+    (0..8)
+        .map(|i| {
+            let round = (i / workers) as f64;
+            TaskTiming {
+                enqueued: Duration::ZERO,
+                started: Duration::from_secs_f64(round * d),
+                finished: Duration::from_secs_f64((round + 1.0) * d),
+                worker: Some(100 + (i % workers) as u64),
+            }
+        })
+        .collect()
 }
 
 pub fn fixture() -> ResultsFile {

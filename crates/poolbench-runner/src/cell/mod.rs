@@ -23,6 +23,12 @@ use crate::watchdog::Watch;
 use crate::CellResult;
 use crate::{Plan, Sampling};
 
+/// How many traced batches a cell runs; the median one is its timeline.
+pub(crate) const TRACED_BATCHES: usize = 3;
+/// A batch this long (its median, seconds) is traced once: a preemption of a millisecond or
+/// two hardly changes its picture, and three would cost the run seconds.
+pub(crate) const LONG_BATCH_S: f64 = 0.015;
+
 /// A stop was requested (Ctrl-C) in the middle of a cell.
 #[derive(Debug)]
 pub(crate) struct Stopped;
@@ -331,6 +337,51 @@ impl CellRun {
         Ok(())
     }
 
+    /// Runs the cell's traced batches: [`TRACED_BATCHES`] more batches (one where a batch takes
+    /// [`LONG_BATCH_S`] or more), untimed and verified, in which every task records the worker
+    /// that ran it; the one whose last task finished at the median time is kept as the cell's
+    /// timeline (`per_task.trace`), so that one preempted batch on a shared machine does not
+    /// become the picture of a short batch. Run after the timed
+    /// batches, so that none of them pays for a reading and the timeline shows the pool as it
+    /// was measured. A failed task leaves the cell without a trace; a model that breaks
+    /// records its error as any batch would.
+    pub fn trace(&mut self) {
+        let batches = match self.median() {
+            Some(s) if s >= LONG_BATCH_S => 1,
+            _ => TRACED_BATCHES,
+        };
+        let mut traces = Vec::with_capacity(batches);
+        for _ in 0..batches {
+            let Some(pool) = self.pool.as_ref() else {
+                return;
+            };
+            if stop_requested() {
+                return;
+            }
+            let _watch = self.watch();
+            let _traced = poolbench_core::traced();
+            let result = pool.run(&self.workload);
+            let _ = pool.take_phases(&self.workload);
+            match result {
+                Ok(outcomes) => {
+                    self.verifier.check(&outcomes);
+                    if outcomes.iter().any(|o| o.result.is_err()) {
+                        return;
+                    }
+                    let timings: Vec<_> = outcomes.iter().map(|o| o.timing).collect();
+                    traces.extend(poolbench_results::Trace::of(&timings, self.cell.workers));
+                }
+                Err(e) => {
+                    self.cell.outcome.model_error = Some(e.to_string());
+                    self.pool = None;
+                    return;
+                }
+            }
+        }
+        traces.sort_by(|a, b| a.end_s.total_cmp(&b.end_s));
+        let middle = traces.len() / 2;
+        self.cell.per_task.trace = (!traces.is_empty()).then(|| traces.swap_remove(middle));
+    }
     /// Shuts the pool down (worker processes reaped), keeping their peak memory.
     pub fn close(&mut self) {
         if let Some(pool) = self.pool.take() {
