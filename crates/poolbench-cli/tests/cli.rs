@@ -542,7 +542,8 @@ fn url_points_the_http_workload_at_an_existing_server() {
             "5",
         ])
         .args(["--workers", "2", "--repeat", "1", "--warmup", "0"])
-        .args(["--measure-time", "0", "--min-sample-ms", "0", "--url"])
+        .args(["--measure-time", "0", "--min-sample-ms", "0", "--no-trace"])
+        .arg("--url")
         .arg(server.url())
         .arg("--out")
         .arg(dir.path())
@@ -550,7 +551,7 @@ fn url_points_the_http_workload_at_an_existing_server() {
         .success()
         .stderr(predicate::str::contains("started the mock").not());
     // The sequential oracle fetched the 5 items twice (its reference batch, then its sample),
-    // tokio once.
+    // tokio once (no traced batches: --no-trace).
     assert_eq!(server.stats().items_ok, 15);
 }
 

@@ -62,12 +62,14 @@ fn check_trace(cell: &Value, most_lanes: usize) -> Vec<Vec<u64>> {
     let end = trace["end_s"].as_f64().unwrap();
     let mut seen = vec![0; tasks];
     for span in spans {
-        let s: (usize, usize, f64, f64, f64) = serde_json::from_value(span.clone()).unwrap();
+        // [task, lane, enqueued_ns, started_ns, finished_ns]
+        let s: (usize, usize, u64, u64, u64) = serde_json::from_value(span.clone()).unwrap();
         seen[s.0] += 1;
         assert!(s.1 < lanes.len(), "{name}: lane {} of {}", s.1, lanes.len());
+        let finished = s.4 as f64 / 1e9;
         assert!(
-            0.0 <= s.2 && s.2 <= s.3 && s.3 <= s.4 && s.4 <= end,
-            "{name}: {s:?}"
+            s.2 <= s.3 && s.3 <= s.4 && finished <= end + 1e-9,
+            "{name}: {s:?} ends after {end} s"
         );
     }
     assert!(seen.iter().all(|&n| n == 1), "{name}: tasks seen {seen:?}");
