@@ -146,8 +146,14 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         .map_err(err)?;
     }
     let tasks = panel.trace.tasks.max(1);
-    for (lane, tracks) in tracks_by_lane(panel.trace, panel.lanes_shown()) {
-        let rows = tracks.iter().map(|(_, track)| track + 1).max().unwrap_or(1);
+    let by_lane = tracks_by_lane(panel.trace, panel.lanes_shown());
+    // One row height for the whole panel, so that a task's bar is as tall on every lane.
+    let rows = by_lane
+        .iter()
+        .flat_map(|(_, tracks)| tracks.iter().map(|(_, track)| track + 1))
+        .max()
+        .unwrap_or(1);
+    for (lane, tracks) in by_lane {
         let row_h = f64::from(lane_h - 2) / rows as f64;
         let y = f64::from(lanes_top + lane as i32 * lane_h + 1);
         for (span, track) in tracks {
