@@ -32,7 +32,7 @@ pub(crate) const INFO: WorkloadInfo = WorkloadInfo {
     needs_server: false,
     only_in: None,
     origin: crate::WorkloadOrigin::BuiltIn,
-    summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7)",
+    summary: "each task sums 0..n in a loop the optimiser cannot fold, verified (S7); uneven=R spreads the tasks over n/R..n*R",
     default_tasks: 32,
     default_params: &defaults_of::<SumParams>,
     check: &check,
