@@ -9,11 +9,10 @@
 //!
 //! - **lanes**: one per worker that ran a task, in the order they first started one. A model
 //!   that starts a thread per task (so more workers than W over a batch) has its threads packed
-//!   into lanes, a thread joining the first lane free when it starts: never more lanes than
-//!   tasks ran at once, so never more than W. tokio's lanes are its runtime threads, each
-//!   carrying many tasks at once while they wait.
-//! - **spans**: per task its lane and its enqueue, start and finish, seconds from the batch's
-//!   start. A batch of more than [`MOST_SPANS`] tasks keeps every k-th task (task indices
+//!   into lanes, each joining the first lane none of whose tasks overlaps its own. tokio's
+//!   lanes are its runtime threads, each carrying many tasks at once while they wait.
+//! - **spans**: per task its lane and its enqueue, start and finish, nanoseconds from the
+//!   batch's start. A batch of more than [`MOST_SPANS`] tasks keeps every k-th task (task indices
 //!   0, k, 2k, …; `every` says k), enough to show the shape; the figures below are computed
 //!   from every task before that.
 //! - **idle while waiting**: the share of the lanes' time (lanes × the batch's span) in which
@@ -133,35 +132,54 @@ impl Trace {
 }
 
 /// Each worker's lane: one lane per worker when there are at most `workers` of them; else
-/// (a thread per task) workers packed by their lifetimes, each into the first lane whose last
-/// worker had finished before it started.
+/// (short-lived threads: a thread per task, a blocking pool that rotates its threads) workers
+/// packed, in order of their first start, each into the first lane none of whose tasks
+/// overlaps any of its own.
 fn lanes(traced: &[(usize, &TaskTiming, u64)], workers: usize) -> Vec<(u64, usize)> {
-    // Each worker's first start and last finish, in order of first start.
-    let mut life: Vec<(u64, std::time::Duration, std::time::Duration)> = Vec::new();
+    use std::collections::HashMap;
+    use std::time::Duration;
+    // Each worker's tasks as (start, finish), workers in order of first appearance.
+    let mut index: HashMap<u64, usize> = HashMap::new();
+    let mut tasks: Vec<(u64, Vec<(Duration, Duration)>)> = Vec::new();
     for &(_, t, w) in traced {
-        match life.iter_mut().find(|l| l.0 == w) {
-            Some(l) => {
-                l.1 = l.1.min(t.started);
-                l.2 = l.2.max(t.finished);
+        let at = *index.entry(w).or_insert_with(|| {
+            tasks.push((w, Vec::new()));
+            tasks.len() - 1
+        });
+        tasks[at].1.push((t.started, t.finished.max(t.started)));
+    }
+    for (_, spans) in &mut tasks {
+        spans.sort_unstable();
+    }
+    tasks.sort_by_key(|(w, spans)| (spans[0].0, *w));
+    if tasks.len() <= workers.max(1) {
+        return tasks
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| (*w, i))
+            .collect();
+    }
+    // Each lane's tasks so far, sorted by start; they never overlap, so also by finish.
+    let mut lanes: Vec<Vec<(Duration, Duration)>> = Vec::new();
+    let free = |lane: &[(Duration, Duration)], (start, end): (Duration, Duration)| {
+        // The last task of the lane starting before `end` is the only one that can overlap.
+        let before = lane.partition_point(|t| t.0 < end);
+        before == 0 || lane[before - 1].1 <= start
+    };
+    tasks
+        .into_iter()
+        .map(|(w, spans)| {
+            let lane = lanes
+                .iter()
+                .position(|lane| spans.iter().all(|&span| free(lane, span)))
+                .unwrap_or_else(|| {
+                    lanes.push(Vec::new());
+                    lanes.len() - 1
+                });
+            for span in spans {
+                let at = lanes[lane].partition_point(|t| t.0 < span.0);
+                lanes[lane].insert(at, span);
             }
-            None => life.push((w, t.started, t.finished)),
-        }
-    }
-    life.sort_by_key(|l| (l.1, l.0));
-    if life.len() <= workers.max(1) {
-        return life.iter().enumerate().map(|(i, l)| (l.0, i)).collect();
-    }
-    let mut ends: Vec<std::time::Duration> = Vec::new();
-    life.iter()
-        .map(|&(w, start, end)| {
-            let lane = match ends.iter().position(|&e| e <= start) {
-                Some(lane) => lane,
-                None => {
-                    ends.push(start);
-                    ends.len() - 1
-                }
-            };
-            ends[lane] = end;
             (w, lane)
         })
         .collect()
@@ -286,6 +304,24 @@ mod tests {
             trace.lanes.iter().map(|l| l.workers.len()).sum::<usize>(),
             6
         );
+    }
+
+    #[test]
+    fn workers_that_take_turns_share_a_lane() {
+        // W = 1, three threads taking turns (a blocking pool rotating its threads): threads
+        // 1 and 2 each run two tasks with the others' in between. Lifetimes overlap; tasks
+        // never do, so one lane.
+        let timings = [
+            t(0, 0, 10, 1),
+            t(0, 10, 20, 2),
+            t(0, 20, 30, 3),
+            t(0, 30, 40, 1),
+            t(0, 40, 50, 2),
+        ];
+        let trace = Trace::of(&timings, 1).unwrap();
+        assert_eq!(trace.lanes.len(), 1, "{:?}", trace.lanes);
+        assert_eq!(trace.lanes[0].workers, [1, 2, 3]);
+        assert!((trace.busy - 1.0).abs() < 1e-9);
     }
 
     #[test]
