@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The three timelines of docs/timelines.md, each run twice, with what their traces measured.
 #
-#   scripts/timelines.sh               # all three (~3 min on 2 cores; the third needs Python)
+#   scripts/timelines.sh               # all four (~4 min on 2 cores; the last two need Python)
 #   scripts/timelines.sh uneven waits  # some of them
 #   OUT=/tmp/tl scripts/timelines.sh   # where the runs go (default: reports/timelines)
 #
 # uneven: work stealing against FIFO queues on `sum` tasks of different lengths (sum.uneven=10)
 # waits:  tokio against a thread pool on 64 jittered sleeps at W = 16
-# gil:    Python's threads against its processes on `sum` (needs scripts/python-setup.sh;
-#         skipped with one line without it)
+# gil:    Python's threads against its processes on `sum`
+# chunks: Python's Pool.map (chunks of ceil(N / 4W) tasks per hand-over) against
+#         ProcessPoolExecutor.map (one task per hand-over), both processes, on uneven `sum` tasks
+# (gil and chunks need scripts/python-setup.sh; each is skipped with one line without it)
 #
 # Each scenario runs twice (OUT/NAME/first, OUT/NAME/second); the table prints, per model, the
 # traced batch's span, busy share and idle-while-waiting share in both runs, so a reader sees
@@ -19,7 +21,7 @@ out="${OUT:-reports/timelines}"
 cargo build --release --quiet
 bin=target/release/poolbench
 scenarios=("$@")
-[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(uneven waits gil)
+[[ ${#scenarios[@]} -gt 0 ]] || scenarios=(uneven waits gil chunks)
 
 args_of() {
     case "$1" in
@@ -29,13 +31,15 @@ args_of() {
             --set sleep.delay_ms=10 --set sleep.jitter=0.5" ;;
         gil) echo "--with-python --models py-thread-executor,py-process-executor,py-pool \
             --workloads sum --tasks 8 --workers 2 --set sum.n=2000000" ;;
-        *) echo "unknown scenario '$1' (uneven, waits, gil)" >&2; exit 2 ;;
+        chunks) echo "--with-python --models py-pool,py-process-executor \
+            --workloads sum --tasks 32 --workers 2 --set sum.n=200000 --set sum.uneven=10" ;;
+        *) echo "unknown scenario '$1' (uneven, waits, gil, chunks)" >&2; exit 2 ;;
     esac
 }
 
 for name in "${scenarios[@]}"; do
     read -r -a args <<<"$(args_of "$name")"
-    if [[ "$name" == gil && -z "${POOLBENCH_PYTHON:-}" && ! -x python/.venv/bin/python ]]; then
+    if [[ ("$name" == gil || "$name" == chunks) && -z "${POOLBENCH_PYTHON:-}" && ! -x python/.venv/bin/python ]]; then
         echo "$name: skipped: no Python environment (run scripts/python-setup.sh first)" >&2
         continue
     fi
