@@ -26,7 +26,7 @@ pub fn tracing() -> bool {
 }
 
 /// While the returned guard lives, batches started on this thread record which worker ran
-/// each task (see the module docs). For the runner's one untimed traced batch per cell.
+/// each task (see the module docs). For the runner's untimed traced batches of each cell.
 pub fn traced() -> Traced {
     let before = TRACING.with(|c| c.replace(true));
     Traced {

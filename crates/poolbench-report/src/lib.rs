@@ -202,7 +202,6 @@ fn timelines_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, R
         group: g,
         language,
         conditions: conditions.to_owned(),
-        models: None,
     })
     .filter(chart::Timeline::has_data)
     .map(|chart| render(&chart).map_err(ReportError::from))

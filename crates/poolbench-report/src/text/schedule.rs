@@ -8,7 +8,7 @@
 use poolbench_compare::WorkloadGroup;
 use poolbench_core::Language;
 
-use crate::chart::{Panel, Timeline};
+use crate::chart::{timeline_panels, Panel};
 
 /// The subsection's heading.
 pub const HEADING: &str = "How each model scheduled the work";
@@ -36,15 +36,7 @@ pub const HEADINGS: [&str; 6] = [
 fn panels(g: &WorkloadGroup) -> Vec<Panel<'_>> {
     [Language::Rust, Language::Python]
         .into_iter()
-        .flat_map(|language| {
-            Timeline {
-                group: g,
-                language,
-                conditions: String::new(),
-                models: None,
-            }
-            .panels()
-        })
+        .flat_map(|language| timeline_panels(g, language))
         .collect()
 }
 

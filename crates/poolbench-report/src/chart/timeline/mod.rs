@@ -60,8 +60,26 @@ pub struct Timeline<'a> {
     pub group: &'a WorkloadGroup,
     pub language: Language,
     pub conditions: String,
-    /// Only these models, in this order (an article's page); `None`: every model traced.
-    pub models: Option<Vec<String>>,
+}
+
+/// The panels of `language`'s models on `group`, in the group's model order: each model at the
+/// group's comparison W (a model measured at W = 1 only, a one-at-a-time baseline, at W = 1),
+/// with a trace.
+pub fn panels(group: &WorkloadGroup, language: Language) -> Vec<Panel<'_>> {
+    let w = group.comparison_workers(0);
+    group
+        .series
+        .iter()
+        .filter(|s| s.machine == 0 && s.language == language)
+        .filter_map(|s| {
+            let point = s.points.iter().find(|p| p.workers == w).or_else(|| {
+                s.points
+                    .iter()
+                    .find(|p| p.workers == 1 && s.points.len() == 1)
+            })?;
+            Some(Panel::new(s, point.workers, point.trace.as_ref()?))
+        })
+        .collect()
 }
 
 impl<'a> Timeline<'a> {
@@ -70,37 +88,9 @@ impl<'a> Timeline<'a> {
         self.group.comparison_workers(0)
     }
 
-    /// The panels, in the group's model order: each model of the language at the chart's W
-    /// (a model measured at W = 1 only, a one-at-a-time baseline, at W = 1), with a trace.
+    /// The chart's panels (see [`panels`]).
     pub fn panels(&self) -> Vec<Panel<'a>> {
-        let w = self.workers();
-        let group: &'a WorkloadGroup = self.group;
-        let mut panels: Vec<Panel<'a>> = group
-            .series
-            .iter()
-            .filter(|s| s.machine == 0 && s.language == self.language)
-            .filter(|s| {
-                self.models
-                    .as_ref()
-                    .is_none_or(|names| names.contains(&s.model))
-            })
-            .filter_map(|s| {
-                let point = s.points.iter().find(|p| p.workers == w).or_else(|| {
-                    s.points
-                        .iter()
-                        .find(|p| p.workers == 1 && s.points.len() == 1)
-                })?;
-                Some(Panel {
-                    series: s,
-                    workers: point.workers,
-                    trace: point.trace.as_ref()?,
-                })
-            })
-            .collect();
-        if let Some(names) = &self.models {
-            panels.sort_by_key(|p| names.iter().position(|n| *n == p.series.model));
-        }
-        panels
+        panels(self.group, self.language)
     }
 
     /// Whether there is a panel to draw.
@@ -128,14 +118,8 @@ impl<'a> Timeline<'a> {
 
 impl super::Figure for Timeline<'_> {
     fn name(&self) -> String {
-        let language = match self.language {
-            Language::Rust => "rust",
-            Language::Python => "python",
-        };
-        match &self.models {
-            None => format!("timeline-{language}-{}", self.group.slug),
-            Some(_) => format!("timeline-{language}-chosen-{}", self.group.slug),
-        }
+        let language = self.language.to_string().to_lowercase();
+        format!("timeline-{language}-{}", self.group.slug)
     }
 
     fn size(&self) -> (u32, u32) {
@@ -145,10 +129,7 @@ impl super::Figure for Timeline<'_> {
 
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> Result<(), String> {
         let g = self.group;
-        let language = match self.language {
-            Language::Rust => "Rust",
-            Language::Python => "Python",
-        };
+        let language = self.language;
         let area = header(
             root,
             &format!(

@@ -5,7 +5,7 @@ use plotters::prelude::*;
 
 use poolbench_compare::Series;
 use poolbench_core::WorkerKind;
-use poolbench_results::Trace;
+use poolbench_results::{Span, Trace};
 
 use super::key::ramp;
 use crate::chart::fonts;
@@ -16,17 +16,38 @@ const MOST_LANES: usize = 16;
 pub(super) const TITLE_H: i32 = 26;
 /// Space under a panel, pixels.
 pub(super) const GAP: i32 = 14;
-/// One model's panel: its label, what its lanes are and its trace.
+/// One model's panel: its label, what its lanes are, its trace, and each shown lane's tasks
+/// on the track (row within the lane) each is drawn on.
 #[derive(Debug)]
 pub struct Panel<'a> {
     pub series: &'a Series,
     pub workers: usize,
     pub trace: &'a Trace,
+    tracks: Vec<(usize, Vec<(Span, usize)>)>,
+    /// The most tracks any shown lane needs (1 where no two of a lane's tasks overlap).
+    rows: usize,
 }
 
-impl Panel<'_> {
+impl<'a> Panel<'a> {
+    /// The panel of `series`'s trace at W = `workers`.
+    pub fn new(series: &'a Series, workers: usize, trace: &'a Trace) -> Self {
+        let tracks = tracks_by_lane(trace, trace.lanes.len().min(MOST_LANES));
+        let rows = tracks
+            .iter()
+            .flat_map(|(_, spans)| spans.iter().map(|(_, track)| track + 1))
+            .max()
+            .unwrap_or(1);
+        Self {
+            series,
+            workers,
+            trace,
+            tracks,
+            rows,
+        }
+    }
+
     fn lanes_shown(&self) -> usize {
-        self.trace.lanes.len().min(MOST_LANES)
+        self.tracks.len()
     }
 
     /// A lane's height: less the more lanes there are, more where a few lanes stack many
@@ -38,13 +59,8 @@ impl Panel<'_> {
             5..=8 => 9,
             _ => 6,
         };
-        let stacked = tracks_by_lane(self.trace, self.lanes_shown())
-            .iter()
-            .flat_map(|(_, spans)| spans.iter().map(|(_, track)| track + 1))
-            .max()
-            .unwrap_or(1) as i32;
         if self.lanes_shown() <= 4 {
-            base.max((3 * stacked + 2).min(50))
+            base.max((3 * self.rows as i32 + 2).min(50))
         } else {
             base
         }
@@ -146,17 +162,11 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         .map_err(err)?;
     }
     let tasks = panel.trace.tasks.max(1);
-    let by_lane = tracks_by_lane(panel.trace, panel.lanes_shown());
     // One row height for the whole panel, so that a task's bar is as tall on every lane.
-    let rows = by_lane
-        .iter()
-        .flat_map(|(_, tracks)| tracks.iter().map(|(_, track)| track + 1))
-        .max()
-        .unwrap_or(1);
-    for (lane, tracks) in by_lane {
-        let row_h = f64::from(lane_h - 2) / rows as f64;
-        let y = f64::from(lanes_top + lane as i32 * lane_h + 1);
-        for (span, track) in tracks {
+    let row_h = f64::from(lane_h - 2) / panel.rows as f64;
+    for (lane, tracks) in &panel.tracks {
+        let y = f64::from(lanes_top + *lane as i32 * lane_h + 1);
+        for &(span, track) in tracks {
             let y0 = (y + row_h * track as f64).round() as i32;
             let y1 = ((y + row_h * (track + 1) as f64).round() as i32).max(y0 + 1);
             let x0 = x_of(span.started());
@@ -182,10 +192,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
 /// Each shown lane's spans with the track (row within the lane) each is drawn on: a span goes
 /// on the first track free when it starts, so tasks that overlap on one worker (async tasks
 /// waiting together) stack instead of hiding each other.
-fn tracks_by_lane(
-    trace: &Trace,
-    shown: usize,
-) -> Vec<(usize, Vec<(poolbench_results::Span, usize)>)> {
+fn tracks_by_lane(trace: &Trace, shown: usize) -> Vec<(usize, Vec<(Span, usize)>)> {
     (0..shown)
         .map(|lane| {
             let mut spans: Vec<_> = trace
@@ -221,7 +228,7 @@ mod tests {
 
     #[test]
     fn overlapping_tasks_on_one_lane_get_their_own_tracks() {
-        use poolbench_results::{Lane, Span};
+        use poolbench_results::Lane;
         let trace = Trace {
             tasks: 3,
             traced_tasks: 3,
