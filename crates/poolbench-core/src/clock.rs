@@ -15,6 +15,7 @@
 //! measured without the harness's stamps in it. The untimed batches still take them.
 
 use std::cell::Cell;
+use std::thread::LocalKey;
 use std::time::Duration;
 
 thread_local! {
@@ -76,10 +77,8 @@ impl BatchClock {
 /// While the returned guard lives, batches started on this thread take no per-task readings:
 /// their [`crate::TaskTiming`]s are all zero. For callers that time only whole batches.
 pub fn without_task_stamps() -> NoTaskStamps {
-    let before = NO_TASK_STAMPS.with(|c| c.replace(true));
     NoTaskStamps {
-        before,
-        _not_send: std::marker::PhantomData,
+        _raised: FlagGuard::raise(&NO_TASK_STAMPS),
     }
 }
 
@@ -88,13 +87,32 @@ pub fn without_task_stamps() -> NoTaskStamps {
 #[derive(Debug)]
 #[must_use = "the per-task readings come back when the guard is dropped"]
 pub struct NoTaskStamps {
+    _raised: FlagGuard,
+}
+
+/// Raises one of this thread's flags while it lives and puts back what was there when dropped
+/// (guards nest); it stays on the thread that made it. The guard behind
+/// [`without_task_stamps`] and [`crate::traced`].
+#[derive(Debug)]
+pub(crate) struct FlagGuard {
+    flag: &'static LocalKey<Cell<bool>>,
     before: bool,
     _not_send: std::marker::PhantomData<*const ()>,
 }
 
-impl Drop for NoTaskStamps {
+impl FlagGuard {
+    pub(crate) fn raise(flag: &'static LocalKey<Cell<bool>>) -> Self {
+        Self {
+            flag,
+            before: flag.with(|c| c.replace(true)),
+            _not_send: std::marker::PhantomData,
+        }
+    }
+}
+
+impl Drop for FlagGuard {
     fn drop(&mut self) {
-        NO_TASK_STAMPS.with(|c| c.set(self.before));
+        self.flag.with(|c| c.set(self.before));
     }
 }
 

@@ -12,6 +12,8 @@
 
 use std::cell::Cell;
 
+use crate::clock::FlagGuard;
+
 thread_local! {
     /// Whether batches started on this thread record each task's worker.
     static TRACING: Cell<bool> = const { Cell::new(false) };
@@ -28,10 +30,8 @@ pub fn tracing() -> bool {
 /// While the returned guard lives, batches started on this thread record which worker ran
 /// each task (see the module docs). For the runner's untimed traced batches of each cell.
 pub fn traced() -> Traced {
-    let before = TRACING.with(|c| c.replace(true));
     Traced {
-        before,
-        _not_send: std::marker::PhantomData,
+        _raised: FlagGuard::raise(&TRACING),
     }
 }
 
@@ -40,14 +40,7 @@ pub fn traced() -> Traced {
 #[derive(Debug)]
 #[must_use = "tracing stops when the guard is dropped"]
 pub struct Traced {
-    before: bool,
-    _not_send: std::marker::PhantomData<*const ()>,
-}
-
-impl Drop for Traced {
-    fn drop(&mut self) {
-        TRACING.with(|c| c.set(self.before));
-    }
+    _raised: FlagGuard,
 }
 
 /// The OS thread id of the calling thread (what `top -H` and `/proc/PID/task` show), asked of

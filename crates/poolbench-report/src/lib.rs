@@ -193,17 +193,10 @@ fn timelines_for(g: &WorkloadGroup, conditions: &str) -> Result<Vec<Rendered>, R
     if g.worker_counts().is_empty() || g.role != WorkloadRole::Measured {
         return Ok(Vec::new());
     }
-    [
-        poolbench_core::Language::Rust,
-        poolbench_core::Language::Python,
-    ]
-    .into_iter()
-    .map(|language| chart::Timeline {
-        group: g,
-        language,
-        conditions: conditions.to_owned(),
-    })
-    .filter(chart::Timeline::has_data)
-    .map(|chart| render(&chart).map_err(ReportError::from))
-    .collect()
+    chart::TIMELINE_LANGUAGES
+        .into_iter()
+        .map(|language| chart::Timeline::new(g, language, conditions.to_owned()))
+        .filter(chart::Timeline::has_data)
+        .map(|chart| render(&chart).map_err(ReportError::from))
+        .collect()
 }

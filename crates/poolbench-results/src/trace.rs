@@ -83,10 +83,20 @@ impl Trace {
     /// The trace of one batch's timings (in task order), for a model of `workers` workers;
     /// `None` when no task recorded its worker (the model or the batch was not traced).
     pub fn of(timings: &[TaskTiming], workers: usize) -> Option<Trace> {
-        let traced: Vec<(usize, &TaskTiming, u64)> = timings
+        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
+        // Each traced task's worker and its span (no lane yet), start and finish clamped so
+        // that enqueued ≤ started ≤ finished.
+        let traced: Vec<(u64, Span)> = timings
             .iter()
             .enumerate()
-            .filter_map(|(i, t)| Some((i, t, t.worker?)))
+            .filter_map(|(i, t)| {
+                let enqueued = ns(t.enqueued);
+                let started = ns(t.started).max(enqueued);
+                Some((
+                    t.worker?,
+                    Span(i, 0, enqueued, started, ns(t.finished).max(started)),
+                ))
+            })
             .collect();
         if traced.is_empty() {
             return None;
@@ -98,19 +108,9 @@ impl Trace {
             lanes[lane].workers.push(worker);
         }
         let lane_by_worker: std::collections::HashMap<u64, usize> = lane_of.into_iter().collect();
-        let ns = |d: std::time::Duration| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX);
         let all: Vec<Span> = traced
-            .iter()
-            .map(|&(i, t, w)| {
-                let started = ns(t.started).max(ns(t.enqueued));
-                Span(
-                    i,
-                    lane_by_worker[&w],
-                    ns(t.enqueued),
-                    started,
-                    ns(t.finished).max(started),
-                )
-            })
+            .into_iter()
+            .map(|(w, s)| Span(s.0, lane_by_worker[&w], s.2, s.3, s.4))
             .collect();
         let end_s = all.iter().map(Span::finished).fold(0.0, f64::max);
         let (idle_while_waiting, busy) = shares(&all, lane_count, end_s);
@@ -131,22 +131,21 @@ impl Trace {
     }
 }
 
-/// Each worker's lane: one lane per worker when there are at most `workers` of them; else
-/// (short-lived threads: a thread per task, a blocking pool that rotates its threads) workers
-/// packed, in order of their first start, each into the first lane none of whose tasks
-/// overlaps any of its own.
-fn lanes(traced: &[(usize, &TaskTiming, u64)], workers: usize) -> Vec<(u64, usize)> {
+/// Each worker's lane, workers in order of their first start: one lane per worker when there
+/// are at most `workers` of them; else (short-lived threads: a thread per task, a blocking pool
+/// that rotates its threads) each packed into the first lane none of whose tasks overlaps any of
+/// its own.
+fn lanes(traced: &[(u64, Span)], workers: usize) -> Vec<(u64, usize)> {
     use std::collections::HashMap;
-    use std::time::Duration;
-    // Each worker's tasks as (start, finish), workers in order of first appearance.
+    // Each worker's tasks as (started, finished) nanoseconds, workers in order of appearance.
     let mut index: HashMap<u64, usize> = HashMap::new();
-    let mut tasks: Vec<(u64, Vec<(Duration, Duration)>)> = Vec::new();
-    for &(_, t, w) in traced {
+    let mut tasks: Vec<(u64, Vec<(u64, u64)>)> = Vec::new();
+    for &(w, span) in traced {
         let at = *index.entry(w).or_insert_with(|| {
             tasks.push((w, Vec::new()));
             tasks.len() - 1
         });
-        tasks[at].1.push((t.started, t.finished.max(t.started)));
+        tasks[at].1.push((span.3, span.4));
     }
     for (_, spans) in &mut tasks {
         spans.sort_unstable();
@@ -160,8 +159,8 @@ fn lanes(traced: &[(usize, &TaskTiming, u64)], workers: usize) -> Vec<(u64, usiz
             .collect();
     }
     // Each lane's tasks so far, sorted by start; they never overlap, so also by finish.
-    let mut lanes: Vec<Vec<(Duration, Duration)>> = Vec::new();
-    let free = |lane: &[(Duration, Duration)], (start, end): (Duration, Duration)| {
+    let mut lanes: Vec<Vec<(u64, u64)>> = Vec::new();
+    let free = |lane: &[(u64, u64)], (start, end): (u64, u64)| {
         // The last task of the lane starting before `end` is the only one that can overlap.
         let before = lane.partition_point(|t| t.0 < end);
         before == 0 || lane[before - 1].1 <= start

@@ -81,8 +81,8 @@ pub struct Plan {
     /// The per-task time limit; `None` for the default, which scales with the workload (see
     /// [`Plan::task_limit`]).
     pub task_timeout: Option<Duration>,
-    /// Whether each cell ends with one untimed, traced batch: its timeline (see
-    /// [`poolbench_results::trace`]).
+    /// Whether each cell of a measured workload ends with its untimed, traced batches (three, or
+    /// one for a long batch): its timeline (see [`poolbench_results::trace`]).
     pub trace: bool,
 }
 

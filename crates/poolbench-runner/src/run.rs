@@ -17,7 +17,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use poolbench_core::{stop_requested, BatchClock, Model, StartNeeds, Workload, WorkloadError};
+use poolbench_core::{
+    stop_requested, BatchClock, Model, StartNeeds, Workload, WorkloadError, WorkloadRole,
+};
 use poolbench_workloads::BuildContext;
 
 use crate::cell::{CellRun, Setup, Stopped};
@@ -171,6 +173,10 @@ impl Group<'_> {
         let mut finished: Vec<CellRun> = Vec::new();
         let mut round_base = 0;
         let mut stopped = false;
+        // Overhead probes and testing aids get no timeline (the report draws none).
+        let traced = self.plan.trace
+            && poolbench_workloads::find_workload(&self.entry.spec.name)
+                .map_or(true, |info| info.role == WorkloadRole::Measured);
         for set in sets {
             // The previous workload's or set's pools are gone: let their detached threads exit
             // first, so a fork-started pool finds a single-threaded process.
@@ -214,13 +220,8 @@ impl Group<'_> {
                     Err(Stopped) => stopped = true,
                 }
             }
-            // Overhead probes and testing aids get no timeline (the report draws none).
-            let measured = poolbench_workloads::find_workload(&self.entry.spec.name)
-                .map_or(true, |info| {
-                    info.role == poolbench_core::WorkloadRole::Measured
-                });
             for mut run in runs {
-                if self.plan.trace && measured && !stopped && !stop_requested() {
+                if traced && !stopped && !stop_requested() {
                     run.trace();
                 }
                 run.close();

@@ -42,7 +42,7 @@ pub use ticks::{
     linear_ticks, log2_ticks, log_ticks, number_labels, seconds_labels, worker_ticks, x_log_ticks,
     LinearAt,
 };
-pub use timeline::{panels as timeline_panels, Panel, Timeline};
+pub use timeline::{traced_cells, Timeline, TracedCell, LANGUAGES as TIMELINE_LANGUAGES};
 
 /// Pixel size of every chart: 16:10, readable on a projector.
 pub const SIZE: (u32, u32) = (1120, 700);

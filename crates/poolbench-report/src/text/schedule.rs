@@ -6,9 +6,8 @@
 //! start (load imbalance), and, in one sentence, which model left the most worker-time idle.
 
 use poolbench_compare::WorkloadGroup;
-use poolbench_core::Language;
 
-use crate::chart::{timeline_panels, Panel};
+use crate::chart::{traced_cells, TracedCell, TIMELINE_LANGUAGES};
 
 /// The subsection's heading.
 pub const HEADING: &str = "How each model scheduled the work";
@@ -32,17 +31,18 @@ pub const HEADINGS: [&str; 6] = [
     "Idle while tasks waited",
 ];
 
-/// Every model's panel at the chart's W (the baselines at W = 1), Rust first.
-fn panels(g: &WorkloadGroup) -> Vec<Panel<'_>> {
-    [Language::Rust, Language::Python]
+/// Every model's traced cell at the chart's W (the baselines at W = 1), as the timelines show
+/// them: Rust's, then Python's.
+fn cells(g: &WorkloadGroup) -> Vec<TracedCell<'_>> {
+    TIMELINE_LANGUAGES
         .into_iter()
-        .flat_map(|language| timeline_panels(g, language))
+        .flat_map(|language| traced_cells(g, language))
         .collect()
 }
 
 /// One row per model with a timeline.
 pub fn rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
-    panels(g)
+    cells(g)
         .into_iter()
         .map(|p| {
             vec![
@@ -60,7 +60,7 @@ pub fn rows(g: &WorkloadGroup) -> Vec<Vec<String>> {
 /// The finding in one sentence: the model that left the most worker-time idle while tasks
 /// waited, and the one that left the least (models with more than one lane).
 pub fn finding(g: &WorkloadGroup) -> Option<String> {
-    let mut shares: Vec<(String, f64)> = panels(g)
+    let mut shares: Vec<(String, f64)> = cells(g)
         .into_iter()
         .filter(|p| p.trace.lanes.len() > 1)
         .map(|p| (p.series.label.clone(), p.trace.idle_while_waiting))

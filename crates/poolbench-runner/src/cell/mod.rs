@@ -341,10 +341,10 @@ impl CellRun {
     /// [`LONG_BATCH_S`] or more), untimed and verified, in which every task records the worker
     /// that ran it; the one whose last task finished at the median time is kept as the cell's
     /// timeline (`per_task.trace`), so that one preempted batch on a shared machine does not
-    /// become the picture of a short batch. Run after the timed
-    /// batches, so that none of them pays for a reading and the timeline shows the pool as it
-    /// was measured. A failed task leaves the cell without a trace; a model that breaks
-    /// records its error as any batch would.
+    /// become the picture of a short batch. Run after the timed batches, so that none of them
+    /// pays for a reading and the timeline shows the pool as it was measured. A failed task
+    /// leaves the cell without a trace; a model that breaks records its error as any batch
+    /// would.
     pub fn trace(&mut self) {
         let batches = match self.median() {
             Some(s) if s >= LONG_BATCH_S => 1,
@@ -382,6 +382,7 @@ impl CellRun {
         let middle = traces.len() / 2;
         self.cell.per_task.trace = (!traces.is_empty()).then(|| traces.swap_remove(middle));
     }
+
     /// Shuts the pool down (worker processes reaped), keeping their peak memory.
     pub fn close(&mut self) {
         if let Some(pool) = self.pool.take() {

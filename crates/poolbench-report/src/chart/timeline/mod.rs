@@ -21,8 +21,9 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use poolbench_compare::WorkloadGroup;
+use poolbench_compare::{Series, WorkloadGroup};
 use poolbench_core::Language;
+use poolbench_results::Trace;
 
 use super::{fonts, header, linear_ticks, seconds_labels, SIZE};
 use key::draw_key;
@@ -54,18 +55,21 @@ fn axis_end(panels: &[Panel], w: usize) -> f64 {
     if end > 0.0 { end } else { end_of(false) }.max(1e-9)
 }
 
-/// The timelines of one language's models on one workload.
-#[derive(Debug)]
-pub struct Timeline<'a> {
-    pub group: &'a WorkloadGroup,
-    pub language: Language,
-    pub conditions: String,
+/// The languages a workload's timelines are drawn for, a chart each, in the report's order.
+pub const LANGUAGES: [Language; 2] = [Language::Rust, Language::Python];
+
+/// One model's traced cell as a timeline shows it: the model, its W, its trace.
+#[derive(Debug, Clone, Copy)]
+pub struct TracedCell<'a> {
+    pub series: &'a Series,
+    pub workers: usize,
+    pub trace: &'a Trace,
 }
 
-/// The panels of `language`'s models on `group`, in the group's model order: each model at the
-/// group's comparison W (a model measured at W = 1 only, a one-at-a-time baseline, at W = 1),
-/// with a trace.
-pub fn panels(group: &WorkloadGroup, language: Language) -> Vec<Panel<'_>> {
+/// The traced cells of `language`'s models on `group`, in the group's model order: each model
+/// at the group's comparison W (a model measured at W = 1 only, a one-at-a-time baseline, at
+/// W = 1), where that cell has a trace. What the chart draws and the report's table lists.
+pub fn traced_cells(group: &WorkloadGroup, language: Language) -> Vec<TracedCell<'_>> {
     let w = group.comparison_workers(0);
     group
         .series
@@ -77,25 +81,48 @@ pub fn panels(group: &WorkloadGroup, language: Language) -> Vec<Panel<'_>> {
                     .iter()
                     .find(|p| p.workers == 1 && s.points.len() == 1)
             })?;
-            Some(Panel::new(s, point.workers, point.trace.as_ref()?))
+            Some(TracedCell {
+                series: s,
+                workers: point.workers,
+                trace: point.trace.as_ref()?,
+            })
         })
         .collect()
 }
 
+/// The timelines of one language's models on one workload.
+#[derive(Debug)]
+pub struct Timeline<'a> {
+    group: &'a WorkloadGroup,
+    language: Language,
+    conditions: String,
+    /// A panel per traced cell (see [`traced_cells`]), made once.
+    panels: Vec<Panel<'a>>,
+}
+
 impl<'a> Timeline<'a> {
+    /// The timelines of `language`'s models on `group`; `conditions` goes in the header.
+    pub fn new(group: &'a WorkloadGroup, language: Language, conditions: String) -> Self {
+        let panels = traced_cells(group, language)
+            .into_iter()
+            .map(Panel::new)
+            .collect();
+        Self {
+            group,
+            language,
+            conditions,
+            panels,
+        }
+    }
+
     /// The W the chart shows: the group's comparison W.
     pub fn workers(&self) -> usize {
         self.group.comparison_workers(0)
     }
 
-    /// The chart's panels (see [`panels`]).
-    pub fn panels(&self) -> Vec<Panel<'a>> {
-        panels(self.group, self.language)
-    }
-
     /// Whether there is a panel to draw.
     pub fn has_data(&self) -> bool {
-        !self.panels().is_empty()
+        !self.panels.is_empty()
     }
 
     fn columns(panels: usize) -> usize {
@@ -123,7 +150,7 @@ impl super::Figure for Timeline<'_> {
     }
 
     fn size(&self) -> (u32, u32) {
-        let rows: i32 = Self::rows(&self.panels()).iter().sum();
+        let rows: i32 = Self::rows(&self.panels).iter().sum();
         (SIZE.0, (HEADER_H + rows + FOOT_H).max(400) as u32)
     }
 
@@ -140,17 +167,17 @@ impl super::Figure for Timeline<'_> {
             &self.conditions,
         )?;
         let top = root.dim_in_pixel().1 as i32 - area.dim_in_pixel().1 as i32;
-        let panels = self.panels();
+        let panels = &self.panels;
         let columns = Self::columns(panels.len()) as i32;
         let width = SIZE.0 as i32 - 2 * MARGIN;
         let column_w = (width - (columns - 1) * COLUMN_GAP) / columns;
         // Room at the right of each column for the last tick's label.
         let plot_w = column_w - TICK_ROOM;
-        let end = axis_end(&panels, self.workers());
+        let end = axis_end(panels, self.workers());
         let ticks = linear_ticks(0.0, end);
         let label = seconds_labels(&ticks);
         let (_, axis_font, label_font) = fonts();
-        let rows = Self::rows(&panels);
+        let rows = Self::rows(panels);
         let mut row_top = top + 8;
         let mut bottom = row_top;
         for (r, row) in panels.chunks(columns as usize).enumerate() {

@@ -8,6 +8,7 @@ use poolbench_core::WorkerKind;
 use poolbench_results::{Span, Trace};
 
 use super::key::ramp;
+use super::TracedCell;
 use crate::chart::fonts;
 
 /// The most lanes a panel draws; a model with more says how many it left out.
@@ -29,8 +30,13 @@ pub struct Panel<'a> {
 }
 
 impl<'a> Panel<'a> {
-    /// The panel of `series`'s trace at W = `workers`.
-    pub fn new(series: &'a Series, workers: usize, trace: &'a Trace) -> Self {
+    /// The panel of one model's traced cell.
+    pub fn new(cell: TracedCell<'a>) -> Self {
+        let TracedCell {
+            series,
+            workers,
+            trace,
+        } = cell;
         let tracks = tracks_by_lane(trace, trace.lanes.len().min(MOST_LANES));
         let rows = tracks
             .iter()
